@@ -1,0 +1,48 @@
+//! Command-line parsing and the subcommands.
+
+mod ack;
+mod bench_data;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// edigate: EDI and supply-chain integration gateway.
+#[derive(Parser, Debug)]
+#[command(name = "edigate", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate EDI files against the standards and shipped guides.
+    ///
+    /// Exits 0 when every file is valid, 1 when any is invalid, 2 on usage
+    /// or I/O errors.
+    Validate(validate::Args),
+    /// Print the acknowledgment (997, 999 or TA1) for an X12 file.
+    Ack(ack::Args),
+    /// Write a large synthetic X12 850 interchange (for benchmarks).
+    #[command(hide = true)]
+    BenchData(bench_data::Args),
+}
+
+/// Exit code: every input valid.
+pub const EXIT_VALID: u8 = 0;
+/// Exit code: some input invalid.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code: usage or I/O error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Ack(args) => ack::run(args),
+        Command::BenchData(args) => bench_data::run(args),
+    };
+    ExitCode::from(code)
+}

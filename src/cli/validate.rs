@@ -1,0 +1,208 @@
+//! `edigate validate FILE...`
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::PathBuf;
+
+use edigate::detect::{detect, Format};
+use edigate::edi::guide::{load_partner_guide, Catalog};
+use edigate::edi::x12::{ValidateOptions, ValidationReport, Validator};
+use serde::Serialize;
+
+use super::{EXIT_INVALID, EXIT_USAGE, EXIT_VALID};
+
+/// Arguments of `validate`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Files to validate.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print a machine-readable JSON report instead of text.
+    #[arg(long)]
+    json: bool,
+    /// A partner guide (TOML) narrowing a shipped guide; may be repeated.
+    #[arg(long = "partner-guide")]
+    partner_guides: Vec<PathBuf>,
+    /// Print peak memory use and throughput after the report.
+    #[arg(long)]
+    stats: bool,
+}
+
+#[derive(Serialize)]
+struct FileResult {
+    file: String,
+    format: &'static str,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<ValidationReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Runs `validate`; returns the exit code.
+pub fn run(args: Args) -> u8 {
+    let catalog = match Catalog::x12() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("edigate: the shipped guides do not load: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut validator = Validator::new(catalog).with_options(ValidateOptions {
+        keep_accepted_sets: false,
+        ..ValidateOptions::default()
+    });
+    for path in &args.partner_guides {
+        let loaded = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| load_partner_guide(catalog, &path.display().to_string(), &text).map_err(|e| e.to_string()));
+        match loaded {
+            Ok(guide) => validator = validator.with_partner_guide(guide),
+            Err(e) => {
+                eprintln!("edigate: {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let mut results = Vec::new();
+    let mut io_failed = false;
+    for path in &args.files {
+        let result = validate_file(&validator, path);
+        io_failed |= result.error.is_some() && result.report.is_none() && result.format == "unreadable";
+        results.push(result);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = if args.json {
+        serde_json::to_writer_pretty(&mut out, &results).map_err(io::Error::other).and_then(|_| writeln!(out))
+    } else {
+        results.iter().try_for_each(|r| print_text(&mut out, r))
+    };
+    if printed.is_err() {
+        return EXIT_USAGE;
+    }
+    if args.stats {
+        print_stats(&results, started.elapsed());
+    }
+    if io_failed {
+        EXIT_USAGE
+    } else if results.iter().all(|r| r.valid) {
+        EXIT_VALID
+    } else {
+        EXIT_INVALID
+    }
+}
+
+fn validate_file(validator: &Validator<'_>, path: &PathBuf) -> FileResult {
+    let file = path.display().to_string();
+    let unreadable = |e: io::Error| FileResult {
+        file: file.clone(),
+        format: "unreadable",
+        valid: false,
+        report: None,
+        error: Some(format!("cannot read {file}: {e}")),
+    };
+    let mut reader = match File::open(path) {
+        Ok(f) => BufReader::with_capacity(64 * 1024, f),
+        Err(e) => return unreadable(e),
+    };
+    let mut head = [0u8; 64];
+    let n = match read_head(&mut reader, &mut head) {
+        Ok(n) => n,
+        Err(e) => return unreadable(e),
+    };
+    let format = detect(&head[..n]);
+    let input = head[..n].chain(reader);
+    match format {
+        Format::X12 => {
+            let report = validator.validate(input);
+            FileResult {
+                file,
+                format: "X12",
+                valid: report.is_valid(),
+                report: Some(report),
+                error: None,
+            }
+        }
+        Format::Edifact | Format::Xml => FileResult {
+            file,
+            format: format.name(),
+            valid: false,
+            report: None,
+            error: Some(format!("{} files are recognised but this release validates X12 only", format.name())),
+        },
+        Format::Unknown => FileResult {
+            file,
+            format: "unknown",
+            valid: false,
+            report: None,
+            error: Some(if n == 0 {
+                "the file is empty".to_string()
+            } else {
+                format!(
+                    "not an EDI file: it starts with \"{}\", not ISA (X12), UNA/UNB (EDIFACT) or XML",
+                    edigate::edi::x12::delimiters::excerpt(&head[..n.min(20)], 20)
+                )
+            }),
+        },
+    }
+}
+
+fn read_head(reader: &mut impl Read, head: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < head.len() {
+        match reader.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
+    let verdict = if r.valid { "valid" } else { "INVALID" };
+    writeln!(out, "{}: {} ({})", r.file, verdict, r.format)?;
+    if let Some(e) = &r.error {
+        writeln!(out, "  error: {e}")?;
+    }
+    let Some(report) = &r.report else { return Ok(()) };
+    for interchange in &report.interchanges {
+        let sets: u32 = interchange.groups.iter().map(|g| g.sets_received).sum();
+        let accepted: u32 = interchange.groups.iter().map(|g| g.sets_accepted).sum();
+        writeln!(
+            out,
+            "  interchange {} from {}:{} to {}:{}: {} group(s), {sets} set(s), {accepted} accepted",
+            interchange.header.control_number,
+            interchange.header.sender_qualifier,
+            interchange.header.sender_id.trim_end(),
+            interchange.header.receiver_qualifier,
+            interchange.header.receiver_id.trim_end(),
+            interchange.groups.len(),
+        )?;
+    }
+    for issue in report.all_issues() {
+        let text = issue.to_string().replace('\n', "\n  ");
+        writeln!(out, "  {text}")?;
+    }
+    Ok(())
+}
+
+fn print_stats(results: &[FileResult], elapsed: std::time::Duration) {
+    let bytes: u64 = results.iter().filter_map(|r| r.report.as_ref()).map(|r| r.bytes).sum();
+    let segments: u64 = results.iter().filter_map(|r| r.report.as_ref()).map(|r| r.segments).sum();
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    eprintln!(
+        "stats: {bytes} bytes, {segments} segments in {secs:.3} s ({:.1} MB/s, {:.0} segments/s), peak RSS {}",
+        bytes as f64 / secs / 1e6,
+        segments as f64 / secs,
+        peak_rss().unwrap_or_else(|| "unknown".into())
+    );
+}
+
+/// Peak resident set size, from /proc (Linux).
+fn peak_rss() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.trim_start_matches("VmHWM:").trim().to_string())
+}

@@ -1,0 +1,289 @@
+//! Checks of one value against its element definition, and of syntax notes.
+
+use super::model::{CodeList, DataType, ElementDef, NoteKind, SyntaxNote};
+
+/// What is wrong with one element value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueProblem {
+    /// Shorter than the element's minimum length.
+    TooShort { min: u32, length: usize },
+    /// Longer than the element's maximum length.
+    TooLong { max: u32, length: usize },
+    /// A character the data type does not allow, at this byte index.
+    InvalidCharacter { index: usize, byte: u8 },
+    /// Not on the element's code list.
+    InvalidCode,
+    /// Not a valid calendar date.
+    InvalidDate,
+    /// Not a valid time of day.
+    InvalidTime,
+}
+
+/// Checks `value` (present, not empty) against `def`, with `codes` as the
+/// code list in force (a partner's narrower one, or the element's own).
+/// Problems are appended to `out`; one value can have several.
+pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out: &mut Vec<ValueProblem>) {
+    let length = match def.data_type {
+        DataType::Alphanumeric | DataType::Identifier => {
+            if let Some(index) = value.iter().position(|&b| b < 0x20 || b == 0x7f) {
+                out.push(ValueProblem::InvalidCharacter {
+                    index,
+                    byte: value[index],
+                });
+            }
+            character_count(value)
+        }
+        DataType::Numeric(_) => numeric_length(value, false, out),
+        DataType::Decimal => numeric_length(value, true, out),
+        DataType::Date => {
+            if !valid_date(value) {
+                out.push(ValueProblem::InvalidDate);
+            }
+            value.len()
+        }
+        DataType::Time => {
+            if !valid_time(value) {
+                out.push(ValueProblem::InvalidTime);
+            }
+            value.len()
+        }
+        DataType::Binary => return,
+    };
+    let malformed_number = matches!(def.data_type, DataType::Numeric(_) | DataType::Decimal)
+        && out.iter().any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
+    if malformed_number {
+        // The digit count means little here; still say when the value is
+        // plainly too long.
+        let characters = character_count(value.strip_prefix(b"-").unwrap_or(value));
+        if characters > def.max as usize {
+            out.push(ValueProblem::TooLong {
+                max: def.max,
+                length: characters,
+            });
+        }
+        return;
+    }
+    if length < def.min as usize {
+        out.push(ValueProblem::TooShort { min: def.min, length });
+    } else if length > def.max as usize {
+        out.push(ValueProblem::TooLong { max: def.max, length });
+    }
+    if let Some(list) = codes.or(def.codes.as_deref()) {
+        if !list.contains(value) {
+            out.push(ValueProblem::InvalidCode);
+        }
+    }
+}
+
+/// Characters in a UTF-8 (or ASCII) value: bytes that do not continue a
+/// multi-byte character.
+fn character_count(value: &[u8]) -> usize {
+    value.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Length of a numeric value as the standard counts it: digits only, without
+/// sign or decimal point. Reports the first character out of place.
+fn numeric_length(value: &[u8], decimal: bool, out: &mut Vec<ValueProblem>) -> usize {
+    let body = value.strip_prefix(b"-").unwrap_or(value);
+    let offset = value.len() - body.len();
+    let mut digits = 0;
+    let mut seen_point = false;
+    let mut seen_exponent = false;
+    for (i, &b) in body.iter().enumerate() {
+        let ok = match b {
+            b'0'..=b'9' => {
+                if !seen_exponent {
+                    digits += 1;
+                }
+                true
+            }
+            b'.' if decimal && !seen_point && !seen_exponent => {
+                seen_point = true;
+                true
+            }
+            b'E' if decimal && !seen_exponent && digits > 0 => {
+                seen_exponent = true;
+                true
+            }
+            b'-' if seen_exponent && body[i - 1] == b'E' => true,
+            _ => false,
+        };
+        if !ok {
+            out.push(ValueProblem::InvalidCharacter {
+                index: offset + i,
+                byte: b,
+            });
+            return digits;
+        }
+    }
+    if digits == 0 {
+        out.push(ValueProblem::InvalidCharacter {
+            index: offset,
+            byte: body.first().copied().unwrap_or(b'-'),
+        });
+    }
+    digits
+}
+
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(((a - b'0') * 10 + (c - b'0')) as u32),
+        _ => None,
+    }
+}
+
+/// YYMMDD or CCYYMMDD, a real calendar date.
+fn valid_date(v: &[u8]) -> bool {
+    let (year, rest) = match v.len() {
+        8 => match (two_digits(&v[0..2]), two_digits(&v[2..4])) {
+            (Some(c), Some(y)) => (c * 100 + y, &v[4..]),
+            _ => return false,
+        },
+        6 => match two_digits(&v[0..2]) {
+            // Two-digit years: the standard leaves the century to context;
+            // any year is valid, only leap years need it, and 2000 is one.
+            Some(y) => (2000 + y, &v[2..]),
+            None => return false,
+        },
+        _ => return false,
+    };
+    let (Some(month), Some(day)) = (two_digits(&rest[0..2]), two_digits(&rest[2..4])) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// HHMM, HHMMSS, HHMMSSd or HHMMSSdd.
+fn valid_time(v: &[u8]) -> bool {
+    if !matches!(v.len(), 4 | 6 | 7 | 8) || !v.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let hour = two_digits(&v[0..2]).unwrap_or(99);
+    let minute = two_digits(&v[2..4]).unwrap_or(99);
+    let second = if v.len() >= 6 { two_digits(&v[4..6]).unwrap_or(99) } else { 0 };
+    hour < 24 && minute < 60 && second < 60
+}
+
+/// A broken syntax note: which rule, and the position to report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteViolation {
+    /// The note in the standard's notation (`P0304`).
+    pub note: String,
+    /// The position reported (1-based).
+    pub position: u8,
+    /// Whether the position is missing (else it is present but excluded).
+    pub missing: bool,
+}
+
+/// Checks syntax notes given which positions are present.
+pub fn check_notes(notes: &[SyntaxNote], present: impl Fn(u8) -> bool, out: &mut Vec<NoteViolation>) {
+    for note in notes {
+        let p = &note.positions;
+        let mut report = |position: u8, missing: bool| {
+            out.push(NoteViolation {
+                note: note.notation(),
+                position,
+                missing,
+            })
+        };
+        let count = p.iter().filter(|&&x| present(x)).count();
+        match note.kind {
+            NoteKind::Paired if count > 0 && count < p.len() => {
+                p.iter().filter(|&&x| !present(x)).for_each(|&x| report(x, true))
+            }
+            NoteKind::Required if count == 0 => report(p[0], true),
+            NoteKind::Exclusion if count > 1 => {
+                p.iter().filter(|&&x| present(x)).skip(1).for_each(|&x| report(x, false))
+            }
+            NoteKind::Conditional if present(p[0]) => {
+                p[1..].iter().filter(|&&x| !present(x)).for_each(|&x| report(x, true))
+            }
+            NoteKind::ListConditional if present(p[0]) && count == 1 => report(p[1], true),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn def(t: DataType, min: u32, max: u32) -> ElementDef {
+        ElementDef {
+            id: "1".into(),
+            name: "x".into(),
+            data_type: t,
+            min,
+            max,
+            codes: None,
+        }
+    }
+
+    fn problems(d: &ElementDef, v: &str) -> Vec<ValueProblem> {
+        let mut out = vec![];
+        check_value(d, None, v.as_bytes(), &mut out);
+        out
+    }
+
+    #[test]
+    fn numeric_lengths_ignore_sign_and_point() {
+        let r = def(DataType::Decimal, 1, 4);
+        assert!(problems(&r, "-12.34").is_empty());
+        assert_eq!(problems(&r, "12.345"), [ValueProblem::TooLong { max: 4, length: 5 }]);
+        assert!(matches!(problems(&r, "1.2.3")[0], ValueProblem::InvalidCharacter { index: 3, .. }));
+        assert!(matches!(problems(&def(DataType::Numeric(2), 1, 9), "12a")[0], ValueProblem::InvalidCharacter { index: 2, .. }));
+    }
+
+    #[test]
+    fn dates_and_times_are_real() {
+        let dt = def(DataType::Date, 8, 8);
+        assert!(problems(&dt, "20240229").is_empty());
+        assert_eq!(problems(&dt, "20230229"), [ValueProblem::InvalidDate]);
+        assert_eq!(problems(&dt, "20231301"), [ValueProblem::InvalidDate]);
+        let tm = def(DataType::Time, 4, 8);
+        assert!(problems(&tm, "235959").is_empty());
+        assert_eq!(problems(&tm, "2460"), [ValueProblem::InvalidTime]);
+    }
+
+    #[test]
+    fn code_lists_and_lengths() {
+        let mut id = def(DataType::Identifier, 2, 2);
+        id.codes = Some(Arc::new(CodeList::new(["00", "05"])));
+        assert!(problems(&id, "05").is_empty());
+        assert_eq!(problems(&id, "06"), [ValueProblem::InvalidCode]);
+        assert_eq!(
+            problems(&id, "123"),
+            [ValueProblem::TooLong { max: 2, length: 3 }, ValueProblem::InvalidCode]
+        );
+    }
+
+    #[test]
+    fn syntax_notes() {
+        let notes: Vec<SyntaxNote> = ["P0304", "R0102", "E0506", "C0708", "L091011"]
+            .iter()
+            .map(|s| SyntaxNote::parse(s).unwrap())
+            .collect();
+        let mut out = vec![];
+        check_notes(&notes, |p| [3, 5, 6, 7, 9].contains(&p), &mut out);
+        let got: Vec<(String, u8, bool)> = out.into_iter().map(|v| (v.note, v.position, v.missing)).collect();
+        assert_eq!(
+            got,
+            [
+                ("P0304".into(), 4, true),
+                ("R0102".into(), 1, true),
+                ("E0506".into(), 6, false),
+                ("C0708".into(), 8, true),
+                ("L091011".into(), 10, true),
+            ]
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! What a guide says: elements, composites, segments and set structures.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A segment identifier packed into an integer, so the validator compares
+/// tags with one instruction.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag(u32);
+
+impl Tag {
+    /// A tag from 2 or 3 uppercase letters and digits, as X12 and EDIFACT use.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Tag> {
+        if !(2..=3).contains(&bytes.len())
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return None;
+        }
+        Some(Tag(bytes.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32)))
+    }
+
+    /// The tag's text.
+    pub fn as_string(&self) -> String {
+        self.0
+            .to_be_bytes()
+            .iter()
+            .filter(|&&b| b != 0)
+            .map(|&b| b as char)
+            .collect()
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_string())
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_string())
+    }
+}
+
+/// The data type of a simple element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataType {
+    /// String: printable characters.
+    Alphanumeric,
+    /// Identifier: a value from a code list.
+    Identifier,
+    /// Numeric with an implied number of decimal places (N0 … N9).
+    Numeric(u8),
+    /// Decimal number with an explicit decimal point.
+    Decimal,
+    /// Date: YYMMDD or CCYYMMDD.
+    Date,
+    /// Time: HHMM, HHMMSS, HHMMSSd or HHMMSSdd.
+    Time,
+    /// Binary data (not checked).
+    Binary,
+}
+
+impl DataType {
+    /// Reads the standard's notation (`AN`, `ID`, `N2`, `R`, `DT`, `TM`, `B`).
+    pub fn parse(s: &str) -> Option<DataType> {
+        Some(match s {
+            "AN" => DataType::Alphanumeric,
+            "ID" => DataType::Identifier,
+            "R" => DataType::Decimal,
+            "DT" => DataType::Date,
+            "TM" => DataType::Time,
+            "B" => DataType::Binary,
+            "N" => DataType::Numeric(0),
+            _ => {
+                let digit = s.strip_prefix('N')?.parse::<u8>().ok()?;
+                if digit > 9 {
+                    return None;
+                }
+                DataType::Numeric(digit)
+            }
+        })
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataType::Alphanumeric => f.write_str("AN"),
+            DataType::Identifier => f.write_str("ID"),
+            DataType::Numeric(d) => write!(f, "N{d}"),
+            DataType::Decimal => f.write_str("R"),
+            DataType::Date => f.write_str("DT"),
+            DataType::Time => f.write_str("TM"),
+            DataType::Binary => f.write_str("B"),
+        }
+    }
+}
+
+/// A closed list of allowed values, sorted for binary search.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CodeList(Vec<Box<[u8]>>);
+
+impl CodeList {
+    /// A list from values in any order; duplicates are dropped.
+    pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(values: I) -> Self {
+        let mut v: Vec<Box<[u8]>> = values
+            .into_iter()
+            .map(|s| s.as_ref().as_bytes().into())
+            .collect();
+        v.sort();
+        v.dedup();
+        CodeList(v)
+    }
+
+    /// Whether `value` is on the list.
+    pub fn contains(&self, value: &[u8]) -> bool {
+        self.0.binary_search_by(|c| (**c).cmp(value)).is_ok()
+    }
+
+    /// The values, sorted.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|v| std::str::from_utf8(v).unwrap_or(""))
+    }
+
+    /// How many values the list has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The union of two lists.
+    pub fn join(&self, other: &CodeList) -> CodeList {
+        CodeList::new(self.values().chain(other.values()).collect::<Vec<_>>())
+    }
+
+    /// A short rendering for messages: the first few values.
+    pub fn describe(&self) -> String {
+        let shown: Vec<&str> = self.values().take(12).collect();
+        let more = self.len().saturating_sub(shown.len());
+        if more > 0 {
+            format!("{} (and {more} more)", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    }
+}
+
+/// A simple data element of the dictionary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElementDef {
+    /// The reference number (`353`, `I01`).
+    pub id: String,
+    /// The standard's name.
+    pub name: String,
+    /// Data type.
+    pub data_type: DataType,
+    /// Minimum length.
+    pub min: u32,
+    /// Maximum length.
+    pub max: u32,
+    /// The closed code list, if the guide ships one.
+    pub codes: Option<Arc<CodeList>>,
+}
+
+/// Whether an element, segment or loop must be there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// Must be present.
+    Mandatory,
+    /// May be present.
+    Optional,
+    /// Required or forbidden by a syntax note.
+    Relational,
+}
+
+impl Usage {
+    /// Reads `M`, `O` or `X`.
+    pub fn parse(s: &str) -> Option<Usage> {
+        match s {
+            "M" => Some(Usage::Mandatory),
+            "O" => Some(Usage::Optional),
+            "X" | "C" => Some(Usage::Relational),
+            _ => None,
+        }
+    }
+}
+
+/// Index of an element definition in its dictionary.
+pub type ElementIndex = usize;
+/// Index of a composite definition in its dictionary.
+pub type CompositeIndex = usize;
+/// Index of a segment definition in its dictionary.
+pub type SegmentIndex = usize;
+
+/// What sits at one element position of a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElementKind {
+    /// A simple element.
+    Simple(ElementIndex),
+    /// A composite element.
+    Composite(CompositeIndex),
+}
+
+/// One element position of a segment or component position of a composite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElementUse {
+    /// What is at this position.
+    pub kind: ElementKind,
+    /// Whether it must be there.
+    pub usage: Usage,
+    /// How many repetitions are allowed (1 for a non-repeating element).
+    pub repeat: u32,
+    /// A narrower code list than the element's own (set by partner guides).
+    pub codes: Option<Arc<CodeList>>,
+}
+
+/// A syntax note's kind, in the standard's letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// P: all or none present.
+    Paired,
+    /// R: at least one present.
+    Required,
+    /// E: at most one present.
+    Exclusion,
+    /// C: if the first is present, all others are required.
+    Conditional,
+    /// L: if the first is present, at least one other is required.
+    ListConditional,
+}
+
+/// A syntax note: a rule over some element positions (1-based).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxNote {
+    /// The rule.
+    pub kind: NoteKind,
+    /// Element (or component) positions, 1-based.
+    pub positions: Vec<u8>,
+}
+
+impl SyntaxNote {
+    /// Reads the standard notation, e.g. `P0304` or `L030405`.
+    pub fn parse(s: &str) -> Option<SyntaxNote> {
+        let (letter, digits) = s.split_at_checked(1)?;
+        let kind = match letter {
+            "P" => NoteKind::Paired,
+            "R" => NoteKind::Required,
+            "E" => NoteKind::Exclusion,
+            "C" => NoteKind::Conditional,
+            "L" => NoteKind::ListConditional,
+            _ => return None,
+        };
+        if digits.len() < 4 || digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let positions = digits
+            .as_bytes()
+            .chunks(2)
+            .map(|p| (p[0] - b'0') * 10 + (p[1] - b'0'))
+            .collect();
+        Some(SyntaxNote { kind, positions })
+    }
+
+    /// The notation, e.g. `P0304`.
+    pub fn notation(&self) -> String {
+        let letter = match self.kind {
+            NoteKind::Paired => 'P',
+            NoteKind::Required => 'R',
+            NoteKind::Exclusion => 'E',
+            NoteKind::Conditional => 'C',
+            NoteKind::ListConditional => 'L',
+        };
+        let digits: String = self.positions.iter().map(|p| format!("{p:02}")).collect();
+        format!("{letter}{digits}")
+    }
+}
+
+/// A composite element: an ordered list of components.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompositeDef {
+    /// Reference (`C001`).
+    pub id: String,
+    /// The standard's name.
+    pub name: String,
+    /// Components in order.
+    pub components: Vec<ElementUse>,
+    /// Syntax notes over component positions.
+    pub notes: Vec<SyntaxNote>,
+}
+
+/// A segment of the dictionary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentDef {
+    /// The segment identifier.
+    pub tag: Tag,
+    /// The standard's name.
+    pub name: String,
+    /// Element positions in order.
+    pub elements: Vec<ElementUse>,
+    /// Syntax notes over element positions.
+    pub notes: Vec<SyntaxNote>,
+}
+
+/// All elements, composites and segments of one version.
+#[derive(Clone, Debug, Default)]
+pub struct Dictionary {
+    /// Element definitions.
+    pub elements: Vec<ElementDef>,
+    /// Composite definitions.
+    pub composites: Vec<CompositeDef>,
+    /// Segment definitions.
+    pub segments: Vec<SegmentDef>,
+    pub(crate) element_ids: HashMap<String, ElementIndex>,
+    pub(crate) composite_ids: HashMap<String, CompositeIndex>,
+    pub(crate) segment_tags: HashMap<Tag, SegmentIndex>,
+}
+
+impl Dictionary {
+    /// The segment definition for `tag`.
+    pub fn segment(&self, tag: Tag) -> Option<(SegmentIndex, &SegmentDef)> {
+        let i = *self.segment_tags.get(&tag)?;
+        Some((i, &self.segments[i]))
+    }
+
+    /// The element definition with reference `id`.
+    pub fn element(&self, id: &str) -> Option<&ElementDef> {
+        self.element_ids.get(id).map(|&i| &self.elements[i])
+    }
+
+    /// The reference number of what sits at `kind` (element ref or composite id).
+    pub fn reference(&self, kind: ElementKind) -> &str {
+        match kind {
+            ElementKind::Simple(i) => &self.elements[i].id,
+            ElementKind::Composite(i) => &self.composites[i].id,
+        }
+    }
+}
+
+/// How often something may occur.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxUse {
+    /// At most this many.
+    Limited(u32),
+    /// Any number (`>1`).
+    Unbounded,
+}
+
+impl MaxUse {
+    /// Whether `count` is within the limit.
+    pub fn allows(&self, count: u32) -> bool {
+        match self {
+            MaxUse::Limited(n) => count <= *n,
+            MaxUse::Unbounded => true,
+        }
+    }
+}
+
+impl fmt::Display for MaxUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaxUse::Limited(n) => write!(f, "{n}"),
+            MaxUse::Unbounded => f.write_str("unbounded"),
+        }
+    }
+}
+
+/// One position of a set structure.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A segment position.
+    Segment(SegmentNode),
+    /// A loop.
+    Loop(LoopNode),
+}
+
+impl Node {
+    /// The tag of the segment that starts this position.
+    pub fn first_tag(&self) -> Tag {
+        match self {
+            Node::Segment(s) => s.tag,
+            Node::Loop(l) => l.trigger(),
+        }
+    }
+
+    /// Whether the position must occur.
+    pub fn usage(&self) -> Usage {
+        match self {
+            Node::Segment(s) => s.usage,
+            Node::Loop(l) => l.usage,
+        }
+    }
+}
+
+/// A segment position in a structure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentNode {
+    /// The segment identifier.
+    pub tag: Tag,
+    /// Its dictionary definition.
+    pub def: SegmentIndex,
+    /// Whether it must occur.
+    pub usage: Usage,
+    /// How often it may occur in a row.
+    pub max: MaxUse,
+}
+
+/// A loop: a repeating group of positions whose first segment starts each
+/// repetition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoopNode {
+    /// The loop identifier (`N1`, `PO1`, `HL`).
+    pub id: String,
+    /// Whether it must occur.
+    pub usage: Usage,
+    /// How many repetitions are allowed.
+    pub max: MaxUse,
+    /// Positions in order; the first is a segment.
+    pub children: Vec<Node>,
+}
+
+impl LoopNode {
+    /// The tag that starts each repetition.
+    pub fn trigger(&self) -> Tag {
+        self.children[0].first_tag()
+    }
+
+    /// Whether `tag` occurs anywhere inside this loop.
+    pub fn contains(&self, tag: Tag) -> bool {
+        self.children.iter().any(|c| match c {
+            Node::Segment(s) => s.tag == tag,
+            Node::Loop(l) => l.contains(tag),
+        })
+    }
+}
+
+/// A required segment-with-qualifier, added by partner guides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QualifiedRequirement {
+    /// Segment identifier.
+    pub tag: Tag,
+    /// Element position of the qualifier (1-based).
+    pub element: usize,
+    /// Required value.
+    pub value: String,
+}
+
+/// The guide for one transaction set (or message) of one version.
+#[derive(Clone, Debug)]
+pub struct SetGuide {
+    /// Set identifier (`850`).
+    pub id: String,
+    /// The standard's name.
+    pub name: String,
+    /// The version the guide describes (`004010`).
+    pub version: String,
+    /// The functional group code the set travels under (`PO`).
+    pub functional_group: String,
+    /// A partner guide's name, when this guide was narrowed.
+    pub partner: Option<String>,
+    /// The structure, as the body of an implicit top-level loop.
+    pub root: LoopNode,
+    /// Segments with qualifiers that must be present.
+    pub required_qualifiers: Vec<QualifiedRequirement>,
+    /// The dictionary the structure refers into.
+    pub dictionary: Arc<Dictionary>,
+}

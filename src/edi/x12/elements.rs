@@ -1,0 +1,342 @@
+//! Element-level checks of one segment against its dictionary definition:
+//! presence, repetitions, components, type, length, codes, syntax notes.
+
+use crate::edi::guide::{
+    check_notes, check_value, CodeList, Dictionary, ElementDef, ElementKind, ElementUse, NoteViolation, SegmentDef,
+    Usage, ValueProblem,
+};
+
+use super::delimiters::excerpt;
+use super::segment::{Element, Segment};
+
+/// One element problem, with the AK403/IK403 code it maps to.
+#[derive(Debug, Clone)]
+pub struct ElementFinding<'d> {
+    /// Element position (1-based).
+    pub element: u16,
+    /// Component position, for composites.
+    pub component: Option<u16>,
+    /// Repetition, where the element repeats.
+    pub repetition: Option<u16>,
+    /// The dictionary reference of the element.
+    pub element_ref: &'d str,
+    /// The AK403 / IK403 code.
+    pub code: u8,
+    /// What is wrong, in words.
+    pub message: String,
+    /// The offending value.
+    pub data: Option<String>,
+    /// Where the value starts.
+    pub offset: u64,
+}
+
+/// An element's name for messages (`N104`, `MEA04-1`), formatted only when
+/// a message is written.
+#[derive(Clone, Copy)]
+struct ElementName {
+    tag: crate::edi::guide::Tag,
+    position: u16,
+    component: Option<u16>,
+}
+
+impl std::fmt::Display for ElementName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:02}", self.tag, self.position)?;
+        if let Some(c) = self.component {
+            write!(f, "-{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reusable buffers, so checking a valid segment allocates nothing.
+#[derive(Default)]
+pub struct Scratch {
+    problems: Vec<ValueProblem>,
+    notes: Vec<NoteViolation>,
+}
+
+/// Checks every element of `segment` against `def`.
+pub fn check_segment<'d>(
+    segment: &Segment<'_>,
+    def: &'d SegmentDef,
+    dictionary: &'d Dictionary,
+    scratch: &mut Scratch,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    let tag = &def.name;
+    let label = def.tag;
+    let count = segment.element_count();
+    for extra in def.elements.len() + 1..=count {
+        let element = segment.element(extra);
+        if !element.is_empty() {
+            out.push(ElementFinding {
+                element: extra as u16,
+                component: None,
+                repetition: None,
+                element_ref: "",
+                code: 3,
+                message: format!("{label} ({tag}) has {} elements; found a value at position {extra}", def.elements.len()),
+                data: Some(excerpt(element.bytes(), 60)),
+                offset: element.offset(),
+            });
+        }
+    }
+    let mut present: u64 = 0;
+    for (i, usage) in def.elements.iter().enumerate() {
+        let position = i + 1;
+        let element = segment.element(position);
+        let name = ElementName {
+            tag: def.tag,
+            position: position as u16,
+            component: None,
+        };
+        if element.is_empty() {
+            if usage.usage == Usage::Mandatory {
+                out.push(ElementFinding {
+                    element: position as u16,
+                    component: None,
+                    repetition: None,
+                    element_ref: dictionary.reference(usage.kind),
+                    code: 1,
+                    message: format!("{name} ({}) is mandatory but missing", describe(dictionary, usage.kind)),
+                    data: None,
+                    offset: element.offset(),
+                });
+            }
+            continue;
+        }
+        if position < 64 {
+            present |= 1 << position;
+        }
+        check_element(name, position as u16, element, usage, dictionary, scratch, out);
+    }
+    scratch.notes.clear();
+    check_notes(&def.notes, |p| p < 64 && present & (1 << p) != 0, &mut scratch.notes);
+    for v in scratch.notes.drain(..) {
+        let position = v.position as usize;
+        let (code, message) = if v.missing {
+            (2, format!("{label}{position:02} is required here by syntax note {} of {label}", v.note))
+        } else {
+            (10, format!("{label}{position:02} must not be present together with the others of syntax note {}", v.note))
+        };
+        out.push(ElementFinding {
+            element: v.position as u16,
+            component: None,
+            repetition: None,
+            element_ref: def.elements.get(position - 1).map_or("", |u| dictionary.reference(u.kind)),
+            code,
+            message,
+            data: None,
+            offset: segment.element(position).offset(),
+        });
+    }
+}
+
+fn describe(d: &Dictionary, kind: ElementKind) -> String {
+    match kind {
+        ElementKind::Simple(i) => format!("{}, element {}", d.elements[i].name, d.elements[i].id),
+        ElementKind::Composite(i) => format!("{}, composite {}", d.composites[i].name, d.composites[i].id),
+    }
+}
+
+fn check_element<'d>(
+    name: ElementName,
+    position: u16,
+    element: Element<'_>,
+    usage: &'d ElementUse,
+    d: &'d Dictionary,
+    scratch: &mut Scratch,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    let repeats = usage.repeat > 1;
+    for (r, repetition) in element.repetitions().enumerate() {
+        let r = r as u16 + 1;
+        let rep_label = repeats.then_some(r);
+        if r as u32 > usage.repeat {
+            out.push(ElementFinding {
+                element: position,
+                component: None,
+                repetition: Some(r),
+                element_ref: d.reference(usage.kind),
+                code: 12,
+                message: format!("{name} repeats at least {r} times; {} allowed", usage.repeat),
+                data: Some(excerpt(repetition.bytes(), 60)),
+                offset: repetition.offset(),
+            });
+        }
+        if repetition.is_empty() {
+            continue;
+        }
+        match usage.kind {
+            ElementKind::Simple(i) => {
+                let def = &d.elements[i];
+                let mut components = repetition.components();
+                let value = components.next().unwrap_or(repetition);
+                if let Some(extra) = components.next() {
+                    out.push(ElementFinding {
+                        element: position,
+                        component: Some(2),
+                        repetition: rep_label,
+                        element_ref: &def.id,
+                        code: 13,
+                        message: format!(
+                            "{name} ({}) is a simple element but holds components (a component separator in the value)",
+                            def.name
+                        ),
+                        data: Some(excerpt(repetition.bytes(), 60)),
+                        offset: extra.offset(),
+                    });
+                }
+                let codes = usage.codes.as_deref();
+                check_one(name, position, None, rep_label, value, def, codes, scratch, out);
+            }
+            ElementKind::Composite(c) => {
+                let composite = &d.composites[c];
+                let mut present: u64 = 0;
+                let mut seen = 0;
+                for (k, component) in repetition.components().enumerate() {
+                    seen = k + 1;
+                    let Some(cu) = composite.components.get(k) else {
+                        if !component.is_empty() {
+                            out.push(ElementFinding {
+                                element: position,
+                                component: Some(k as u16 + 1),
+                                repetition: rep_label,
+                                element_ref: &composite.id,
+                                code: 13,
+                                message: format!(
+                                    "{name} ({}) has {} components; found a value at component {}",
+                                    composite.name,
+                                    composite.components.len(),
+                                    k + 1
+                                ),
+                                data: Some(excerpt(component.bytes(), 60)),
+                                offset: component.offset(),
+                            });
+                        }
+                        continue;
+                    };
+                    let ElementKind::Simple(i) = cu.kind else { continue };
+                    let def = &d.elements[i];
+                    let cname = ElementName {
+                        component: Some(k as u16 + 1),
+                        ..name
+                    };
+                    if component.is_empty() {
+                        if cu.usage == Usage::Mandatory {
+                            out.push(missing_component(cname, position, k, rep_label, def, component.offset()));
+                        }
+                        continue;
+                    }
+                    if k < 63 {
+                        present |= 1 << (k + 1);
+                    }
+                    let codes = cu.codes.as_deref();
+                    check_one(cname, position, Some(k as u16 + 1), rep_label, component, def, codes, scratch, out);
+                }
+                for (k, cu) in composite.components.iter().enumerate().skip(seen) {
+                    if let (Usage::Mandatory, ElementKind::Simple(i)) = (cu.usage, cu.kind) {
+                        let cname = ElementName {
+                            component: Some(k as u16 + 1),
+                            ..name
+                        };
+                        out.push(missing_component(cname, position, k, rep_label, &d.elements[i], repetition.offset()));
+                    }
+                }
+                scratch.notes.clear();
+                check_notes(&composite.notes, |p| p < 64 && present & (1 << p) != 0, &mut scratch.notes);
+                for v in scratch.notes.drain(..) {
+                    out.push(ElementFinding {
+                        element: position,
+                        component: Some(v.position as u16),
+                        repetition: rep_label,
+                        element_ref: &composite.id,
+                        code: if v.missing { 2 } else { 10 },
+                        message: format!(
+                            "{name}-{} {} by syntax note {} of composite {}",
+                            v.position,
+                            if v.missing { "is required" } else { "is not allowed" },
+                            v.note,
+                            composite.id
+                        ),
+                        data: None,
+                        offset: repetition.offset(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn missing_component<'d>(
+    name: ElementName,
+    position: u16,
+    k: usize,
+    repetition: Option<u16>,
+    def: &'d ElementDef,
+    offset: u64,
+) -> ElementFinding<'d> {
+    ElementFinding {
+        element: position,
+        component: Some(k as u16 + 1),
+        repetition,
+        element_ref: &def.id,
+        code: 1,
+        message: format!("{name} ({}, element {}) is mandatory but missing", def.name, def.id),
+        data: None,
+        offset,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_one<'d>(
+    name: ElementName,
+    position: u16,
+    component: Option<u16>,
+    repetition: Option<u16>,
+    value: Element<'_>,
+    def: &'d ElementDef,
+    codes: Option<&CodeList>,
+    scratch: &mut Scratch,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    scratch.problems.clear();
+    check_value(def, codes, value.bytes(), &mut scratch.problems);
+    for problem in scratch.problems.drain(..) {
+        let what = format!("{name} ({}, element {}, {} {}/{})", def.name, def.id, def.data_type, def.min, def.max);
+        let (code, message) = match problem {
+            ValueProblem::TooShort { min, length } => {
+                (4, format!("{what} is {length} characters long; at least {min} required"))
+            }
+            ValueProblem::TooLong { max, length } => {
+                (5, format!("{what} is {length} characters long; at most {max} allowed"))
+            }
+            ValueProblem::InvalidCharacter { index, byte } => (
+                6,
+                format!(
+                    "{what} has {} at character {}, which type {} does not allow",
+                    super::delimiters::show_byte(byte),
+                    index + 1,
+                    def.data_type
+                ),
+            ),
+            ValueProblem::InvalidCode => {
+                let list = codes.or(def.codes.as_deref()).map(CodeList::describe).unwrap_or_default();
+                (7, format!("{what} is not one of the allowed codes: {list}"))
+            }
+            ValueProblem::InvalidDate => (8, format!("{what} is not a valid date (CCYYMMDD or YYMMDD)")),
+            ValueProblem::InvalidTime => (9, format!("{what} is not a valid time (HHMM[SS[dd]])")),
+        };
+        out.push(ElementFinding {
+            element: position,
+            component,
+            repetition,
+            element_ref: &def.id,
+            code,
+            message,
+            data: Some(excerpt(value.bytes(), 60)),
+            offset: value.offset(),
+        });
+    }
+}

@@ -1,0 +1,176 @@
+//! Zero-copy views of one segment and its elements, with byte offsets.
+
+use super::delimiters::Delimiters;
+
+/// One segment as read: a slice of the reader's buffer (without its
+/// terminator), where it started in the input, and where its elements split.
+#[derive(Clone, Copy)]
+pub struct Segment<'a> {
+    bytes: &'a [u8],
+    offset: u64,
+    delimiters: &'a Delimiters,
+    /// Positions in `bytes` of each element separator, in order.
+    separators: &'a [u32],
+}
+
+impl<'a> Segment<'a> {
+    pub(crate) fn new(
+        bytes: &'a [u8],
+        offset: u64,
+        delimiters: &'a Delimiters,
+        separators: &'a [u32],
+    ) -> Self {
+        Segment {
+            bytes,
+            offset,
+            delimiters,
+            separators,
+        }
+    }
+
+    /// The segment's raw bytes, without the terminator.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Absolute byte offset of the segment's first byte in the input.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// The delimiters in force for this segment.
+    pub fn delimiters(&self) -> &'a Delimiters {
+        self.delimiters
+    }
+
+    /// The segment identifier (`ST`, `BEG`, …).
+    pub fn tag(&self) -> &'a [u8] {
+        match self.separators.first() {
+            Some(&end) => &self.bytes[..end as usize],
+            None => self.bytes,
+        }
+    }
+
+    /// How many elements follow the tag (trailing empty ones included).
+    pub fn element_count(&self) -> usize {
+        self.separators.len()
+    }
+
+    /// Element `n`, counting from 1 as the standard does (`BEG03` is 3).
+    /// Positions past the last element read as empty.
+    pub fn element(&self, n: usize) -> Element<'a> {
+        if n == 0 || n > self.separators.len() {
+            let end = self.bytes.len();
+            return Element {
+                bytes: &self.bytes[end..],
+                offset: self.offset + end as u64,
+                delimiters: self.delimiters,
+            };
+        }
+        let start = self.separators[n - 1] as usize + 1;
+        let end = self
+            .separators
+            .get(n)
+            .map_or(self.bytes.len(), |&e| e as usize);
+        Element {
+            bytes: &self.bytes[start..end],
+            offset: self.offset + start as u64,
+            delimiters: self.delimiters,
+        }
+    }
+
+    /// The elements in order, from element 1.
+    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + '_ {
+        (1..=self.separators.len()).map(move |n| self.element(n))
+    }
+
+    /// Element `n`'s bytes as text (lossy), for messages and headers.
+    pub fn text(&self, n: usize) -> String {
+        String::from_utf8_lossy(self.element(n).bytes()).into_owned()
+    }
+}
+
+impl std::fmt::Debug for Segment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Segment@{}({})",
+            self.offset,
+            String::from_utf8_lossy(self.bytes)
+        )
+    }
+}
+
+/// One element of a segment: its raw bytes, which may hold repetitions and
+/// components.
+#[derive(Clone, Copy)]
+pub struct Element<'a> {
+    bytes: &'a [u8],
+    offset: u64,
+    delimiters: &'a Delimiters,
+}
+
+impl<'a> Element<'a> {
+    /// The raw bytes, repetition and component separators included.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Absolute byte offset of the element's first byte.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Whether the element is absent (empty).
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The repetitions of this element (one, when the interchange has no
+    /// repetition separator or the element does not repeat).
+    pub fn repetitions(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        let sep = self.delimiters.repetition;
+        self.split(sep)
+    }
+
+    /// The components of this element (one for a simple element).
+    pub fn components(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.split(Some(self.delimiters.component))
+    }
+
+    fn split(&self, sep: Option<u8>) -> impl Iterator<Item = Element<'a>> + 'a {
+        let Element {
+            bytes,
+            offset,
+            delimiters,
+        } = *self;
+        let mut start = 0usize;
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let rest = &bytes[start..];
+            let len = match sep.and_then(|s| memchr::memchr(s, rest)) {
+                Some(i) => i,
+                None => {
+                    done = true;
+                    rest.len()
+                }
+            };
+            let piece = Element {
+                bytes: &rest[..len],
+                offset: offset + start as u64,
+                delimiters,
+            };
+            start += len + 1;
+            Some(piece)
+        })
+    }
+}
+
+impl std::fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self.bytes))
+    }
+}

@@ -1,0 +1,9 @@
+//! edigate: an EDI and supply-chain integration gateway.
+//!
+//! The crate is laid out as the pipeline it runs (see ARCHITECTURE.md):
+//! syntax modules ([`edi`]) turn bytes into segments and trees and back, and
+//! know nothing of orders or customers; [`detect`] tells which syntax a file
+//! speaks.
+
+pub mod detect;
+pub mod edi;

@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use edigate::edi::guide::Catalog;
+use edigate::edi::x12::{ValidationReport, Validator};
+
+/// The shared corpus of real sample files (read in place, never copied):
+/// `$EDIGATE_CORPUS`, else `../shared/corpus` beside the checkout.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("EDIGATE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if dir.join("MANIFEST.md").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: the shared corpus is not at {} (set EDIGATE_CORPUS)", dir.display());
+        None
+    }
+}
+
+/// Every file under `dir`, sorted, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Validates bytes against the shipped guides.
+pub fn validate(bytes: &[u8]) -> ValidationReport {
+    let catalog = Catalog::x12().expect("shipped guides load");
+    Validator::new(catalog).validate(bytes)
+}
+
+/// The ack codes of every error in a report, as displayed (`AK403 7`).
+pub fn error_codes(report: &ValidationReport) -> Vec<String> {
+    report
+        .all_issues()
+        .filter(|i| i.is_error())
+        .map(|i| i.code.to_string())
+        .collect()
+}
+
+/// The crate's own directory.
+pub fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
