@@ -24,15 +24,7 @@ pub enum ValueProblem {
 /// Problems are appended to `out`; one value can have several.
 pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out: &mut Vec<ValueProblem>) {
     let length = match def.data_type {
-        DataType::Alphanumeric | DataType::Identifier => {
-            if let Some(index) = value.iter().position(|&b| b < 0x20 || b == 0x7f) {
-                out.push(ValueProblem::InvalidCharacter {
-                    index,
-                    byte: value[index],
-                });
-            }
-            character_count(value)
-        }
+        DataType::Alphanumeric | DataType::Identifier => text_length(value, out),
         DataType::Numeric(_) => numeric_length(value, false, out),
         DataType::Decimal => numeric_length(value, true, out),
         DataType::Date => {
@@ -73,6 +65,23 @@ pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out
             out.push(ValueProblem::InvalidCode);
         }
     }
+}
+
+/// Length of a text value in characters, reporting the first control
+/// character; one pass over the bytes.
+fn text_length(value: &[u8], out: &mut Vec<ValueProblem>) -> usize {
+    let mut characters = 0;
+    let mut control = None;
+    for (i, &b) in value.iter().enumerate() {
+        characters += usize::from((b & 0xC0) != 0x80);
+        if (b < 0x20 || b == 0x7f) && control.is_none() {
+            control = Some((i, b));
+        }
+    }
+    if let Some((index, byte)) = control {
+        out.push(ValueProblem::InvalidCharacter { index, byte });
+    }
+    characters
 }
 
 /// Characters in a UTF-8 (or ASCII) value: bytes that do not continue a
@@ -183,32 +192,45 @@ pub struct NoteViolation {
     pub missing: bool,
 }
 
-/// Checks syntax notes given which positions are present.
-pub fn check_notes(notes: &[SyntaxNote], present: impl Fn(u8) -> bool, out: &mut Vec<NoteViolation>) {
+/// Checks syntax notes given which positions are present (bit `p` of
+/// `present` for position `p`).
+pub fn check_notes(notes: &[SyntaxNote], present: u64, out: &mut Vec<NoteViolation>) {
     for note in notes {
-        let p = &note.positions;
-        let mut report = |position: u8, missing: bool| {
-            out.push(NoteViolation {
-                note: note.notation(),
-                position,
-                missing,
-            })
+        let here = present & note.mask;
+        let first = 1u64 << note.positions[0];
+        let broken = match note.kind {
+            NoteKind::Paired => here != 0 && here != note.mask,
+            NoteKind::Required => here == 0,
+            NoteKind::Exclusion => here.count_ones() > 1,
+            NoteKind::Conditional => here & first != 0 && here != note.mask,
+            NoteKind::ListConditional => here & first != 0 && here == first,
         };
-        let count = p.iter().filter(|&&x| present(x)).count();
-        match note.kind {
-            NoteKind::Paired if count > 0 && count < p.len() => {
-                p.iter().filter(|&&x| !present(x)).for_each(|&x| report(x, true))
-            }
-            NoteKind::Required if count == 0 => report(p[0], true),
-            NoteKind::Exclusion if count > 1 => {
-                p.iter().filter(|&&x| present(x)).skip(1).for_each(|&x| report(x, false))
-            }
-            NoteKind::Conditional if present(p[0]) => {
-                p[1..].iter().filter(|&&x| !present(x)).for_each(|&x| report(x, true))
-            }
-            NoteKind::ListConditional if present(p[0]) && count == 1 => report(p[1], true),
-            _ => {}
+        if broken {
+            report_note(note, present, out);
         }
+    }
+}
+
+/// Names the positions a broken note is reported at.
+fn report_note(note: &SyntaxNote, present: u64, out: &mut Vec<NoteViolation>) {
+    let is_present = |p: u8| present & (1u64 << p) != 0;
+    let p = &note.positions;
+    let mut report = |position: u8, missing: bool| {
+        out.push(NoteViolation {
+            note: note.notation(),
+            position,
+            missing,
+        })
+    };
+    match note.kind {
+        NoteKind::Paired | NoteKind::Conditional => p
+            .iter()
+            .skip(usize::from(note.kind == NoteKind::Conditional))
+            .filter(|&&x| !is_present(x))
+            .for_each(|&x| report(x, true)),
+        NoteKind::Required => report(p[0], true),
+        NoteKind::Exclusion => p.iter().filter(|&&x| is_present(x)).skip(1).for_each(|&x| report(x, false)),
+        NoteKind::ListConditional => report(p[1], true),
     }
 }
 
@@ -273,7 +295,8 @@ mod tests {
             .map(|s| SyntaxNote::parse(s).unwrap())
             .collect();
         let mut out = vec![];
-        check_notes(&notes, |p| [3, 5, 6, 7, 9].contains(&p), &mut out);
+        let present = [3, 5, 6, 7, 9].iter().fold(0u64, |m, p| m | 1 << p);
+        check_notes(&notes, present, &mut out);
         let got: Vec<(String, u8, bool)> = out.into_iter().map(|v| (v.note, v.position, v.missing)).collect();
         assert_eq!(
             got,

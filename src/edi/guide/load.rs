@@ -101,10 +101,12 @@ impl DictionarySource {
                             entry.data_type, entry.min, entry.max, old.data_type, old.min, old.max
                         ));
                     }
-                    if let (Some(a), Some(b)) = (&mut old.codes, entry.codes) {
-                        a.extend(b);
-                    } else {
-                        old.codes = None;
+                    // A file that ships no code list does not open the
+                    // list another file ships.
+                    match (&mut old.codes, entry.codes) {
+                        (Some(a), Some(b)) => a.extend(b),
+                        (None, Some(b)) => old.codes = Some(b),
+                        (_, None) => {}
                     }
                 }
                 None => {
@@ -280,15 +282,7 @@ pub(crate) fn parse_set(
 
 /// Reads the indented structure text into the top-level loop.
 pub fn parse_structure(text: &str, d: &Dictionary) -> Result<LoopNode, String> {
-    let mut stack: Vec<(usize, LoopNode)> = vec![(
-        0,
-        LoopNode {
-            id: String::new(),
-            usage: Usage::Mandatory,
-            max: MaxUse::Limited(1),
-            children: Vec::new(),
-        },
-    )];
+    let mut stack: Vec<(usize, LoopNode)> = vec![(0, LoopNode::new(String::new(), Usage::Mandatory, MaxUse::Limited(1), Vec::new()))];
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let content = raw.trim_end();
@@ -312,15 +306,7 @@ pub fn parse_structure(text: &str, d: &Dictionary) -> Result<LoopNode, String> {
             ["loop", id, usage, max] => {
                 let usage = Usage::parse(usage).ok_or_else(bad)?;
                 let max = parse_max(max).ok_or_else(bad)?;
-                stack.push((
-                    line_no,
-                    LoopNode {
-                        id: id.to_string(),
-                        usage,
-                        max,
-                        children: Vec::new(),
-                    },
-                ));
+                stack.push((line_no, LoopNode::new(id.to_string(), usage, max, Vec::new())));
             }
             [tag, usage, max] => {
                 let usage = Usage::parse(usage).ok_or_else(bad)?;
@@ -339,6 +325,7 @@ pub fn parse_structure(text: &str, d: &Dictionary) -> Result<LoopNode, String> {
         close_loop(&mut stack, text.lines().count())?;
     }
     let (_, root) = stack.pop().ok_or("empty structure")?;
+    let root = LoopNode::new(root.id, root.usage, root.max, root.children);
     if root.children.is_empty() {
         return Err("the structure is empty".into());
     }
@@ -357,7 +344,7 @@ fn close_loop(stack: &mut Vec<(usize, LoopNode)>, line_no: usize) -> Result<(), 
         }
     }
     let parent = &mut stack.last_mut().ok_or("unbalanced structure")?.1;
-    parent.children.push(Node::Loop(done));
+    parent.children.push(Node::Loop(LoopNode::new(done.id, done.usage, done.max, done.children)));
     Ok(())
 }
 

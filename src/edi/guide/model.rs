@@ -100,40 +100,56 @@ impl fmt::Display for DataType {
     }
 }
 
-/// A closed list of allowed values, sorted for binary search.
+/// A closed list of allowed values. Codes of up to seven bytes (nearly all)
+/// are also packed into integers, so a look-up is a binary search over
+/// `u64`s rather than over byte strings.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct CodeList(Vec<Box<[u8]>>);
+pub struct CodeList {
+    values: Vec<Box<[u8]>>,
+    packed: Vec<u64>,
+}
+
+/// A short code as one integer: its length in the top byte, its bytes below.
+fn pack(value: &[u8]) -> Option<u64> {
+    if value.len() > 7 {
+        return None;
+    }
+    let bytes = value.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
+    Some(bytes | (value.len() as u64) << 56)
+}
 
 impl CodeList {
     /// A list from values in any order; duplicates are dropped.
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(values: I) -> Self {
-        let mut v: Vec<Box<[u8]>> = values
-            .into_iter()
-            .map(|s| s.as_ref().as_bytes().into())
-            .collect();
-        v.sort();
-        v.dedup();
-        CodeList(v)
+        let mut values: Vec<Box<[u8]>> = values.into_iter().map(|s| s.as_ref().as_bytes().into()).collect();
+        values.sort();
+        values.dedup();
+        let mut packed: Vec<u64> = values.iter().filter_map(|v| pack(v)).collect();
+        packed.sort_unstable();
+        CodeList { values, packed }
     }
 
     /// Whether `value` is on the list.
     pub fn contains(&self, value: &[u8]) -> bool {
-        self.0.binary_search_by(|c| (**c).cmp(value)).is_ok()
+        match pack(value) {
+            Some(key) => self.packed.binary_search(&key).is_ok(),
+            None => self.values.binary_search_by(|c| (**c).cmp(value)).is_ok(),
+        }
     }
 
     /// The values, sorted.
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|v| std::str::from_utf8(v).unwrap_or(""))
+        self.values.iter().map(|v| std::str::from_utf8(v).unwrap_or(""))
     }
 
     /// How many values the list has.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.values.len()
     }
 
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.values.is_empty()
     }
 
     /// The union of two lists.
@@ -244,6 +260,9 @@ pub struct SyntaxNote {
     pub kind: NoteKind,
     /// Element (or component) positions, 1-based.
     pub positions: Vec<u8>,
+    /// The positions as bits (bit `p` for position `p`), for checking a
+    /// segment's presence mask in a few instructions.
+    pub mask: u64,
 }
 
 impl SyntaxNote {
@@ -261,12 +280,16 @@ impl SyntaxNote {
         if digits.len() < 4 || digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let positions = digits
+        let positions: Vec<u8> = digits
             .as_bytes()
             .chunks(2)
             .map(|p| (p[0] - b'0') * 10 + (p[1] - b'0'))
             .collect();
-        Some(SyntaxNote { kind, positions })
+        if positions.iter().any(|&p| p >= 64) {
+            return None;
+        }
+        let mask = positions.iter().fold(0u64, |m, &p| m | 1 << p);
+        Some(SyntaxNote { kind, positions, mask })
     }
 
     /// The notation, e.g. `P0304`.
@@ -424,9 +447,24 @@ pub struct LoopNode {
     pub max: MaxUse,
     /// Positions in order; the first is a segment.
     pub children: Vec<Node>,
+    /// The tag that starts each child, in order (kept beside `children` so
+    /// the walker scans a flat array).
+    pub(crate) child_tags: Vec<Tag>,
 }
 
 impl LoopNode {
+    /// A loop over `children`.
+    pub fn new(id: String, usage: Usage, max: MaxUse, children: Vec<Node>) -> Self {
+        let child_tags = children.iter().map(Node::first_tag).collect();
+        LoopNode {
+            id,
+            usage,
+            max,
+            children,
+            child_tags,
+        }
+    }
+
     /// The tag that starts each repetition.
     pub fn trigger(&self) -> Tag {
         self.children[0].first_tag()

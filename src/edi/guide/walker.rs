@@ -103,11 +103,8 @@ impl<'g> Walker<'g> {
         let frame = &self.stack[depth];
         let children = &frame.node.children;
         let mut fallback = None;
-        for (j, child) in children.iter().enumerate().skip(frame.index) {
-            if child.first_tag() != tag {
-                continue;
-            }
-            let used_up = j == frame.index && !max_of(child).allows(frame.count + 1);
+        for (j, _) in frame.node.child_tags.iter().enumerate().skip(frame.index).filter(|(_, t)| **t == tag) {
+            let used_up = j == frame.index && !max_of(&children[j]).allows(frame.count + 1);
             if used_up {
                 fallback = Some(Fit::UsedUp(j));
                 continue;
@@ -198,6 +195,9 @@ fn report_missing<'g>(
     events: &mut Vec<StructureEvent<'g>>,
 ) {
     let first_unseen = if count == 0 { from } else { from + 1 };
+    if first_unseen >= to {
+        return;
+    }
     for child in node.children.iter().take(to).skip(first_unseen) {
         if child.usage() == Usage::Mandatory {
             events.push(StructureEvent::MandatoryMissing {

@@ -120,7 +120,9 @@ fn acknowledge_interchange(inbound: &InterchangeReport, kind: Option<AckKind>, s
     );
     let wants_ta1 = kind == Some(AckKind::Interchange) || h.ack_requested || !inbound.envelope_ok();
     let service_segments = if wants_ta1 { vec![ta1(inbound)] } else { Vec::new() };
-    let groups = if kind == Some(AckKind::Interchange) {
+    // A rejected interchange is answered by its TA1 alone: its groups were
+    // not accepted for processing, so there is nothing to acknowledge.
+    let groups = if kind == Some(AckKind::Interchange) || !inbound.envelope_ok() {
         Vec::new()
     } else {
         inbound
@@ -246,7 +248,7 @@ fn ack_set(set: &SetReport, is_999: bool, five: bool, body: &mut Vec<OwnedSegmen
     }
     let status = if set.accepted() { "A" } else { "R" };
     let mut ak5 = vec![status.to_string()];
-    ak5.extend(set_codes.iter().take(5).map(|c| set_code(*c, five).to_string()));
+    ak5.extend(set_codes.iter().take(5).map(u8::to_string));
     body.push(OwnedSegment::new(end_tag, ak5));
 }
 
@@ -293,14 +295,6 @@ fn element_code_004010(code: u8) -> u8 {
     match code {
         12 | 13 => 3,
         c => c,
-    }
-}
-
-/// 004010's element 718 has no 23 (duplicate control number).
-fn set_code(code: u8, five: bool) -> u8 {
-    match (code, five) {
-        (23, false) => 7,
-        (c, _) => c,
     }
 }
 

@@ -112,7 +112,7 @@ pub fn check_segment<'d>(
         check_element(name, position as u16, element, usage, dictionary, scratch, out);
     }
     scratch.notes.clear();
-    check_notes(&def.notes, |p| p < 64 && present & (1 << p) != 0, &mut scratch.notes);
+    check_notes(&def.notes, present, &mut scratch.notes);
     for v in scratch.notes.drain(..) {
         let position = v.position as usize;
         let (code, message) = if v.missing {
@@ -149,6 +149,14 @@ fn check_element<'d>(
     scratch: &mut Scratch,
     out: &mut Vec<ElementFinding<'d>>,
 ) {
+    if let (ElementKind::Simple(i), false) = (usage.kind, element.may_nest()) {
+        // The common case: one value, no repetitions or components.
+        let def = &d.elements[i];
+        if def.data_type != crate::edi::guide::DataType::Binary {
+            check_one(name, position, None, None, element, def, usage.codes.as_deref(), scratch, out);
+        }
+        return;
+    }
     let repeats = usage.repeat > 1;
     for (r, repetition) in element.repetitions().enumerate() {
         let r = r as u16 + 1;
@@ -169,6 +177,7 @@ fn check_element<'d>(
             continue;
         }
         match usage.kind {
+            ElementKind::Simple(i) if d.elements[i].data_type == crate::edi::guide::DataType::Binary => {}
             ElementKind::Simple(i) => {
                 let def = &d.elements[i];
                 let mut components = repetition.components();
@@ -245,7 +254,7 @@ fn check_element<'d>(
                     }
                 }
                 scratch.notes.clear();
-                check_notes(&composite.notes, |p| p < 64 && present & (1 << p) != 0, &mut scratch.notes);
+                check_notes(&composite.notes, present, &mut scratch.notes);
                 for v in scratch.notes.drain(..) {
                     out.push(ElementFinding {
                         element: position,

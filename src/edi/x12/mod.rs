@@ -9,6 +9,7 @@ pub mod delimiters;
 mod elements;
 pub mod envelope;
 pub mod reader;
+mod scan;
 pub mod report;
 pub mod segment;
 pub mod synthetic;

@@ -7,9 +7,10 @@
 
 use std::io::{self, Read};
 
-use memchr::{memchr, memchr2};
+use memchr::memchr;
 
 use super::delimiters::{excerpt, show_bytes, Delimiters};
+use super::scan::{find_segment_end, Needles, Progress};
 use super::segment::Segment;
 
 /// How the reader treats its input.
@@ -99,6 +100,8 @@ pub struct SegmentReader<R> {
     /// The previous segment was IEA: forget the delimiters before the next.
     end_of_interchange: bool,
     separators: Vec<u32>,
+    /// What the scan of the current segment noticed.
+    progress: Progress,
     segments_read: u64,
 }
 
@@ -123,6 +126,7 @@ impl<R: Read> SegmentReader<R> {
             delimiters: None,
             end_of_interchange: false,
             separators: Vec::with_capacity(64),
+            progress: Progress::default(),
             segments_read: 0,
         }
     }
@@ -156,6 +160,7 @@ impl<R: Read> SegmentReader<R> {
                     self.base + start as u64,
                     delimiters,
                     &self.separators,
+                    self.progress.nested,
                 )))
             }
             Ok(None) => Ok(None),
@@ -208,8 +213,9 @@ impl<R: Read> SegmentReader<R> {
             let Some(&b) = rest.first() else {
                 return Ok(false);
             };
-            let is_terminator = self.delimiters.is_some_and(|d| d.terminator() == [b]);
-            if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a) || is_terminator {
+            let filler = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a)
+                || self.delimiters.is_some_and(|d| d.terminator() == [b]);
+            if filler {
                 self.pos += 1;
             } else if self.delimiters.is_none() && rest.starts_with(UTF8_BOM) {
                 self.pos += UTF8_BOM.len();
@@ -303,27 +309,29 @@ impl<R: Read> SegmentReader<R> {
     /// Returns (start, end, next) where `next` is past the terminator.
     fn find_terminated(&mut self, d: &Delimiters) -> Result<(usize, usize, usize), LexError> {
         self.separators.clear();
+        self.progress = Progress::default();
         let terminator = d.terminator();
+        let needles = Needles {
+            element: d.element,
+            terminator: terminator[0],
+            component: d.component,
+            repetition: d.repetition.unwrap_or(d.component),
+        };
         let mut scan = self.pos;
         loop {
             let start = self.pos;
-            while let Some(i) = memchr2(d.element, terminator[0], &self.buf[scan..self.filled]) {
-                let at = scan + i;
-                if self.buf[at] == d.element {
-                    self.separators.push((at - start) as u32);
+            let hay = &self.buf[..self.filled];
+            match find_segment_end(hay, scan, start, &needles, &mut self.separators, &mut self.progress) {
+                Some(at) if terminator.len() == 1 => return Ok((start, at, at + 1)),
+                Some(at) if at + terminator.len() > self.filled && !self.eof => scan = at,
+                Some(at) if self.buf[at..].starts_with(terminator) => {
+                    return Ok((start, at, at + terminator.len()))
+                }
+                Some(at) => {
                     scan = at + 1;
                     continue;
                 }
-                if terminator.len() == 1 {
-                    return Ok((start, at, at + 1));
-                }
-                if at + terminator.len() > self.filled && !self.eof {
-                    break;
-                }
-                if self.buf[at..].starts_with(terminator) {
-                    return Ok((start, at, at + terminator.len()));
-                }
-                scan = at + 1;
+                None => scan = self.filled,
             }
             if self.eof && matches!(terminator, b"\n" | b"\r") {
                 // Line-per-segment files often lack the last line break.
@@ -358,6 +366,9 @@ impl<R: Read> SegmentReader<R> {
     /// validation).
     fn binary_segment(&mut self, d: &Delimiters) -> Result<Option<(usize, usize)>, LexError> {
         const HEADER_LIMIT: usize = 24;
+        if self.buf.get(self.pos) != Some(&b'B') {
+            return Ok(None);
+        }
         while self.filled - self.pos < HEADER_LIMIT && self.fill()? {}
         let head = &self.buf[self.pos..self.filled.min(self.pos + HEADER_LIMIT)];
         if !(head.len() > 4 && head.starts_with(b"BIN") && head[3] == d.element) {
@@ -393,6 +404,7 @@ impl<R: Read> SegmentReader<R> {
             return Ok(None);
         }
         self.separators.clear();
+        self.progress.nested = true;
         self.separators.push(3);
         self.separators.push((4 + digits_len) as u32);
         self.pos = end + d.terminator().len();

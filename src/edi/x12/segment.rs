@@ -11,6 +11,9 @@ pub struct Segment<'a> {
     delimiters: &'a Delimiters,
     /// Positions in `bytes` of each element separator, in order.
     separators: &'a [u32],
+    /// Whether the segment holds any component or repetition separator
+    /// (when not, elements need no further splitting).
+    nested: bool,
 }
 
 impl<'a> Segment<'a> {
@@ -19,12 +22,14 @@ impl<'a> Segment<'a> {
         offset: u64,
         delimiters: &'a Delimiters,
         separators: &'a [u32],
+        nested: bool,
     ) -> Self {
         Segment {
             bytes,
             offset,
             delimiters,
             separators,
+            nested,
         }
     }
 
@@ -65,6 +70,7 @@ impl<'a> Segment<'a> {
                 bytes: &self.bytes[end..],
                 offset: self.offset + end as u64,
                 delimiters: self.delimiters,
+                nested: false,
             };
         }
         let start = self.separators[n - 1] as usize + 1;
@@ -76,6 +82,7 @@ impl<'a> Segment<'a> {
             bytes: &self.bytes[start..end],
             offset: self.offset + start as u64,
             delimiters: self.delimiters,
+            nested: self.nested,
         }
     }
 
@@ -108,6 +115,8 @@ pub struct Element<'a> {
     bytes: &'a [u8],
     offset: u64,
     delimiters: &'a Delimiters,
+    /// Whether the bytes may hold component or repetition separators.
+    nested: bool,
 }
 
 impl<'a> Element<'a> {
@@ -124,6 +133,12 @@ impl<'a> Element<'a> {
     /// Whether the element is absent (empty).
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+
+    /// Whether the element may hold repetition or component separators
+    /// (false when the lexer saw none in its segment).
+    pub fn may_nest(&self) -> bool {
+        self.nested
     }
 
     /// The repetitions of this element (one, when the interchange has no
@@ -143,7 +158,9 @@ impl<'a> Element<'a> {
             bytes,
             offset,
             delimiters,
+            nested,
         } = *self;
+        let sep = sep.filter(|_| nested);
         let mut start = 0usize;
         let mut done = false;
         std::iter::from_fn(move || {
@@ -162,6 +179,7 @@ impl<'a> Element<'a> {
                 bytes: &rest[..len],
                 offset: offset + start as u64,
                 delimiters,
+                nested,
             };
             start += len + 1;
             Some(piece)

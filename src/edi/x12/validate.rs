@@ -732,7 +732,8 @@ impl<'v> Run<'v> {
                 element_ref: Some(if element == 1 { "628" } else { "734" }.into()),
                 ..self.location(seg.element(element as usize).offset())
             };
-            let issue = self.issue(severity, AckCode::Element(7), message, location, None);
+            let data = Some(excerpt(seg.element(element as usize).bytes(), 20));
+            let issue = self.issue(severity, AckCode::Element(7), message, location, data);
             self.set_issue(issue);
         }
     }
