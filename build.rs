@@ -27,7 +27,11 @@ fn main() {
     let mut code = String::from("&[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let name = file.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let name = file
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         code.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             file.display().to_string()

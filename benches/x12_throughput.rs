@@ -91,7 +91,10 @@ fn main() {
     let rate = |t: Duration| mb / t.as_secs_f64();
     let split = rate(t_split);
     println!("  (a) memchr split (baseline)   {split:8.1} MB/s  {tokens} delimiters");
-    for (name, t, target) in [("(b) lexer", t_lex, 0.60), ("(c) lexer+envelope+guide", t_val, 0.25)] {
+    for (name, t, target) in [
+        ("(b) lexer", t_lex, 0.60),
+        ("(c) lexer+envelope+guide", t_val, 0.25),
+    ] {
         println!(
             "  {name:<28} {:8.1} MB/s  {:>6.2} M segments/s  = {:5.1}% of the split (target >= {:.0}%)",
             rate(t),
@@ -130,10 +133,13 @@ fn instructions_per_byte() {
     let dir = std::env::temp_dir().join(format!("edigate-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("850-2mb.edi");
-    let data = generate(900);
+    let data = generate(400);
     std::fs::write(&file, &data).unwrap();
     let exe = std::env::current_exe().unwrap();
-    println!("instructions/byte under callgrind on {:.1} MB (same binary, same input):", data.len() as f64 / 1e6);
+    println!(
+        "instructions/byte under callgrind on {:.1} MB (same binary, same input):",
+        data.len() as f64 / 1e6
+    );
     let mut baseline = None;
     for (mode, function, target) in [
         ("split", "run_split", None),
@@ -155,7 +161,9 @@ fn instructions_per_byte() {
             continue;
         };
         let per_byte = total as f64 / data.len() as f64;
-        let versus = baseline.map_or("baseline".to_string(), |b: f64| format!("{:.1}x the split", per_byte / b));
+        let versus = baseline.map_or("baseline".to_string(), |b: f64| {
+            format!("{:.1}x the split", per_byte / b)
+        });
         let goal = target.map_or(String::new(), |t| format!(" (target <= {t})"));
         println!("  {mode:<9} {per_byte:6.1} instructions/byte  {versus}{goal}");
         baseline.get_or_insert(per_byte);
@@ -166,7 +174,10 @@ fn instructions_per_byte() {
 fn callgrind_total(path: &Path) -> Option<u64> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines()
-        .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
 

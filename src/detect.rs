@@ -28,7 +28,10 @@ impl Format {
 /// Looks at the start of `head` (skipping a byte-order mark and whitespace).
 pub fn detect(head: &[u8]) -> Format {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     let head = &head[start..];
     if head.starts_with(b"ISA") {
         Format::X12

@@ -23,11 +23,17 @@ fn ships_the_promised_sets_for_both_versions() {
     for version in ["004010", "005010"] {
         let sets = catalog.sets(version);
         for (id, group) in SETS_004010 {
-            let guide = catalog.exact(version, id).unwrap_or_else(|| panic!("no {version} {id} in {sets:?}"));
+            let guide = catalog
+                .exact(version, id)
+                .unwrap_or_else(|| panic!("no {version} {id} in {sets:?}"));
             assert_eq!(&guide.functional_group, group, "{version} {id}");
             let first = guide.root.children.first().map(Node::first_tag).unwrap();
             let last = guide.root.children.last().map(Node::first_tag).unwrap();
-            assert_eq!((first.to_string(), last.to_string()), ("ST".into(), "SE".into()), "{version} {id}");
+            assert_eq!(
+                (first.to_string(), last.to_string()),
+                ("ST".into(), "SE".into()),
+                "{version} {id}"
+            );
         }
     }
     let ack = catalog.exact("005010", "999").expect("005010 999");
@@ -48,9 +54,15 @@ fn versions_differ_where_the_standard_does() {
 fn guides_choose_a_neighbour_version_and_say_so() {
     let catalog = Catalog::x12().unwrap();
     let exact = catalog.choose("004010VICS", "850").unwrap();
-    assert_eq!((exact.guide.version.as_str(), exact.substituted_for), ("004010", None));
+    assert_eq!(
+        (exact.guide.version.as_str(), exact.substituted_for),
+        ("004010", None)
+    );
     let near = catalog.choose("004030", "850").unwrap();
-    assert_eq!((near.guide.version.as_str(), near.substituted_for.as_deref()), ("004010", Some("004030")));
+    assert_eq!(
+        (near.guide.version.as_str(), near.substituted_for.as_deref()),
+        ("004010", Some("004030"))
+    );
     assert!(catalog.choose("003040", "850").is_none());
     assert!(catalog.choose("21", "850").is_none());
 }
@@ -84,22 +96,55 @@ fn partner_guide_narrows_the_base() {
     let validator = Validator::new(catalog).with_partner_guide(guide);
 
     let good = validator.validate(order("SA", true, true).as_bytes());
-    assert!(good.is_valid(), "{:?}", good.all_issues().collect::<Vec<_>>());
-    assert!(common::validate(order("NE", false, false).as_bytes()).is_valid(), "the base guide accepts all three");
+    assert!(
+        good.is_valid(),
+        "{:?}",
+        good.all_issues().collect::<Vec<_>>()
+    );
+    assert!(
+        common::validate(order("NE", false, false).as_bytes()).is_valid(),
+        "the base guide accepts all three"
+    );
 
     let bad = validator.validate(order("NE", false, false).as_bytes());
-    let messages: Vec<String> = bad.all_issues().map(|i| format!("{} {}", i.code, i.message)).collect();
-    assert!(messages.iter().any(|m| m.starts_with("AK403 7") && m.contains("BEG02")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.starts_with("AK304 3") && m.contains("CUR")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.starts_with("AK304 3") && m.contains("REF01=DP")), "{messages:?}");
+    let messages: Vec<String> = bad
+        .all_issues()
+        .map(|i| format!("{} {}", i.code, i.message))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("AK403 7") && m.contains("BEG02")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("AK304 3") && m.contains("CUR")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("AK304 3") && m.contains("REF01=DP")),
+        "{messages:?}"
+    );
 }
 
 #[test]
 fn partner_guide_errors_name_the_file_and_field() {
     let catalog = Catalog::x12().unwrap();
-    let e = load_partner_guide(catalog, "p.toml", "base = \"004010/999\"\nname = \"x\"\n").unwrap_err();
-    assert!(e.to_string().contains("p.toml") && e.to_string().contains("no shipped guide 004010/999"), "{e}");
-    let e = load_partner_guide(catalog, "p.toml", "base = \"004010/850\"\nname = \"x\"\n[[elements]]\nat = \"BEG99\"\ncodes = []\n")
-        .unwrap_err();
+    let e =
+        load_partner_guide(catalog, "p.toml", "base = \"004010/999\"\nname = \"x\"\n").unwrap_err();
+    assert!(
+        e.to_string().contains("p.toml") && e.to_string().contains("no shipped guide 004010/999"),
+        "{e}"
+    );
+    let e = load_partner_guide(
+        catalog,
+        "p.toml",
+        "base = \"004010/850\"\nname = \"x\"\n[[elements]]\nat = \"BEG99\"\ncodes = []\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("BEG has no element 99"), "{e}");
 }

@@ -40,16 +40,26 @@ fn expected_codes() -> Vec<(String, String)> {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(samples()).unwrap().to_string_lossy().replace('\\', "/")
+    path.strip_prefix(samples())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 #[test]
 fn valid_samples_validate_without_a_single_issue() {
     let mut seen = 0;
-    for file in sample_files().into_iter().filter(|f| !relative(f).contains("-invalid-")) {
+    for file in sample_files()
+        .into_iter()
+        .filter(|f| !relative(f).contains("-invalid-"))
+    {
         let report = common::validate(&std::fs::read(&file).unwrap());
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        assert!(report.is_valid() && issues.is_empty(), "{}: {issues:#?}", relative(&file));
+        assert!(
+            report.is_valid() && issues.is_empty(),
+            "{}: {issues:#?}",
+            relative(&file)
+        );
         seen += 1;
     }
     assert!(seen >= 18, "only {seen} valid samples");
@@ -58,13 +68,27 @@ fn valid_samples_validate_without_a_single_issue() {
 #[test]
 fn each_invalid_sample_reports_exactly_its_error() {
     let expected = expected_codes();
-    let invalid: Vec<PathBuf> = sample_files().into_iter().filter(|f| relative(f).contains("-invalid-")).collect();
-    assert_eq!(expected.len(), invalid.len(), "every invalid sample needs a README row");
+    let invalid: Vec<PathBuf> = sample_files()
+        .into_iter()
+        .filter(|f| relative(f).contains("-invalid-"))
+        .collect();
+    assert_eq!(
+        expected.len(),
+        invalid.len(),
+        "every invalid sample needs a README row"
+    );
     for file in invalid {
         let name = relative(&file);
-        let (_, code) = expected.iter().find(|(f, _)| *f == name).unwrap_or_else(|| panic!("no README row for {name}"));
+        let (_, code) = expected
+            .iter()
+            .find(|(f, _)| *f == name)
+            .unwrap_or_else(|| panic!("no README row for {name}"));
         let report = common::validate(&std::fs::read(&file).unwrap());
-        assert_eq!(common::error_codes(&report), [code.clone()], "{name}");
+        assert_eq!(
+            common::error_codes(&report),
+            std::slice::from_ref(code),
+            "{name}"
+        );
     }
 }
 
@@ -79,7 +103,11 @@ fn ack_text(file: &Path) -> String {
     let mut out = Vec::new();
     for (interchange, delimiters) in acknowledge(&report, None, &stamp).unwrap() {
         Writer::new(delimiters)
-            .write(&interchange, &mut ControlNumbers::Generate(&mut counter), &mut out)
+            .write(
+                &interchange,
+                &mut ControlNumbers::Generate(&mut counter),
+                &mut out,
+            )
             .unwrap();
     }
     String::from_utf8(out).unwrap()
@@ -96,13 +124,22 @@ fn acknowledgments_match_their_golden_files() {
             std::fs::write(&golden, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&golden).unwrap_or_else(|_| panic!("missing {}", golden.display()));
+        let want = std::fs::read_to_string(&golden)
+            .unwrap_or_else(|_| panic!("missing {}", golden.display()));
         if got != want {
-            mismatches.push(format!("{}:\n--- golden\n{want}--- got\n{got}", relative(&golden)));
+            mismatches.push(format!(
+                "{}:\n--- golden\n{want}--- got\n{got}",
+                relative(&golden)
+            ));
         }
         // The acknowledgment is itself valid X12.
         let report = common::validate(got.as_bytes());
-        assert!(report.is_valid(), "{}: {:#?}", relative(&golden), report.all_issues().collect::<Vec<_>>());
+        assert!(
+            report.is_valid(),
+            "{}: {:#?}",
+            relative(&golden),
+            report.all_issues().collect::<Vec<_>>()
+        );
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -14,8 +14,22 @@ fn isa(version: &str, control: &str) -> OwnedSegment {
     OwnedSegment::new(
         "ISA",
         [
-            "00", "          ", "00", "          ", "ZZ", "SENDER         ", "ZZ", "RECEIVER       ", "260101", "1200",
-            "U", version, control, "0", "P", ":",
+            "00",
+            "          ",
+            "00",
+            "          ",
+            "ZZ",
+            "SENDER         ",
+            "ZZ",
+            "RECEIVER       ",
+            "260101",
+            "1200",
+            "U",
+            version,
+            control,
+            "0",
+            "P",
+            ":",
         ],
     )
 }
@@ -36,7 +50,9 @@ fn delimiters_strategy(with_repetition: bool) -> impl Strategy<Value = Delimiter
 }
 
 fn value() -> impl Strategy<Value = Vec<u8>> {
-    proptest::string::string_regex("[A-Za-z0-9 ./-]{0,8}").unwrap().prop_map(String::into_bytes)
+    proptest::string::string_regex("[A-Za-z0-9 ./-]{0,8}")
+        .unwrap()
+        .prop_map(String::into_bytes)
 }
 
 fn field(repeats: bool) -> impl Strategy<Value = Field> {
@@ -48,9 +64,13 @@ fn segment(repeats: bool) -> impl Strategy<Value = OwnedSegment> {
     let tag = proptest::string::string_regex("[A-Z][A-Z0-9]{1,2}")
         .unwrap()
         .prop_filter("envelope tags", |t| {
-            !matches!(t.as_str(), "ISA" | "IEA" | "GS" | "GE" | "ST" | "SE" | "TA1" | "ISB" | "ISE" | "BIN")
+            !matches!(
+                t.as_str(),
+                "ISA" | "IEA" | "GS" | "GE" | "ST" | "SE" | "TA1" | "ISB" | "ISE" | "BIN"
+            )
         });
-    (tag, prop::collection::vec(field(repeats), 0..6)).prop_map(|(tag, elements)| OwnedSegment { tag, elements })
+    (tag, prop::collection::vec(field(repeats), 0..6))
+        .prop_map(|(tag, elements)| OwnedSegment { tag, elements })
 }
 
 fn interchange(repeats: bool) -> impl Strategy<Value = Interchange> {
@@ -60,7 +80,10 @@ fn interchange(repeats: bool) -> impl Strategy<Value = Interchange> {
         trailer: None,
     });
     let group = prop::collection::vec(set, 1..3).prop_map(|sets| Group {
-        header: OwnedSegment::new("GS", ["PO", "A", "B", "20260101", "1200", "7", "X", "004010"]),
+        header: OwnedSegment::new(
+            "GS",
+            ["PO", "A", "B", "20260101", "1200", "7", "X", "004010"],
+        ),
         sets,
         trailer: None,
     });
@@ -74,7 +97,9 @@ fn interchange(repeats: bool) -> impl Strategy<Value = Interchange> {
 }
 
 fn write(i: &Interchange, d: Delimiters) -> Vec<u8> {
-    Writer::new(d).to_bytes(i, &mut ControlNumbers::Keep).expect("writes")
+    Writer::new(d)
+        .to_bytes(i, &mut ControlNumbers::Keep)
+        .expect("writes")
 }
 
 /// Reads the interchange back, without the trailers the reader keeps (a
@@ -107,7 +132,11 @@ fn round_trip(i: Interchange, d1: Delimiters, d2: Delimiters) -> Result<(), Test
     let first = write(&i, d1);
     let parsed = reparse(&first);
     prop_assert_eq!(&parsed, &as_written(i.clone(), d1));
-    prop_assert_eq!(write(&parsed, d1), first.clone(), "same delimiters, same bytes");
+    prop_assert_eq!(
+        write(&parsed, d1),
+        first.clone(),
+        "same delimiters, same bytes"
+    );
     let other = reparse(&write(&parsed, d2));
     prop_assert_eq!(other, as_written(i, d2));
     Ok(())
@@ -133,11 +162,17 @@ fn generates_control_numbers_and_counts() {
         header: isa("00401", "000000000"),
         service_segments: Vec::new(),
         groups: vec![Group {
-            header: OwnedSegment::new("GS", ["PO", "A", "B", "20260101", "1200", "0", "X", "004010"]),
+            header: OwnedSegment::new(
+                "GS",
+                ["PO", "A", "B", "20260101", "1200", "0", "X", "004010"],
+            ),
             sets: vec![
                 TransactionSet {
                     header: OwnedSegment::new("ST", ["850", "0"]),
-                    body: vec![OwnedSegment::new("BEG", ["00", "SA", "PO1", "", "20260101"])],
+                    body: vec![OwnedSegment::new(
+                        "BEG",
+                        ["00", "SA", "PO1", "", "20260101"],
+                    )],
                     trailer: None,
                 },
                 TransactionSet {
@@ -156,7 +191,11 @@ fn generates_control_numbers_and_counts() {
         .unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].ends_with("*U*00401*000000041*0*P*>~"), "{}", lines[0]);
+    assert!(
+        lines[0].ends_with("*U*00401*000000041*0*P*>~"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines[1], "GS*PO*A*B*20260101*1200*41*X*004010~");
     assert_eq!(lines[2], "ST*850*0041~");
     assert_eq!(lines[4], "SE*3*0041~");
@@ -168,7 +207,13 @@ fn generates_control_numbers_and_counts() {
     let report = common::validate(text.as_bytes());
     let envelope_errors: Vec<_> = report
         .all_issues()
-        .filter(|i| i.is_error() && !matches!(i.code, edigate::edi::x12::AckCode::Segment(_) | edigate::edi::x12::AckCode::Element(_)))
+        .filter(|i| {
+            i.is_error()
+                && !matches!(
+                    i.code,
+                    edigate::edi::x12::AckCode::Segment(_) | edigate::edi::x12::AckCode::Element(_)
+                )
+        })
         .collect();
     assert!(envelope_errors.is_empty(), "{envelope_errors:?}");
 }
@@ -179,7 +224,10 @@ fn refuses_a_value_holding_a_delimiter_and_names_the_element() {
         header: isa("00401", "000000001"),
         service_segments: Vec::new(),
         groups: vec![Group {
-            header: OwnedSegment::new("GS", ["PO", "A", "B", "20260101", "1200", "1", "X", "004010"]),
+            header: OwnedSegment::new(
+                "GS",
+                ["PO", "A", "B", "20260101", "1200", "1", "X", "004010"],
+            ),
             sets: vec![TransactionSet {
                 header: OwnedSegment::new("ST", ["850", "0001"]),
                 body: vec![OwnedSegment::new("N1", ["ST", "SMITH*JONES"])],
@@ -192,13 +240,18 @@ fn refuses_a_value_holding_a_delimiter_and_names_the_element() {
     let err = Writer::new(Delimiters::new(b'*', None, b'>', b'~'))
         .to_bytes(&i, &mut ControlNumbers::Keep)
         .unwrap_err();
-    assert!(matches!(err, WriteError::DelimiterInValue { ref segment, element: 2, delimiter: "element separator", .. } if segment == "N1"));
+    assert!(
+        matches!(err, WriteError::DelimiterInValue { ref segment, element: 2, delimiter: "element separator", .. } if segment == "N1")
+    );
     assert!(err.to_string().starts_with("N102 "), "{err}");
     i.groups[0].sets[0].body[0].elements[1] = Field(vec![vec![b"A".to_vec()], vec![b"B".to_vec()]]);
     let err = Writer::new(Delimiters::new(b'*', None, b'>', b'~'))
         .to_bytes(&i, &mut ControlNumbers::Keep)
         .unwrap_err();
-    assert!(matches!(err, WriteError::NoRepetitionSeparator { .. }), "{err}");
+    assert!(
+        matches!(err, WriteError::NoRepetitionSeparator { .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -206,15 +259,21 @@ fn corpus_files_write_back_byte_for_byte() {
     // parse → write with the same delimiters → the same segments, byte for
     // byte (only whitespace between segments may differ), for every
     // well-formed corpus file.
-    let Some(corpus) = common::corpus_dir() else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
     let mut compared = 0;
     for file in common::files_under(&corpus.join("x12")) {
         let bytes = std::fs::read(&file).unwrap();
         if !common::validate(&bytes).is_valid() {
             continue;
         }
-        let trees = tree::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let written: Vec<String> = trees.iter().flat_map(|t| raw_segments(&write_as_read(t, &bytes))).collect();
+        let trees =
+            tree::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let written: Vec<String> = trees
+            .iter()
+            .flat_map(|t| raw_segments(&write_as_read(t, &bytes)))
+            .collect();
         assert_eq!(raw_segments(&bytes), written, "{}", file.display());
         compared += 1;
     }
@@ -244,4 +303,3 @@ fn raw_segments(bytes: &[u8]) -> Vec<String> {
     }
     out
 }
-

@@ -28,7 +28,8 @@ pub struct Args {
 }
 
 fn parse_kind(s: &str) -> Result<AckKind, String> {
-    AckKind::parse(s).ok_or_else(|| format!("{s:?} is not an acknowledgment kind (997, 999 or ta1)"))
+    AckKind::parse(s)
+        .ok_or_else(|| format!("{s:?} is not an acknowledgment kind (997, 999 or ta1)"))
 }
 
 /// Runs `ack`; returns the exit code.
@@ -73,7 +74,11 @@ pub fn run(args: Args) -> u8 {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for (interchange, delimiters) in acks {
-        let written = Writer::new(delimiters).write(&interchange, &mut ControlNumbers::Generate(&mut counter), &mut out);
+        let written = Writer::new(delimiters).write(
+            &interchange,
+            &mut ControlNumbers::Generate(&mut counter),
+            &mut out,
+        );
         if let Err(e) = written {
             eprintln!("edigate: cannot write the acknowledgment: {e}");
             return EXIT_USAGE;

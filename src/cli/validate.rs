@@ -55,7 +55,10 @@ pub fn run(args: Args) -> u8 {
     for path in &args.partner_guides {
         let loaded = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
-            .and_then(|text| load_partner_guide(catalog, &path.display().to_string(), &text).map_err(|e| e.to_string()));
+            .and_then(|text| {
+                load_partner_guide(catalog, &path.display().to_string(), &text)
+                    .map_err(|e| e.to_string())
+            });
         match loaded {
             Ok(guide) => validator = validator.with_partner_guide(guide),
             Err(e) => {
@@ -69,13 +72,16 @@ pub fn run(args: Args) -> u8 {
     let mut io_failed = false;
     for path in &args.files {
         let result = validate_file(&validator, path);
-        io_failed |= result.error.is_some() && result.report.is_none() && result.format == "unreadable";
+        io_failed |=
+            result.error.is_some() && result.report.is_none() && result.format == "unreadable";
         results.push(result);
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let printed = if args.json {
-        serde_json::to_writer_pretty(&mut out, &results).map_err(io::Error::other).and_then(|_| writeln!(out))
+        serde_json::to_writer_pretty(&mut out, &results)
+            .map_err(io::Error::other)
+            .and_then(|_| writeln!(out))
     } else {
         results.iter().try_for_each(|r| print_text(&mut out, r))
     };
@@ -130,7 +136,10 @@ fn validate_file(validator: &Validator<'_>, path: &PathBuf) -> FileResult {
             format: format.name(),
             valid: false,
             report: None,
-            error: Some(format!("{} files are recognised but this release validates X12 only", format.name())),
+            error: Some(format!(
+                "{} files are recognised but this release validates X12 only",
+                format.name()
+            )),
         },
         Format::Unknown => FileResult {
             file,
@@ -166,7 +175,9 @@ fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
     if let Some(e) = &r.error {
         writeln!(out, "  error: {e}")?;
     }
-    let Some(report) = &r.report else { return Ok(()) };
+    let Some(report) = &r.report else {
+        return Ok(());
+    };
     for interchange in &report.interchanges {
         let sets: u32 = interchange.groups.iter().map(|g| g.sets_received).sum();
         let accepted: u32 = interchange.groups.iter().map(|g| g.sets_accepted).sum();
@@ -189,8 +200,16 @@ fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
 }
 
 fn print_stats(results: &[FileResult], elapsed: std::time::Duration) {
-    let bytes: u64 = results.iter().filter_map(|r| r.report.as_ref()).map(|r| r.bytes).sum();
-    let segments: u64 = results.iter().filter_map(|r| r.report.as_ref()).map(|r| r.segments).sum();
+    let bytes: u64 = results
+        .iter()
+        .filter_map(|r| r.report.as_ref())
+        .map(|r| r.bytes)
+        .sum();
+    let segments: u64 = results
+        .iter()
+        .filter_map(|r| r.report.as_ref())
+        .map(|r| r.segments)
+        .sum();
     let secs = elapsed.as_secs_f64().max(1e-9);
     eprintln!(
         "stats: {bytes} bytes, {segments} segments in {secs:.3} s ({:.1} MB/s, {:.0} segments/s), peak RSS {}",

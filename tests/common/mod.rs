@@ -15,7 +15,10 @@ pub fn corpus_dir() -> Option<PathBuf> {
     if dir.join("MANIFEST.md").is_file() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: the shared corpus is not at {} (set EDIGATE_CORPUS)", dir.display());
+        eprintln!(
+            "SKIPPED: the shared corpus is not at {} (set EDIGATE_CORPUS)",
+            dir.display()
+        );
         None
     }
 }
@@ -25,7 +28,9 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {

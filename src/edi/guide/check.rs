@@ -22,7 +22,12 @@ pub enum ValueProblem {
 /// Checks `value` (present, not empty) against `def`, with `codes` as the
 /// code list in force (a partner's narrower one, or the element's own).
 /// Problems are appended to `out`; one value can have several.
-pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out: &mut Vec<ValueProblem>) {
+pub fn check_value(
+    def: &ElementDef,
+    codes: Option<&CodeList>,
+    value: &[u8],
+    out: &mut Vec<ValueProblem>,
+) {
     let length = match def.data_type {
         DataType::Alphanumeric | DataType::Identifier => text_length(value, out),
         DataType::Numeric(_) => numeric_length(value, false, out),
@@ -42,7 +47,9 @@ pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out
         DataType::Binary => return,
     };
     let malformed_number = matches!(def.data_type, DataType::Numeric(_) | DataType::Decimal)
-        && out.iter().any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
+        && out
+            .iter()
+            .any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
     if malformed_number {
         // The digit count means little here; still say when the value is
         // plainly too long.
@@ -56,9 +63,15 @@ pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out
         return;
     }
     if length < def.min as usize {
-        out.push(ValueProblem::TooShort { min: def.min, length });
+        out.push(ValueProblem::TooShort {
+            min: def.min,
+            length,
+        });
     } else if length > def.max as usize {
-        out.push(ValueProblem::TooLong { max: def.max, length });
+        out.push(ValueProblem::TooLong {
+            max: def.max,
+            length,
+        });
     }
     if let Some(list) = codes.or(def.codes.as_deref()) {
         if !list.contains(value) {
@@ -67,21 +80,84 @@ pub fn check_value(def: &ElementDef, codes: Option<&CodeList>, value: &[u8], out
     }
 }
 
-/// Length of a text value in characters, reporting the first control
-/// character; one pass over the bytes.
-fn text_length(value: &[u8], out: &mut Vec<ValueProblem>) -> usize {
-    let mut characters = 0;
-    let mut control = None;
-    for (i, &b) in value.iter().enumerate() {
-        characters += usize::from((b & 0xC0) != 0x80);
-        if (b < 0x20 || b == 0x7f) && control.is_none() {
-            control = Some((i, b));
+/// Whether `value` is certainly valid for `def`: the common case decided
+/// in one cheap pass. `false` means "look closer with [`check_value`]",
+/// which finds the actual problems (or none, for the rare valid values this
+/// pass does not recognise, such as non-ASCII text or exponents).
+#[inline]
+pub fn plainly_valid(def: &ElementDef, codes: Option<&CodeList>, value: &[u8]) -> bool {
+    let (min, max) = (def.min as usize, def.max as usize);
+    match def.data_type {
+        DataType::Alphanumeric => (min..=max).contains(&value.len()) && printable_ascii(value),
+        DataType::Identifier => {
+            (min..=max).contains(&value.len())
+                && printable_ascii(value)
+                && codes
+                    .or(def.codes.as_deref())
+                    .is_none_or(|list| list.contains(value))
         }
+        DataType::Numeric(_) | DataType::Decimal => {
+            let digits = value.strip_prefix(b"-").unwrap_or(value);
+            let decimal = def.data_type == DataType::Decimal;
+            let mut points = 0;
+            let all_digits = digits.iter().all(|&b| {
+                points += usize::from(b == b'.');
+                b.is_ascii_digit() || (decimal && b == b'.')
+            });
+            let count = digits.len() - points;
+            all_digits && points <= 1 && count > 0 && (min..=max).contains(&count)
+        }
+        DataType::Date => (min..=max).contains(&value.len()) && valid_date(value),
+        DataType::Time => (min..=max).contains(&value.len()) && valid_time(value),
+        DataType::Binary => true,
     }
-    if let Some((index, byte)) = control {
-        out.push(ValueProblem::InvalidCharacter { index, byte });
+}
+
+/// Every byte is printable ASCII (0x20 to 0x7E); eight bytes at a time.
+#[inline]
+fn printable_ascii(value: &[u8]) -> bool {
+    if value.len() < 8 {
+        return !value
+            .iter()
+            .fold(false, |acc, &b| acc | (b.wrapping_sub(0x20) > 0x5E));
     }
-    characters
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = value.chunks_exact(8);
+    let mut unusual = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Below 0x20: the subtraction borrows into the high bit; 0x7F and
+        // up: the addition carries into it or it was set. Carries and
+        // borrows only run on from a byte that is itself unusual, so the
+        // answer "any unusual byte" is exact.
+        unusual |= (x.wrapping_sub(ONES * 0x20) & !x) | x.wrapping_add(ONES) | x;
+    }
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(false, |acc, &b| acc | (b.wrapping_sub(0x20) > 0x5E));
+    unusual & HIGH == 0 && !tail
+}
+
+/// Length of a text value in characters, reporting the first control
+/// character. Plain printable ASCII (nearly every value) is recognised in
+/// one branch-free pass.
+fn text_length(value: &[u8], out: &mut Vec<ValueProblem>) -> usize {
+    // A byte outside 0x20..=0x7E is a control character, DEL, or part of a
+    // multi-byte character: only then is a closer look needed.
+    if printable_ascii(value) {
+        return value.len();
+    }
+    if let Some(index) = value.iter().position(|&b| b < 0x20 || b == 0x7f) {
+        out.push(ValueProblem::InvalidCharacter {
+            index,
+            byte: value[index],
+        });
+    }
+    character_count(value)
 }
 
 /// Characters in a UTF-8 (or ASCII) value: bytes that do not continue a
@@ -177,7 +253,11 @@ fn valid_time(v: &[u8]) -> bool {
     }
     let hour = two_digits(&v[0..2]).unwrap_or(99);
     let minute = two_digits(&v[2..4]).unwrap_or(99);
-    let second = if v.len() >= 6 { two_digits(&v[4..6]).unwrap_or(99) } else { 0 };
+    let second = if v.len() >= 6 {
+        two_digits(&v[4..6]).unwrap_or(99)
+    } else {
+        0
+    };
     hour < 24 && minute < 60 && second < 60
 }
 
@@ -229,7 +309,11 @@ fn report_note(note: &SyntaxNote, present: u64, out: &mut Vec<NoteViolation>) {
             .filter(|&&x| !is_present(x))
             .for_each(|&x| report(x, true)),
         NoteKind::Required => report(p[0], true),
-        NoteKind::Exclusion => p.iter().filter(|&&x| is_present(x)).skip(1).for_each(|&x| report(x, false)),
+        NoteKind::Exclusion => p
+            .iter()
+            .filter(|&&x| is_present(x))
+            .skip(1)
+            .for_each(|&x| report(x, false)),
         NoteKind::ListConditional => report(p[1], true),
     }
 }
@@ -257,12 +341,91 @@ mod tests {
     }
 
     #[test]
+    fn finds_control_characters_anywhere() {
+        let an = def(DataType::Alphanumeric, 1, 40);
+        assert!(problems(&an, "PLAIN TEXT WITH ~!@ PUNCTUATION").is_empty());
+        for bad in ["ABCDEFGH\tIJ", "A\u{7f}", "ABCDEFGHIJKLMNO\r"] {
+            assert!(
+                matches!(problems(&an, bad)[0], ValueProblem::InvalidCharacter { .. }),
+                "{bad:?}"
+            );
+        }
+        assert!(problems(&an, "CAFÉ MÜNCHEN").is_empty());
+        assert_eq!(problems(&def(DataType::Alphanumeric, 1, 4), "ÄÖÜß"), []);
+    }
+
+    proptest::proptest! {
+        /// The fast path never calls a value valid that the full check
+        /// faults.
+        #[test]
+        fn plainly_valid_agrees_with_the_full_check(
+            value in proptest::collection::vec(proptest::sample::select(b"0123456789-.EAZaz \x01\x7f\xc3\xa9".to_vec()), 0..12),
+            kind in 0usize..7,
+            min in 1u32..4,
+            extra in 0u32..6,
+        ) {
+            let types = [DataType::Alphanumeric, DataType::Identifier, DataType::Numeric(2), DataType::Decimal, DataType::Date, DataType::Time, DataType::Binary];
+            let mut d = def(types[kind], min, min + extra);
+            if kind == 1 {
+                d.codes = Some(Arc::new(CodeList::new(["A", "AZ", "09", "1.5"])));
+            }
+            let mut out = vec![];
+            check_value(&d, None, &value, &mut out);
+            if plainly_valid(&d, None, &value) {
+                proptest::prop_assert!(out.is_empty(), "{:?} {:?}", String::from_utf8_lossy(&value), out);
+            }
+        }
+    }
+
+    #[test]
+    fn printable_ascii_is_exact() {
+        for b in 0u8..=255 {
+            for at in 0..9 {
+                let mut v = b"ABCDEFGHI".to_vec();
+                v[at] = b;
+                assert_eq!(
+                    printable_ascii(&v),
+                    (0x20..=0x7e).contains(&b),
+                    "byte {b:#x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plainly_valid_takes_the_common_values() {
+        let an = def(DataType::Alphanumeric, 1, 30);
+        assert!(plainly_valid(&an, None, b"STAINLESS STEEL, 12 IN"));
+        assert!(plainly_valid(
+            &def(DataType::Decimal, 1, 10),
+            None,
+            b"-12.50"
+        ));
+        assert!(plainly_valid(&def(DataType::Numeric(0), 1, 6), None, b"48"));
+        assert!(plainly_valid(&def(DataType::Date, 8, 8), None, b"20260228"));
+        assert!(!plainly_valid(
+            &def(DataType::Date, 8, 8),
+            None,
+            b"20260230"
+        ));
+    }
+
+    #[test]
     fn numeric_lengths_ignore_sign_and_point() {
         let r = def(DataType::Decimal, 1, 4);
         assert!(problems(&r, "-12.34").is_empty());
-        assert_eq!(problems(&r, "12.345"), [ValueProblem::TooLong { max: 4, length: 5 }]);
-        assert!(matches!(problems(&r, "1.2.3")[0], ValueProblem::InvalidCharacter { index: 3, .. }));
-        assert!(matches!(problems(&def(DataType::Numeric(2), 1, 9), "12a")[0], ValueProblem::InvalidCharacter { index: 2, .. }));
+        assert_eq!(
+            problems(&r, "12.345"),
+            [ValueProblem::TooLong { max: 4, length: 5 }]
+        );
+        assert!(matches!(
+            problems(&r, "1.2.3")[0],
+            ValueProblem::InvalidCharacter { index: 3, .. }
+        ));
+        assert!(matches!(
+            problems(&def(DataType::Numeric(2), 1, 9), "12a")[0],
+            ValueProblem::InvalidCharacter { index: 2, .. }
+        ));
     }
 
     #[test]
@@ -284,7 +447,10 @@ mod tests {
         assert_eq!(problems(&id, "06"), [ValueProblem::InvalidCode]);
         assert_eq!(
             problems(&id, "123"),
-            [ValueProblem::TooLong { max: 2, length: 3 }, ValueProblem::InvalidCode]
+            [
+                ValueProblem::TooLong { max: 2, length: 3 },
+                ValueProblem::InvalidCode
+            ]
         );
     }
 
@@ -297,7 +463,10 @@ mod tests {
         let mut out = vec![];
         let present = [3, 5, 6, 7, 9].iter().fold(0u64, |m, p| m | 1 << p);
         check_notes(&notes, present, &mut out);
-        let got: Vec<(String, u8, bool)> = out.into_iter().map(|v| (v.note, v.position, v.missing)).collect();
+        let got: Vec<(String, u8, bool)> = out
+            .into_iter()
+            .map(|v| (v.note, v.position, v.missing))
+            .collect();
         assert_eq!(
             got,
             [

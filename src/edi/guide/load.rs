@@ -95,11 +95,21 @@ impl DictionarySource {
         for (id, entry) in parsed.elements {
             match self.elements.get_mut(&id) {
                 Some((old, old_file)) => {
-                    if (&old.data_type, old.min, old.max) != (&entry.data_type, entry.min, entry.max) {
-                        return fail(file, format!(
-                            "element {id} is {} {}/{} here but {} {}/{} in {old_file}",
-                            entry.data_type, entry.min, entry.max, old.data_type, old.min, old.max
-                        ));
+                    if (&old.data_type, old.min, old.max)
+                        != (&entry.data_type, entry.min, entry.max)
+                    {
+                        return fail(
+                            file,
+                            format!(
+                                "element {id} is {} {}/{} here but {} {}/{} in {old_file}",
+                                entry.data_type,
+                                entry.min,
+                                entry.max,
+                                old.data_type,
+                                old.min,
+                                old.max
+                            ),
+                        );
                     }
                     // A file that ships no code list does not open the
                     // list another file ships.
@@ -130,13 +140,23 @@ impl DictionarySource {
     pub(crate) fn build(&self) -> Result<Dictionary, GuideError> {
         let mut d = Dictionary::default();
         for (id, (e, file)) in &self.elements {
-            let data_type = DataType::parse(&e.data_type)
-                .ok_or_else(|| err(file, format!("element {id}: unknown type {:?}", e.data_type)))?;
+            let data_type = DataType::parse(&e.data_type).ok_or_else(|| {
+                err(
+                    file,
+                    format!("element {id}: unknown type {:?}", e.data_type),
+                )
+            })?;
             if e.min > e.max || e.max == 0 {
-                return fail(file, format!("element {id}: min {} and max {} do not fit", e.min, e.max));
+                return fail(
+                    file,
+                    format!("element {id}: min {} and max {} do not fit", e.min, e.max),
+                );
             }
             if e.codes.is_some() && data_type != DataType::Identifier {
-                return fail(file, format!("element {id}: only ID elements take a code list"));
+                return fail(
+                    file,
+                    format!("element {id}: only ID elements take a code list"),
+                );
             }
             d.element_ids.insert(id.clone(), d.elements.len());
             d.elements.push(ElementDef {
@@ -155,7 +175,8 @@ impl DictionarySource {
                 .map(|spec| element_use(&d, spec, false))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|m| err(file, format!("composite {id}: {m}")))?;
-            let notes = notes(&c.notes, components.len()).map_err(|m| err(file, format!("composite {id}: {m}")))?;
+            let notes = notes(&c.notes, components.len())
+                .map_err(|m| err(file, format!("composite {id}: {m}")))?;
             d.composite_ids.insert(id.clone(), d.composites.len());
             d.composites.push(CompositeDef {
                 id: id.clone(),
@@ -173,14 +194,11 @@ impl DictionarySource {
                 .map(|spec| element_use(&d, spec, true))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|m| err(file, format!("segment {id}: {m}")))?;
-            let notes = notes(&s.notes, elements.len()).map_err(|m| err(file, format!("segment {id}: {m}")))?;
+            let notes = notes(&s.notes, elements.len())
+                .map_err(|m| err(file, format!("segment {id}: {m}")))?;
             d.segment_tags.insert(tag, d.segments.len());
-            d.segments.push(SegmentDef {
-                tag,
-                name: s.name.clone(),
-                elements,
-                notes,
-            });
+            d.segments
+                .push(SegmentDef::new(tag, s.name.clone(), elements, notes));
         }
         Ok(d)
     }
@@ -202,7 +220,10 @@ fn merge_identical<T: PartialEq>(
     for (id, entry) in entries {
         match into.get(&id) {
             Some((old, old_file)) if *old != entry => {
-                return fail(file, format!("{what} {id} differs from its definition in {old_file}"));
+                return fail(
+                    file,
+                    format!("{what} {id} differs from its definition in {old_file}"),
+                );
             }
             Some(_) => {}
             None => {
@@ -250,9 +271,16 @@ fn notes(specs: &[String], positions: usize) -> Result<Vec<SyntaxNote>, String> 
     specs
         .iter()
         .map(|s| {
-            let note = SyntaxNote::parse(s).ok_or_else(|| format!("syntax note {s:?} is not P/R/E/C/L and positions"))?;
-            if let Some(p) = note.positions.iter().find(|&&p| p == 0 || p as usize > positions) {
-                return Err(format!("syntax note {s} names position {p}, but there are {positions}"));
+            let note = SyntaxNote::parse(s)
+                .ok_or_else(|| format!("syntax note {s:?} is not P/R/E/C/L and positions"))?;
+            if let Some(p) = note
+                .positions
+                .iter()
+                .find(|&&p| p == 0 || p as usize > positions)
+            {
+                return Err(format!(
+                    "syntax note {s} names position {p}, but there are {positions}"
+                ));
             }
             Ok(note)
         })
@@ -282,7 +310,15 @@ pub(crate) fn parse_set(
 
 /// Reads the indented structure text into the top-level loop.
 pub fn parse_structure(text: &str, d: &Dictionary) -> Result<LoopNode, String> {
-    let mut stack: Vec<(usize, LoopNode)> = vec![(0, LoopNode::new(String::new(), Usage::Mandatory, MaxUse::Limited(1), Vec::new()))];
+    let mut stack: Vec<(usize, LoopNode)> = vec![(
+        0,
+        LoopNode::new(
+            String::new(),
+            Usage::Mandatory,
+            MaxUse::Limited(1),
+            Vec::new(),
+        ),
+    )];
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let content = raw.trim_end();
@@ -298,25 +334,37 @@ pub fn parse_structure(text: &str, d: &Dictionary) -> Result<LoopNode, String> {
             close_loop(&mut stack, line_no)?;
         }
         if depth + 1 > stack.len() {
-            return Err(format!("structure line {line_no}: indented deeper than its loop"));
+            return Err(format!(
+                "structure line {line_no}: indented deeper than its loop"
+            ));
         }
         let words: Vec<&str> = content.split_whitespace().collect();
-        let bad = || format!("structure line {line_no}: {content:?} should read \"<TAG> <M|O> <max>\" or \"loop <ID> <M|O> <max>\"");
+        let bad = || {
+            format!("structure line {line_no}: {content:?} should read \"<TAG> <M|O> <max>\" or \"loop <ID> <M|O> <max>\"")
+        };
         match words.as_slice() {
             ["loop", id, usage, max] => {
                 let usage = Usage::parse(usage).ok_or_else(bad)?;
                 let max = parse_max(max).ok_or_else(bad)?;
-                stack.push((line_no, LoopNode::new(id.to_string(), usage, max, Vec::new())));
+                stack.push((
+                    line_no,
+                    LoopNode::new(id.to_string(), usage, max, Vec::new()),
+                ));
             }
             [tag, usage, max] => {
                 let usage = Usage::parse(usage).ok_or_else(bad)?;
                 let max = parse_max(max).ok_or_else(bad)?;
                 let t = Tag::from_bytes(tag.as_bytes()).ok_or_else(bad)?;
-                let (def, _) = d
-                    .segment(t)
-                    .ok_or_else(|| format!("structure line {line_no}: segment {tag} is not in the dictionary"))?;
+                let (def, _) = d.segment(t).ok_or_else(|| {
+                    format!("structure line {line_no}: segment {tag} is not in the dictionary")
+                })?;
                 let parent = &mut stack.last_mut().ok_or_else(bad)?.1;
-                parent.children.push(Node::Segment(SegmentNode { tag: t, def, usage, max }));
+                parent.children.push(Node::Segment(SegmentNode {
+                    tag: t,
+                    def,
+                    usage,
+                    max,
+                }));
             }
             _ => return Err(bad()),
         }
@@ -336,15 +384,18 @@ fn close_loop(stack: &mut Vec<(usize, LoopNode)>, line_no: usize) -> Result<(), 
     let (opened, done) = stack.pop().ok_or("unbalanced structure")?;
     match done.children.first() {
         Some(Node::Segment(_)) => {}
-        _ => {
-            return Err(format!(
-                "structure line {opened}: loop {} must start with a segment (before line {line_no})",
-                done.id
-            ))
-        }
+        _ => return Err(format!(
+            "structure line {opened}: loop {} must start with a segment (before line {line_no})",
+            done.id
+        )),
     }
     let parent = &mut stack.last_mut().ok_or("unbalanced structure")?.1;
-    parent.children.push(Node::Loop(LoopNode::new(done.id, done.usage, done.max, done.children)));
+    parent.children.push(Node::Loop(LoopNode::new(
+        done.id,
+        done.usage,
+        done.max,
+        done.children,
+    )));
     Ok(())
 }
 
@@ -352,7 +403,10 @@ fn parse_max(s: &str) -> Option<MaxUse> {
     if s == ">1" {
         return Some(MaxUse::Unbounded);
     }
-    s.parse::<u32>().ok().filter(|&n| n >= 1).map(MaxUse::Limited)
+    s.parse::<u32>()
+        .ok()
+        .filter(|&n| n >= 1)
+        .map(MaxUse::Limited)
 }
 
 /// Everything shipped for one standard version.
@@ -407,7 +461,10 @@ pub(crate) fn load_versions(
         let mut chain = vec![version.clone()];
         while let Some(base) = raw[chain.last().unwrap_or(version)].base.clone() {
             if chain.contains(&base) || !raw.contains_key(&base) {
-                return fail(&format!("{standard}/{version}/version.toml"), format!("base {base} is unknown or circular"));
+                return fail(
+                    &format!("{standard}/{version}/version.toml"),
+                    format!("base {base} is unknown or circular"),
+                );
             }
             chain.push(base);
         }
@@ -423,7 +480,10 @@ pub(crate) fn load_versions(
         for (id, (path, text)) in set_files {
             let guide = parse_set(path, text, version, &dictionary)?;
             if guide.id != id {
-                return fail(path, format!("the file is named {id} but its id is {}", guide.id));
+                return fail(
+                    path,
+                    format!("the file is named {id} but its id is {}", guide.id),
+                );
             }
             sets.insert(id, Arc::new(guide));
         }
@@ -467,7 +527,10 @@ notes = ["R0203"]
         let mut s = DictionarySource::default();
         s.merge_file("d.toml", DICT).unwrap();
         let e = s.build().unwrap_err();
-        assert!(e.to_string().contains("names position 3, but there are 2"), "{e}");
+        assert!(
+            e.to_string().contains("names position 3, but there are 2"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -475,7 +538,9 @@ notes = ["R0203"]
         let d = dict();
         let root = parse_structure("ST M 1\nloop REF O >1\n  REF M 1\nSE M 1\n", &d).unwrap();
         assert_eq!(root.children.len(), 3);
-        let Node::Loop(l) = &root.children[1] else { panic!() };
+        let Node::Loop(l) = &root.children[1] else {
+            panic!()
+        };
         assert_eq!(l.id, "REF");
         assert_eq!(l.max, MaxUse::Unbounded);
     }
@@ -495,6 +560,9 @@ notes = ["R0203"]
         s.merge_file("a.toml", DICT).unwrap();
         let other = DICT.replace("min = 4, max = 9", "min = 1, max = 9");
         let e = s.merge_file("b.toml", &other).unwrap_err();
-        assert!(e.to_string().contains("b.toml") && e.to_string().contains("a.toml"), "{e}");
+        assert!(
+            e.to_string().contains("b.toml") && e.to_string().contains("a.toml"),
+            "{e}"
+        );
     }
 }

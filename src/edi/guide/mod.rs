@@ -12,7 +12,7 @@ mod model;
 mod partner;
 mod walker;
 
-pub use check::{check_notes, check_value, NoteViolation, ValueProblem};
+pub use check::{check_notes, check_value, plainly_valid, NoteViolation, ValueProblem};
 pub use load::{parse_structure, GuideError};
 pub use model::*;
 pub use partner::{load_partner_guide, PartnerGuideError};
@@ -50,7 +50,9 @@ impl Catalog {
     /// The embedded X12 guides, loaded once per process.
     pub fn x12() -> Result<&'static Catalog, GuideError> {
         static X12: OnceLock<Result<Catalog, GuideError>> = OnceLock::new();
-        X12.get_or_init(|| Catalog::embedded("x12")).as_ref().map_err(Clone::clone)
+        X12.get_or_init(|| Catalog::embedded("x12"))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Guides from `(path, text)` pairs laid out as under `guides/`.
@@ -97,7 +99,9 @@ impl Catalog {
     /// shipped, else the nearest earlier shipped version of the same major
     /// release (said in `substituted_for`).
     pub fn choose(&self, version: &str, id: &str) -> Option<GuideChoice> {
-        let base = version.get(..6).filter(|v| v.bytes().all(|b| b.is_ascii_digit()))?;
+        let base = version
+            .get(..6)
+            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))?;
         if let Some(guide) = self.exact(base, id) {
             return Some(GuideChoice {
                 guide: guide.clone(),

@@ -19,7 +19,9 @@ impl Tag {
         {
             return None;
         }
-        Some(Tag(bytes.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32)))
+        Some(Tag(bytes
+            .iter()
+            .fold(0u32, |acc, &b| (acc << 8) | b as u32)))
     }
 
     /// The tag's text.
@@ -121,7 +123,10 @@ fn pack(value: &[u8]) -> Option<u64> {
 impl CodeList {
     /// A list from values in any order; duplicates are dropped.
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(values: I) -> Self {
-        let mut values: Vec<Box<[u8]>> = values.into_iter().map(|s| s.as_ref().as_bytes().into()).collect();
+        let mut values: Vec<Box<[u8]>> = values
+            .into_iter()
+            .map(|s| s.as_ref().as_bytes().into())
+            .collect();
         values.sort();
         values.dedup();
         let mut packed: Vec<u64> = values.iter().filter_map(|v| pack(v)).collect();
@@ -139,7 +144,9 @@ impl CodeList {
 
     /// The values, sorted.
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.values.iter().map(|v| std::str::from_utf8(v).unwrap_or(""))
+        self.values
+            .iter()
+            .map(|v| std::str::from_utf8(v).unwrap_or(""))
     }
 
     /// How many values the list has.
@@ -277,7 +284,8 @@ impl SyntaxNote {
             "L" => NoteKind::ListConditional,
             _ => return None,
         };
-        if digits.len() < 4 || digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.len() < 4 || digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let positions: Vec<u8> = digits
@@ -289,7 +297,11 @@ impl SyntaxNote {
             return None;
         }
         let mask = positions.iter().fold(0u64, |m, &p| m | 1 << p);
-        Some(SyntaxNote { kind, positions, mask })
+        Some(SyntaxNote {
+            kind,
+            positions,
+            mask,
+        })
     }
 
     /// The notation, e.g. `P0304`.
@@ -330,6 +342,38 @@ pub struct SegmentDef {
     pub elements: Vec<ElementUse>,
     /// Syntax notes over element positions.
     pub notes: Vec<SyntaxNote>,
+    /// The position of the last mandatory element (0 if none): a segment
+    /// that stops before it lacks a mandatory element.
+    pub(crate) required_through: usize,
+}
+
+impl SegmentDef {
+    /// A segment definition.
+    pub fn new(tag: Tag, name: String, elements: Vec<ElementUse>, notes: Vec<SyntaxNote>) -> Self {
+        let mut def = SegmentDef {
+            tag,
+            name,
+            elements,
+            notes,
+            required_through: 0,
+        };
+        def.refresh();
+        def
+    }
+
+    /// Recomputes what is derived from the elements, after they changed.
+    pub fn refresh(&mut self) {
+        self.required_through = self
+            .elements
+            .iter()
+            .rposition(|e| e.usage == Usage::Mandatory)
+            .map_or(0, |i| i + 1);
+    }
+
+    /// The position of the last mandatory element (0 if none).
+    pub fn required_through(&self) -> usize {
+        self.required_through
+    }
 }
 
 /// All elements, composites and segments of one version.
@@ -450,19 +494,37 @@ pub struct LoopNode {
     /// The tag that starts each child, in order (kept beside `children` so
     /// the walker scans a flat array).
     pub(crate) child_tags: Vec<Tag>,
+    /// Indices of the mandatory children, ascending.
+    pub(crate) mandatory: Vec<usize>,
 }
 
 impl LoopNode {
     /// A loop over `children`.
     pub fn new(id: String, usage: Usage, max: MaxUse, children: Vec<Node>) -> Self {
         let child_tags = children.iter().map(Node::first_tag).collect();
+        let mandatory = (0..children.len())
+            .filter(|&i| children[i].usage() == Usage::Mandatory)
+            .collect();
         LoopNode {
             id,
             usage,
             max,
             children,
             child_tags,
+            mandatory,
         }
+    }
+
+    /// Recomputes the cached child tags and mandatory positions, here and
+    /// in nested loops, after children were changed in place.
+    pub fn refresh(&mut self) {
+        for child in &mut self.children {
+            if let Node::Loop(l) = child {
+                l.refresh();
+            }
+        }
+        let children = std::mem::take(&mut self.children);
+        *self = LoopNode::new(std::mem::take(&mut self.id), self.usage, self.max, children);
     }
 
     /// The tag that starts each repetition.

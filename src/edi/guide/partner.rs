@@ -60,16 +60,22 @@ struct Qualified {
 
 /// Reads a partner guide (`file` names it in errors) and applies it to its
 /// base from `catalog`.
-pub fn load_partner_guide(catalog: &Catalog, file: &str, text: &str) -> Result<SetGuide, PartnerGuideError> {
+pub fn load_partner_guide(
+    catalog: &Catalog,
+    file: &str,
+    text: &str,
+) -> Result<SetGuide, PartnerGuideError> {
     let fail = |message: String| PartnerGuideError {
         file: file.to_string(),
         message,
     };
     let spec: PartnerFile = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-    let (version, set) = spec
-        .base
-        .split_once('/')
-        .ok_or_else(|| fail(format!("base {:?} should read \"<version>/<set>\"", spec.base)))?;
+    let (version, set) = spec.base.split_once('/').ok_or_else(|| {
+        fail(format!(
+            "base {:?} should read \"<version>/<set>\"",
+            spec.base
+        ))
+    })?;
     let base = catalog
         .exact(version, set)
         .ok_or_else(|| fail(format!("no shipped guide {}", spec.base)))?;
@@ -79,11 +85,13 @@ pub fn load_partner_guide(catalog: &Catalog, file: &str, text: &str) -> Result<S
     for change in &spec.segments {
         apply_segment_change(&mut guide.root, change).map_err(fail)?;
     }
+    guide.root.refresh();
     for change in &spec.elements {
         apply_element_change(&mut dictionary, change).map_err(fail)?;
     }
     for q in &spec.qualified {
-        let tag = Tag::from_bytes(q.tag.as_bytes()).ok_or_else(|| fail(format!("{:?} is not a segment tag", q.tag)))?;
+        let tag = Tag::from_bytes(q.tag.as_bytes())
+            .ok_or_else(|| fail(format!("{:?} is not a segment tag", q.tag)))?;
         if !guide.root.contains(tag) {
             return Err(fail(format!("{} is not part of {}", q.tag, spec.base)));
         }
@@ -98,8 +106,10 @@ pub fn load_partner_guide(catalog: &Catalog, file: &str, text: &str) -> Result<S
 }
 
 fn apply_segment_change(root: &mut LoopNode, change: &SegmentChange) -> Result<(), String> {
-    let tag = Tag::from_bytes(change.tag.as_bytes()).ok_or_else(|| format!("{:?} is not a segment tag", change.tag))?;
-    let target = find_loop(root, &change.r#loop).ok_or_else(|| format!("no loop {:?}", change.r#loop))?;
+    let tag = Tag::from_bytes(change.tag.as_bytes())
+        .ok_or_else(|| format!("{:?} is not a segment tag", change.tag))?;
+    let target =
+        find_loop(root, &change.r#loop).ok_or_else(|| format!("no loop {:?}", change.r#loop))?;
     let node = target
         .children
         .iter_mut()
@@ -107,7 +117,12 @@ fn apply_segment_change(root: &mut LoopNode, change: &SegmentChange) -> Result<(
             Node::Segment(s) if s.tag == tag => Some(s),
             _ => None,
         })
-        .ok_or_else(|| format!("no segment {} directly in loop {:?}", change.tag, change.r#loop))?;
+        .ok_or_else(|| {
+            format!(
+                "no segment {} directly in loop {:?}",
+                change.tag, change.r#loop
+            )
+        })?;
     if let Some(u) = &change.usage {
         node.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M or O"))?;
     }
@@ -130,12 +145,19 @@ fn find_loop<'a>(node: &'a mut LoopNode, id: &str) -> Option<&'a mut LoopNode> {
 /// `at` reads like `BEG02`: the segment tag, then the two-digit position.
 fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<(), String> {
     let at = change.at.as_str();
-    let split = at.len().checked_sub(2).ok_or_else(|| format!("{at:?} should read like BEG02"))?;
+    let split = at
+        .len()
+        .checked_sub(2)
+        .ok_or_else(|| format!("{at:?} should read like BEG02"))?;
     let (tag, position) = at.split_at(split);
-    let position: usize = position.parse().map_err(|_| format!("{at:?} should read like BEG02"))?;
-    let tag = Tag::from_bytes(tag.as_bytes()).ok_or_else(|| format!("{at:?} should read like BEG02"))?;
+    let position: usize = position
+        .parse()
+        .map_err(|_| format!("{at:?} should read like BEG02"))?;
+    let tag =
+        Tag::from_bytes(tag.as_bytes()).ok_or_else(|| format!("{at:?} should read like BEG02"))?;
     let (index, _) = d.segment(tag).ok_or_else(|| format!("no segment {tag}"))?;
-    let element = d.segments[index]
+    let segment = &mut d.segments[index];
+    let element = segment
         .elements
         .get_mut(position.wrapping_sub(1))
         .ok_or_else(|| format!("{tag} has no element {position:02}"))?;
@@ -145,5 +167,6 @@ fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<()
     if let Some(codes) = &change.codes {
         element.codes = Some(Arc::new(CodeList::new(codes)));
     }
+    segment.refresh();
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Walks a set's structure segment by segment: which position each segment
 //! takes, and what is missing, repeated too often or out of place.
 
-use super::model::{LoopNode, MaxUse, Node, SegmentNode, Tag, Usage};
+use super::model::{LoopNode, MaxUse, Node, SegmentNode, Tag};
 
 /// A structural problem found while walking.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,14 +12,21 @@ pub enum StructureEvent<'g> {
     /// A segment occurred more often in a row than its position allows.
     SegmentOverMax { tag: Tag, max: MaxUse },
     /// A loop repeated more often than allowed.
-    LoopOverMax { loop_id: &'g str, tag: Tag, max: MaxUse },
+    LoopOverMax {
+        loop_id: &'g str,
+        tag: Tag,
+        max: MaxUse,
+    },
 }
 
 /// Where a segment landed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Placement<'g> {
     /// At this position, inside this loop (`""` at the top level).
-    Found { node: &'g SegmentNode, loop_id: &'g str },
+    Found {
+        node: &'g SegmentNode,
+        loop_id: &'g str,
+    },
     /// The set has this segment, but not at any place reachable from here.
     OutOfOrder,
     /// The set has no such segment.
@@ -89,7 +96,13 @@ impl<'g> Walker<'g> {
             self.close_top(events);
         }
         if let Some(frame) = self.stack.first_mut() {
-            report_missing(frame.node, frame.index, frame.count, frame.node.children.len(), events);
+            report_missing(
+                frame.node,
+                frame.index,
+                frame.count,
+                frame.node.children.len(),
+                events,
+            );
             frame.index = frame.node.children.len();
             frame.count = 0;
         }
@@ -103,7 +116,14 @@ impl<'g> Walker<'g> {
         let frame = &self.stack[depth];
         let children = &frame.node.children;
         let mut fallback = None;
-        for (j, _) in frame.node.child_tags.iter().enumerate().skip(frame.index).filter(|(_, t)| **t == tag) {
+        for (j, _) in frame
+            .node
+            .child_tags
+            .iter()
+            .enumerate()
+            .skip(frame.index)
+            .filter(|(_, t)| **t == tag)
+        {
             let used_up = j == frame.index && !max_of(&children[j]).allows(frame.count + 1);
             if used_up {
                 fallback = Some(Fit::UsedUp(j));
@@ -114,7 +134,12 @@ impl<'g> Walker<'g> {
         fallback
     }
 
-    fn take_at(&mut self, (depth, j): (usize, usize), tag: Tag, events: &mut Vec<StructureEvent<'g>>) -> Placement<'g> {
+    fn take_at(
+        &mut self,
+        (depth, j): (usize, usize),
+        tag: Tag,
+        events: &mut Vec<StructureEvent<'g>>,
+    ) -> Placement<'g> {
         while self.stack.len() > depth + 1 {
             self.close_top(events);
         }
@@ -157,7 +182,10 @@ impl<'g> Walker<'g> {
                     count: 1,
                 });
                 match &l.children[0] {
-                    Node::Segment(s) => Placement::Found { node: s, loop_id: &l.id },
+                    Node::Segment(s) => Placement::Found {
+                        node: s,
+                        loop_id: &l.id,
+                    },
                     // A loop starting with a loop is refused when the guide loads.
                     Node::Loop(_) => Placement::NotInSet,
                 }
@@ -167,7 +195,13 @@ impl<'g> Walker<'g> {
 
     fn close_top(&mut self, events: &mut Vec<StructureEvent<'g>>) {
         if let Some(frame) = self.stack.pop() {
-            report_missing(frame.node, frame.index, frame.count, frame.node.children.len(), events);
+            report_missing(
+                frame.node,
+                frame.index,
+                frame.count,
+                frame.node.children.len(),
+                events,
+            );
         }
     }
 }
@@ -195,19 +229,16 @@ fn report_missing<'g>(
     events: &mut Vec<StructureEvent<'g>>,
 ) {
     let first_unseen = if count == 0 { from } else { from + 1 };
-    if first_unseen >= to {
-        return;
-    }
-    for child in node.children.iter().take(to).skip(first_unseen) {
-        if child.usage() == Usage::Mandatory {
-            events.push(StructureEvent::MandatoryMissing {
-                tag: child.first_tag(),
-                loop_id: match child {
-                    Node::Loop(l) => &l.id,
-                    Node::Segment(_) => &node.id,
-                },
-            });
-        }
+    let start = node.mandatory.partition_point(|&i| i < first_unseen);
+    for &i in node.mandatory[start..].iter().take_while(|&&i| i < to) {
+        let child = &node.children[i];
+        events.push(StructureEvent::MandatoryMissing {
+            tag: child.first_tag(),
+            loop_id: match child {
+                Node::Loop(l) => &l.id,
+                Node::Segment(_) => &node.id,
+            },
+        });
     }
 }
 
@@ -222,12 +253,8 @@ mod tests {
         for t in tags {
             let tag = Tag::from_bytes(t.as_bytes()).unwrap();
             d.segment_tags.insert(tag, d.segments.len());
-            d.segments.push(SegmentDef {
-                tag,
-                name: t.to_string(),
-                elements: vec![],
-                notes: vec![],
-            });
+            d.segments
+                .push(SegmentDef::new(tag, t.to_string(), vec![], vec![]));
         }
         d
     }
@@ -235,7 +262,9 @@ mod tests {
     const PO: &str = "ST M 1\nBEG M 1\nREF O >1\nloop N1 O 2\n  N1 M 1\n  N3 O 2\nloop PO1 M >1\n  PO1 M 1\n  loop PID O 2\n    PID M 1\nCTT O 1\nSE M 1\n";
 
     fn walk(tags: &str) -> Vec<String> {
-        let d = dictionary(&["ST", "BEG", "REF", "N1", "N3", "PO1", "PID", "CTT", "SE", "ZZZ"]);
+        let d = dictionary(&[
+            "ST", "BEG", "REF", "N1", "N3", "PO1", "PID", "CTT", "SE", "ZZZ",
+        ]);
         let root = parse_structure(PO, &d).unwrap();
         let mut w = Walker::new(&root);
         let mut out = vec![];
@@ -259,23 +288,41 @@ mod tests {
         let got = walk("ST BEG N1 N3 N1 PO1 PID PID PO1 CTT SE");
         assert_eq!(
             got,
-            ["ST@", "BEG@", "N1@N1", "N3@N1", "N1@N1", "PO1@PO1", "PID@PID", "PID@PID", "PO1@PO1", "CTT@", "SE@"]
+            [
+                "ST@", "BEG@", "N1@N1", "N3@N1", "N1@N1", "PO1@PO1", "PID@PID", "PID@PID",
+                "PO1@PO1", "CTT@", "SE@"
+            ]
         );
     }
 
     #[test]
     fn reports_missing_mandatory_segment_and_loop() {
         let got = walk("ST REF SE");
-        assert!(got.contains(&"REF: MandatoryMissing { tag: BEG, loop_id: \"\" }".to_string()), "{got:?}");
-        assert!(got.contains(&"SE: MandatoryMissing { tag: PO1, loop_id: \"PO1\" }".to_string()), "{got:?}");
+        assert!(
+            got.contains(&"REF: MandatoryMissing { tag: BEG, loop_id: \"\" }".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"SE: MandatoryMissing { tag: PO1, loop_id: \"PO1\" }".to_string()),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn reports_over_max_and_out_of_order() {
         let got = walk("ST BEG BEG N1 N1 N1 PO1 PID PID PID REF SE");
-        assert!(got.iter().any(|e| e.starts_with("BEG: SegmentOverMax")), "{got:?}");
-        assert!(got.iter().any(|e| e.starts_with("N1: LoopOverMax")), "{got:?}");
-        assert!(got.iter().any(|e| e.starts_with("PID: LoopOverMax")), "{got:?}");
+        assert!(
+            got.iter().any(|e| e.starts_with("BEG: SegmentOverMax")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|e| e.starts_with("N1: LoopOverMax")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|e| e.starts_with("PID: LoopOverMax")),
+            "{got:?}"
+        );
         assert!(got.contains(&"REF: OutOfOrder".to_string()), "{got:?}");
     }
 

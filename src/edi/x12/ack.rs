@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::delimiters::Delimiters;
-use super::report::{AckCode, GroupReport, InterchangeReport, Issue, Severity, SetReport, ValidationReport};
+use super::report::{
+    AckCode, GroupReport, InterchangeReport, Issue, SetReport, Severity, ValidationReport,
+};
 use super::tree::{Field, Group, Interchange, OwnedSegment, TransactionSet};
 
 /// Which acknowledgment to write.
@@ -89,14 +91,22 @@ pub fn acknowledge(
         .collect())
 }
 
-fn acknowledge_interchange(inbound: &InterchangeReport, kind: Option<AckKind>, stamp: &Stamp) -> Interchange {
+fn acknowledge_interchange(
+    inbound: &InterchangeReport,
+    kind: Option<AckKind>,
+    stamp: &Stamp,
+) -> Interchange {
     let h = &inbound.header;
     let version = if h.version.len() == 5 && h.version.bytes().all(|b| b.is_ascii_digit()) {
         h.version.clone()
     } else {
         "00401".to_string()
     };
-    let usage = if matches!(h.usage.as_str(), "P" | "T" | "I") { h.usage.clone() } else { "P".into() };
+    let usage = if matches!(h.usage.as_str(), "P" | "T" | "I") {
+        h.usage.clone()
+    } else {
+        "P".into()
+    };
     let header = OwnedSegment::new(
         "ISA",
         [
@@ -110,7 +120,11 @@ fn acknowledge_interchange(inbound: &InterchangeReport, kind: Option<AckKind>, s
             &pad(&h.sender_id, 15),
             &stamp.date[2..],
             &stamp.time,
-            if version.as_str() >= "00402" { "^" } else { "U" },
+            if version.as_str() >= "00402" {
+                "^"
+            } else {
+                "U"
+            },
             &version,
             "000000000",
             "0",
@@ -119,7 +133,11 @@ fn acknowledge_interchange(inbound: &InterchangeReport, kind: Option<AckKind>, s
         ],
     );
     let wants_ta1 = kind == Some(AckKind::Interchange) || h.ack_requested || !inbound.envelope_ok();
-    let service_segments = if wants_ta1 { vec![ta1(inbound)] } else { Vec::new() };
+    let service_segments = if wants_ta1 {
+        vec![ta1(inbound)]
+    } else {
+        Vec::new()
+    };
     // A rejected interchange is answered by its TA1 alone: its groups were
     // not accepted for processing, so there is nothing to acknowledge.
     let groups = if kind == Some(AckKind::Interchange) || !inbound.envelope_ok() {
@@ -128,7 +146,13 @@ fn acknowledge_interchange(inbound: &InterchangeReport, kind: Option<AckKind>, s
         inbound
             .groups
             .iter()
-            .map(|g| ack_group(g, kind.unwrap_or_else(|| AckKind::for_version(&g.version)), stamp))
+            .map(|g| {
+                ack_group(
+                    g,
+                    kind.unwrap_or_else(|| AckKind::for_version(&g.version)),
+                    stamp,
+                )
+            })
             .collect()
     };
     Interchange {
@@ -147,13 +171,25 @@ fn pad(value: &str, width: usize) -> String {
 fn ta1(inbound: &InterchangeReport) -> OwnedSegment {
     let h = &inbound.header;
     let first_error = inbound.issues.iter().find(|i| i.is_error());
-    let first_warning = inbound.issues.iter().find(|i| i.severity == Severity::Warning);
+    let first_warning = inbound
+        .issues
+        .iter()
+        .find(|i| i.severity == Severity::Warning);
     let (status, code) = match (first_error, first_warning) {
         (Some(e), _) => ("R", note_code(e)),
         (None, Some(w)) => ("E", note_code(w)),
         (None, None) => ("A", 0),
     };
-    OwnedSegment::new("TA1", [h.control_number.as_str(), &h.date, &h.time, status, &format!("{code:03}")])
+    OwnedSegment::new(
+        "TA1",
+        [
+            h.control_number.as_str(),
+            &h.date,
+            &h.time,
+            status,
+            &format!("{code:03}"),
+        ],
+    )
 }
 
 fn note_code(issue: &Issue) -> u16 {
@@ -169,12 +205,23 @@ fn ack_group(group: &GroupReport, kind: AckKind, stamp: &Stamp) -> Group {
     let ack_version = match (is_999, five) {
         (true, _) => "005010X231".to_string(),
         (false, true) => "005010X230".to_string(),
-        (false, false) if group.version.len() >= 6 && group.version.starts_with("00") => group.version[..6].to_string(),
+        (false, false) if group.version.len() >= 6 && group.version.starts_with("00") => {
+            group.version[..6].to_string()
+        }
         (false, false) => "004010".to_string(),
     };
     let header = OwnedSegment::new(
         "GS",
-        ["FA", &group.receiver, &group.sender, &stamp.date, &stamp.time, "0", "X", &ack_version],
+        [
+            "FA",
+            &group.receiver,
+            &group.sender,
+            &stamp.date,
+            &stamp.time,
+            "0",
+            "X",
+            &ack_version,
+        ],
     );
     let set_id = if is_999 { "999" } else { "997" };
     let mut st = vec![set_id.to_string(), "0001".to_string()];
@@ -208,12 +255,18 @@ fn ack_set(set: &SetReport, is_999: bool, five: bool, body: &mut Vec<OwnedSegmen
         ak2.push(conv.clone());
     }
     body.push(OwnedSegment::new("AK2", ak2));
-    let (seg_tag, elem_tag, end_tag) = if is_999 { ("IK3", "IK4", "IK5") } else { ("AK3", "AK4", "AK5") };
+    let (seg_tag, elem_tag, end_tag) = if is_999 {
+        ("IK3", "IK4", "IK5")
+    } else {
+        ("AK3", "AK4", "AK5")
+    };
     let mut by_segment: BTreeMap<u32, Vec<&Issue>> = BTreeMap::new();
     let mut set_codes: Vec<u8> = Vec::new();
     for issue in set.issues.iter().filter(|i| i.is_error()) {
         match (issue.code, issue.location.segment_position) {
-            (AckCode::Segment(_) | AckCode::Element(_), Some(p)) => by_segment.entry(p).or_default().push(issue),
+            (AckCode::Segment(_) | AckCode::Element(_), Some(p)) => {
+                by_segment.entry(p).or_default().push(issue)
+            }
             (AckCode::Set(c), _) => set_codes.push(c),
             _ => {}
         }
@@ -266,13 +319,22 @@ fn element_note(issue: &Issue, code: u8, tag: &str, five: bool) -> OwnedSegment 
             position.push(r.to_string());
         }
     }
-    let code = if five { code } else { element_code_004010(code) };
+    let code = if five {
+        code
+    } else {
+        element_code_004010(code)
+    };
     let mut elements = vec![
         Field::composite(position),
         Field::simple(loc.element_ref.clone().unwrap_or_default()),
         Field::simple(code.to_string()),
     ];
-    if let Some(data) = issue.data.as_deref().map(safe_copy).filter(|d| !d.is_empty()) {
+    if let Some(data) = issue
+        .data
+        .as_deref()
+        .map(safe_copy)
+        .filter(|d| !d.is_empty())
+    {
         elements.push(Field::simple(data));
     }
     OwnedSegment {
@@ -285,7 +347,13 @@ fn element_note(issue: &Issue, code: u8, tag: &str, five: bool) -> OwnedSegment 
 /// be a delimiter.
 fn safe_copy(data: &str) -> String {
     data.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '/' | '#' | '&' | ',' | '(' | ')' | '_' | '@'))
+        .filter(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | '-' | '/' | '#' | '&' | ',' | '(' | ')' | '_' | '@'
+                )
+        })
         .take(99)
         .collect()
 }

@@ -59,6 +59,7 @@ impl Delimiters {
     }
 
     /// The segment terminator's bytes.
+    #[inline]
     pub fn terminator(&self) -> &[u8] {
         &self.terminator[..self.terminator_len as usize]
     }
@@ -69,10 +70,7 @@ impl Delimiters {
         let mut seen: Vec<(u8, &str)> = vec![(self.element, "element separator")];
         let mut add = |b: u8, name: &'static str| -> Result<(), String> {
             if let Some((_, other)) = seen.iter().find(|(x, _)| *x == b) {
-                return Err(format!(
-                    "the {name} {} is also the {other}",
-                    show_byte(b)
-                ));
+                return Err(format!("the {name} {} is also the {other}", show_byte(b)));
             }
             seen.push((b, name));
             Ok(())
@@ -154,7 +152,10 @@ mod tests {
     #[test]
     fn rejects_repeated_delimiter() {
         let d = Delimiters::new(b'*', Some(b'*'), b':', b'~');
-        assert!(d.check().unwrap_err().contains("also the element separator"));
+        assert!(d
+            .check()
+            .unwrap_err()
+            .contains("also the element separator"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! presence, repetitions, components, type, length, codes, syntax notes.
 
 use crate::edi::guide::{
-    check_notes, check_value, CodeList, Dictionary, ElementDef, ElementKind, ElementUse, NoteViolation, SegmentDef,
-    Usage, ValueProblem,
+    check_notes, check_value, plainly_valid, CodeList, Dictionary, ElementDef, ElementKind,
+    ElementUse, NoteViolation, SegmentDef, Usage, ValueProblem,
 };
 
 use super::delimiters::excerpt;
@@ -49,11 +49,44 @@ impl std::fmt::Display for ElementName {
     }
 }
 
-/// Reusable buffers, so checking a valid segment allocates nothing.
-#[derive(Default)]
+/// Slots in the cache of syntax-note results.
+const NOTE_CACHE_SLOTS: usize = 64;
+
+/// Reusable buffers, so checking a valid segment allocates nothing, and a
+/// small cache of presence patterns whose syntax notes are known to hold
+/// (a PO1 line has the same elements as the one before it).
 pub struct Scratch {
     problems: Vec<ValueProblem>,
     notes: Vec<NoteViolation>,
+    good_notes: [(usize, u64); NOTE_CACHE_SLOTS],
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            problems: Vec::new(),
+            notes: Vec::new(),
+            good_notes: [(0, 0); NOTE_CACHE_SLOTS],
+        }
+    }
+}
+
+impl Scratch {
+    fn note_slot(def: &SegmentDef, present: u64) -> (usize, usize) {
+        let key = def as *const SegmentDef as usize;
+        let hash = (key as u64 ^ present).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (key, (hash >> 58) as usize % NOTE_CACHE_SLOTS)
+    }
+
+    fn notes_known_good(&self, def: &SegmentDef, present: u64) -> bool {
+        let (key, slot) = Self::note_slot(def, present);
+        self.good_notes[slot] == (key, present)
+    }
+
+    fn remember_good_notes(&mut self, def: &SegmentDef, present: u64) {
+        let (key, slot) = Self::note_slot(def, present);
+        self.good_notes[slot] = (key, present);
+    }
 }
 
 /// Checks every element of `segment` against `def`.
@@ -64,59 +97,154 @@ pub fn check_segment<'d>(
     scratch: &mut Scratch,
     out: &mut Vec<ElementFinding<'d>>,
 ) {
-    let tag = &def.name;
-    let label = def.tag;
-    let count = segment.element_count();
-    for extra in def.elements.len() + 1..=count {
-        let element = segment.element(extra);
-        if !element.is_empty() {
-            out.push(ElementFinding {
-                element: extra as u16,
-                component: None,
-                repetition: None,
-                element_ref: "",
-                code: 3,
-                message: format!("{label} ({tag}) has {} elements; found a value at position {extra}", def.elements.len()),
-                data: Some(excerpt(element.bytes(), 60)),
-                offset: element.offset(),
-            });
-        }
-    }
+    let bytes = segment.bytes();
+    let separators = segment.separators();
+    let simple_values = !segment.may_nest();
     let mut present: u64 = 0;
     for (i, usage) in def.elements.iter().enumerate() {
-        let position = i + 1;
-        let element = segment.element(position);
-        let name = ElementName {
-            tag: def.tag,
-            position: position as u16,
-            component: None,
+        let Some(&separator) = separators.get(i) else {
+            if i < def.required_through() {
+                report_missing_from(segment, def, dictionary, i, out);
+            }
+            break;
         };
-        if element.is_empty() {
+        let start = separator as usize + 1;
+        let end = separators.get(i + 1).map_or(bytes.len(), |&e| e as usize);
+        let value = bytes.get(start..end).unwrap_or_default();
+        if value.is_empty() {
             if usage.usage == Usage::Mandatory {
-                out.push(ElementFinding {
-                    element: position as u16,
-                    component: None,
-                    repetition: None,
-                    element_ref: dictionary.reference(usage.kind),
-                    code: 1,
-                    message: format!("{name} ({}) is mandatory but missing", describe(dictionary, usage.kind)),
-                    data: None,
-                    offset: element.offset(),
-                });
+                report_missing(segment, def, dictionary, i, out);
             }
             continue;
         }
-        if position < 64 {
-            present |= 1 << position;
+        present |= 1u64.checked_shl(i as u32 + 1).unwrap_or(0);
+        let plain = match usage.kind {
+            ElementKind::Simple(e) if simple_values => {
+                plainly_valid(&dictionary.elements[e], usage.codes.as_deref(), value)
+            }
+            _ => false,
+        };
+        if !plain {
+            let name = ElementName {
+                tag: def.tag,
+                position: i as u16 + 1,
+                component: None,
+            };
+            check_element(
+                name,
+                i as u16 + 1,
+                segment.element(i + 1),
+                usage,
+                dictionary,
+                scratch,
+                out,
+            );
         }
-        check_element(name, position as u16, element, usage, dictionary, scratch, out);
     }
+    if separators.len() > def.elements.len() {
+        report_extra(segment, def, out);
+    }
+    if !def.notes.is_empty() && !scratch.notes_known_good(def, present) {
+        check_segment_notes(segment, def, dictionary, present, scratch, out);
+    }
+}
+
+/// Reports the mandatory elements from index `from` on, which the segment
+/// does not reach.
+#[cold]
+fn report_missing_from<'d>(
+    segment: &Segment<'_>,
+    def: &'d SegmentDef,
+    dictionary: &'d Dictionary,
+    from: usize,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    for i in from..def.elements.len() {
+        if def.elements[i].usage == Usage::Mandatory {
+            report_missing(segment, def, dictionary, i, out);
+        }
+    }
+}
+
+#[cold]
+fn report_missing<'d>(
+    segment: &Segment<'_>,
+    def: &'d SegmentDef,
+    dictionary: &'d Dictionary,
+    index: usize,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    let usage = &def.elements[index];
+    let name = ElementName {
+        tag: def.tag,
+        position: index as u16 + 1,
+        component: None,
+    };
+    out.push(ElementFinding {
+        element: index as u16 + 1,
+        component: None,
+        repetition: None,
+        element_ref: dictionary.reference(usage.kind),
+        code: 1,
+        message: format!(
+            "{name} ({}) is mandatory but missing",
+            describe(dictionary, usage.kind)
+        ),
+        data: None,
+        offset: segment.element(index + 1).offset(),
+    });
+}
+
+/// Reports values past the last element the segment defines.
+#[cold]
+fn report_extra<'d>(segment: &Segment<'_>, def: &'d SegmentDef, out: &mut Vec<ElementFinding<'d>>) {
+    for (k, element) in segment.elements().enumerate().skip(def.elements.len()) {
+        if element.is_empty() {
+            continue;
+        }
+        let extra = k + 1;
+        out.push(ElementFinding {
+            element: extra as u16,
+            component: None,
+            repetition: None,
+            element_ref: "",
+            code: 3,
+            message: format!(
+                "{} ({}) has {} elements; found a value at position {extra}",
+                def.tag,
+                def.name,
+                def.elements.len()
+            ),
+            data: Some(excerpt(element.bytes(), 60)),
+            offset: element.offset(),
+        });
+    }
+}
+
+fn check_segment_notes<'d>(
+    segment: &Segment<'_>,
+    def: &'d SegmentDef,
+    dictionary: &'d Dictionary,
+    present: u64,
+    scratch: &mut Scratch,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
+    let label = def.tag;
     scratch.notes.clear();
     check_notes(&def.notes, present, &mut scratch.notes);
+    if scratch.notes.is_empty() {
+        scratch.remember_good_notes(def, present);
+    }
     for v in scratch.notes.drain(..) {
         let position = v.position as usize;
         let (code, message) = if v.missing {
-            (2, format!("{label}{position:02} is required here by syntax note {} of {label}", v.note))
+            (
+                2,
+                format!(
+                    "{label}{position:02} is required here by syntax note {} of {label}",
+                    v.note
+                ),
+            )
         } else {
             (10, format!("{label}{position:02} must not be present together with the others of syntax note {}", v.note))
         };
@@ -124,7 +252,10 @@ pub fn check_segment<'d>(
             element: v.position as u16,
             component: None,
             repetition: None,
-            element_ref: def.elements.get(position - 1).map_or("", |u| dictionary.reference(u.kind)),
+            element_ref: def
+                .elements
+                .get(position - 1)
+                .map_or("", |u| dictionary.reference(u.kind)),
             code,
             message,
             data: None,
@@ -136,7 +267,9 @@ pub fn check_segment<'d>(
 fn describe(d: &Dictionary, kind: ElementKind) -> String {
     match kind {
         ElementKind::Simple(i) => format!("{}, element {}", d.elements[i].name, d.elements[i].id),
-        ElementKind::Composite(i) => format!("{}, composite {}", d.composites[i].name, d.composites[i].id),
+        ElementKind::Composite(i) => {
+            format!("{}, composite {}", d.composites[i].name, d.composites[i].id)
+        }
     }
 }
 
@@ -153,7 +286,17 @@ fn check_element<'d>(
         // The common case: one value, no repetitions or components.
         let def = &d.elements[i];
         if def.data_type != crate::edi::guide::DataType::Binary {
-            check_one(name, position, None, None, element, def, usage.codes.as_deref(), scratch, out);
+            check_one(
+                name,
+                position,
+                None,
+                None,
+                element,
+                def,
+                usage.codes.as_deref(),
+                scratch,
+                out,
+            );
         }
         return;
     }
@@ -168,7 +311,10 @@ fn check_element<'d>(
                 repetition: Some(r),
                 element_ref: d.reference(usage.kind),
                 code: 12,
-                message: format!("{name} repeats at least {r} times; {} allowed", usage.repeat),
+                message: format!(
+                    "{name} repeats at least {r} times; {} allowed",
+                    usage.repeat
+                ),
                 data: Some(excerpt(repetition.bytes(), 60)),
                 offset: repetition.offset(),
             });
@@ -177,7 +323,8 @@ fn check_element<'d>(
             continue;
         }
         match usage.kind {
-            ElementKind::Simple(i) if d.elements[i].data_type == crate::edi::guide::DataType::Binary => {}
+            ElementKind::Simple(i)
+                if d.elements[i].data_type == crate::edi::guide::DataType::Binary => {}
             ElementKind::Simple(i) => {
                 let def = &d.elements[i];
                 let mut components = repetition.components();
@@ -198,7 +345,9 @@ fn check_element<'d>(
                     });
                 }
                 let codes = usage.codes.as_deref();
-                check_one(name, position, None, rep_label, value, def, codes, scratch, out);
+                check_one(
+                    name, position, None, rep_label, value, def, codes, scratch, out,
+                );
             }
             ElementKind::Composite(c) => {
                 let composite = &d.composites[c];
@@ -226,7 +375,9 @@ fn check_element<'d>(
                         }
                         continue;
                     };
-                    let ElementKind::Simple(i) = cu.kind else { continue };
+                    let ElementKind::Simple(i) = cu.kind else {
+                        continue;
+                    };
                     let def = &d.elements[i];
                     let cname = ElementName {
                         component: Some(k as u16 + 1),
@@ -234,7 +385,14 @@ fn check_element<'d>(
                     };
                     if component.is_empty() {
                         if cu.usage == Usage::Mandatory {
-                            out.push(missing_component(cname, position, k, rep_label, def, component.offset()));
+                            out.push(missing_component(
+                                cname,
+                                position,
+                                k,
+                                rep_label,
+                                def,
+                                component.offset(),
+                            ));
                         }
                         continue;
                     }
@@ -242,7 +400,17 @@ fn check_element<'d>(
                         present |= 1 << (k + 1);
                     }
                     let codes = cu.codes.as_deref();
-                    check_one(cname, position, Some(k as u16 + 1), rep_label, component, def, codes, scratch, out);
+                    check_one(
+                        cname,
+                        position,
+                        Some(k as u16 + 1),
+                        rep_label,
+                        component,
+                        def,
+                        codes,
+                        scratch,
+                        out,
+                    );
                 }
                 for (k, cu) in composite.components.iter().enumerate().skip(seen) {
                     if let (Usage::Mandatory, ElementKind::Simple(i)) = (cu.usage, cu.kind) {
@@ -250,7 +418,14 @@ fn check_element<'d>(
                             component: Some(k as u16 + 1),
                             ..name
                         };
-                        out.push(missing_component(cname, position, k, rep_label, &d.elements[i], repetition.offset()));
+                        out.push(missing_component(
+                            cname,
+                            position,
+                            k,
+                            rep_label,
+                            &d.elements[i],
+                            repetition.offset(),
+                        ));
                     }
                 }
                 scratch.notes.clear();
@@ -265,7 +440,11 @@ fn check_element<'d>(
                         message: format!(
                             "{name}-{} {} by syntax note {} of composite {}",
                             v.position,
-                            if v.missing { "is required" } else { "is not allowed" },
+                            if v.missing {
+                                "is required"
+                            } else {
+                                "is not allowed"
+                            },
                             v.note,
                             composite.id
                         ),
@@ -292,13 +471,17 @@ fn missing_component<'d>(
         repetition,
         element_ref: &def.id,
         code: 1,
-        message: format!("{name} ({}, element {}) is mandatory but missing", def.name, def.id),
+        message: format!(
+            "{name} ({}, element {}) is mandatory but missing",
+            def.name, def.id
+        ),
         data: None,
         offset,
     }
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn check_one<'d>(
     name: ElementName,
     position: u16,
@@ -312,15 +495,40 @@ fn check_one<'d>(
 ) {
     scratch.problems.clear();
     check_value(def, codes, value.bytes(), &mut scratch.problems);
+    if !scratch.problems.is_empty() {
+        report_problems(
+            name, position, component, repetition, value, def, codes, scratch, out,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[cold]
+fn report_problems<'d>(
+    name: ElementName,
+    position: u16,
+    component: Option<u16>,
+    repetition: Option<u16>,
+    value: Element<'_>,
+    def: &'d ElementDef,
+    codes: Option<&CodeList>,
+    scratch: &mut Scratch,
+    out: &mut Vec<ElementFinding<'d>>,
+) {
     for problem in scratch.problems.drain(..) {
-        let what = format!("{name} ({}, element {}, {} {}/{})", def.name, def.id, def.data_type, def.min, def.max);
+        let what = format!(
+            "{name} ({}, element {}, {} {}/{})",
+            def.name, def.id, def.data_type, def.min, def.max
+        );
         let (code, message) = match problem {
-            ValueProblem::TooShort { min, length } => {
-                (4, format!("{what} is {length} characters long; at least {min} required"))
-            }
-            ValueProblem::TooLong { max, length } => {
-                (5, format!("{what} is {length} characters long; at most {max} allowed"))
-            }
+            ValueProblem::TooShort { min, length } => (
+                4,
+                format!("{what} is {length} characters long; at least {min} required"),
+            ),
+            ValueProblem::TooLong { max, length } => (
+                5,
+                format!("{what} is {length} characters long; at most {max} allowed"),
+            ),
             ValueProblem::InvalidCharacter { index, byte } => (
                 6,
                 format!(
@@ -331,10 +539,16 @@ fn check_one<'d>(
                 ),
             ),
             ValueProblem::InvalidCode => {
-                let list = codes.or(def.codes.as_deref()).map(CodeList::describe).unwrap_or_default();
+                let list = codes
+                    .or(def.codes.as_deref())
+                    .map(CodeList::describe)
+                    .unwrap_or_default();
                 (7, format!("{what} is not one of the allowed codes: {list}"))
             }
-            ValueProblem::InvalidDate => (8, format!("{what} is not a valid date (CCYYMMDD or YYMMDD)")),
+            ValueProblem::InvalidDate => (
+                8,
+                format!("{what} is not a valid date (CCYYMMDD or YYMMDD)"),
+            ),
             ValueProblem::InvalidTime => (9, format!("{what} is not a valid time (HHMM[SS[dd]])")),
         };
         out.push(ElementFinding {

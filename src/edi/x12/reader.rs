@@ -40,7 +40,9 @@ pub enum LexError {
     #[error("cannot read the input: {0}")]
     Io(#[from] io::Error),
     /// Something other than an ISA segment where an interchange must start.
-    #[error("at byte {offset}: expected an ISA segment to start an interchange, found \"{found}\"")]
+    #[error(
+        "at byte {offset}: expected an ISA segment to start an interchange, found \"{found}\""
+    )]
     NotIsa { offset: u64, found: String },
     /// The ISA segment does not yield a usable delimiter set.
     #[error("at byte {offset}: the ISA segment is malformed: {reason}")]
@@ -321,7 +323,14 @@ impl<R: Read> SegmentReader<R> {
         loop {
             let start = self.pos;
             let hay = &self.buf[..self.filled];
-            match find_segment_end(hay, scan, start, &needles, &mut self.separators, &mut self.progress) {
+            match find_segment_end(
+                hay,
+                scan,
+                start,
+                &needles,
+                &mut self.separators,
+                &mut self.progress,
+            ) {
                 Some(at) if terminator.len() == 1 => return Ok((start, at, at + 1)),
                 Some(at) if at + terminator.len() > self.filled && !self.eof => scan = at,
                 Some(at) if self.buf[at..].starts_with(terminator) => {
@@ -432,9 +441,8 @@ fn terminator_at(rest: &[u8]) -> Option<&[u8]> {
 /// ISA11 is the repetition separator from version 00402 on; before that it
 /// is the standards identifier (`U`).
 fn repetition_separator(isa11: &[u8], isa12: &[u8]) -> Option<u8> {
-    let version_has_repetition = isa12.len() == 5
-        && isa12.iter().all(u8::is_ascii_digit)
-        && isa12 >= b"00402".as_slice();
+    let version_has_repetition =
+        isa12.len() == 5 && isa12.iter().all(u8::is_ascii_digit) && isa12 >= b"00402".as_slice();
     match isa11 {
         [b] if version_has_repetition && !b.is_ascii_alphanumeric() && *b != b' ' => Some(*b),
         _ => None,
@@ -559,6 +567,8 @@ mod tests {
     #[test]
     fn empty_and_whitespace_input_has_no_segments() {
         assert!(tags(b"", ReaderOptions::default()).unwrap().is_empty());
-        assert!(tags(b" \r\n\t", ReaderOptions::default()).unwrap().is_empty());
+        assert!(tags(b" \r\n\t", ReaderOptions::default())
+            .unwrap()
+            .is_empty());
     }
 }

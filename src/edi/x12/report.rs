@@ -143,7 +143,11 @@ impl fmt::Display for Issue {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label} at {}: {} [{}]", self.location, self.message, self.code)?;
+        write!(
+            f,
+            "{label} at {}: {} [{}]",
+            self.location, self.message, self.code
+        )?;
         if let Some(d) = &self.data {
             write!(f, "\n    found: \"{d}\"")?;
         }
@@ -291,12 +295,14 @@ impl ValidationReport {
 
     /// Every issue, in input order of the levels.
     pub fn all_issues(&self) -> impl Iterator<Item = &Issue> {
-        self.issues.iter().chain(self.interchanges.iter().flat_map(|i| {
-            i.issues.iter().chain(
-                i.groups
-                    .iter()
-                    .flat_map(|g| g.issues.iter().chain(g.sets.iter().flat_map(|s| s.issues.iter()))),
-            )
-        }))
+        self.issues
+            .iter()
+            .chain(self.interchanges.iter().flat_map(|i| {
+                i.issues.iter().chain(i.groups.iter().flat_map(|g| {
+                    g.issues
+                        .iter()
+                        .chain(g.sets.iter().flat_map(|s| s.issues.iter()))
+                }))
+            }))
     }
 }

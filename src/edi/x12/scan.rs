@@ -1,16 +1,19 @@
 //! The inner loop of the lexer: finds element separators and the segment
 //! terminator eight bytes at a time.
 //!
-//! X12 is dense in delimiters (one every five or six bytes in a typical
+//! X12 is dense in delimiters (one every five to eight bytes in a typical
 //! 850), so a search that pays a setup cost per match (as `memchr` does)
-//! spends most of its time starting over. Here each 8-byte word is compared
-//! against every delimiter at once with exact SWAR zero-byte masks, and the
-//! matches are read off the mask bits.
+//! spends most of its time starting over. Here a block of input is compared
+//! against every delimiter at once and the matches are read off a bit mask:
+//! 16 bytes at a time with SSE2 on x86-64 (part of its baseline, so no
+//! run-time detection), 8 bytes at a time with exact SWAR zero-byte masks
+//! elsewhere.
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// A mask with the high bit of every byte of `word` that equals `byte`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 fn bytes_equal(word: u64, byte: u8) -> u64 {
     let x = word ^ (ONES * byte as u64);
@@ -37,6 +40,76 @@ pub(crate) struct Progress {
     pub nested: bool,
 }
 
+/// Bit masks (one bit per byte, lowest bit first) of where a block holds
+/// the terminator, the element separator, and a component or repetition
+/// separator.
+struct Masks {
+    terminator: u32,
+    element: u32,
+    nested: u32,
+}
+
+/// Bytes examined per block.
+const BLOCK: usize = 16;
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn block_masks(block: &[u8; BLOCK], needles: &Needles) -> Masks {
+    use std::arch::x86_64::*;
+    // SAFETY: `block` is 16 readable bytes and the load is unaligned; SSE2
+    // is part of the x86-64 baseline, so the instructions always exist.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let nested = _mm_or_si128(eq(needles.component), eq(needles.repetition));
+        Masks {
+            terminator: _mm_movemask_epi8(eq(needles.terminator)) as u32,
+            element: _mm_movemask_epi8(eq(needles.element)) as u32,
+            nested: _mm_movemask_epi8(nested) as u32,
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn block_masks(block: &[u8; BLOCK], needles: &Needles) -> Masks {
+    block_masks_swar(block, needles)
+}
+
+/// The portable block scan: two 8-byte words with SWAR masks.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+fn block_masks_swar(block: &[u8; BLOCK], needles: &Needles) -> Masks {
+    let mut masks = Masks {
+        terminator: 0,
+        element: 0,
+        nested: 0,
+    };
+    for (half, bytes) in block.chunks_exact(8).enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        let word = u64::from_le_bytes(word);
+        let shift = half * 8;
+        masks.terminator |= byte_bits(bytes_equal(word, needles.terminator)) << shift;
+        masks.element |= byte_bits(bytes_equal(word, needles.element)) << shift;
+        let nested = bytes_equal(word, needles.component) | bytes_equal(word, needles.repetition);
+        masks.nested |= byte_bits(nested) << shift;
+    }
+    masks
+}
+
+/// One bit per byte from a mask with the high bit of each matching byte.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+fn byte_bits(mut mask: u64) -> u32 {
+    let mut out = 0u32;
+    while mask != 0 {
+        out |= 1 << (mask.trailing_zeros() / 8);
+        mask &= mask - 1;
+    }
+    out
+}
+
 /// Scans `hay[from..]`, recording element separators (relative to
 /// `segment_start`) in `separators`. Returns the index of the first
 /// terminator byte, or `None` when the haystack ends first.
@@ -49,23 +122,23 @@ pub(crate) fn find_segment_end(
     progress: &mut Progress,
 ) -> Option<usize> {
     let mut i = from;
-    while let Some(chunk) = hay.get(i..i + 8) {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };
-        let word = u64::from_le_bytes(bytes);
-        let terminators = bytes_equal(word, needles.terminator);
-        let mut elements = bytes_equal(word, needles.element);
-        let mut nested = bytes_equal(word, needles.component) | bytes_equal(word, needles.repetition);
-        if terminators != 0 {
-            let before = (terminators & terminators.wrapping_neg()) - 1;
+    while let Some(chunk) = hay.get(i..i + BLOCK) {
+        let Ok(block) = <&[u8; BLOCK]>::try_from(chunk) else {
+            break;
+        };
+        let masks = block_masks(block, needles);
+        let (mut elements, mut nested) = (masks.element, masks.nested);
+        if masks.terminator != 0 {
+            let before = (masks.terminator & masks.terminator.wrapping_neg()) - 1;
             elements &= before;
             nested &= before;
             push_positions(elements, i - segment_start, separators);
             progress.nested |= nested != 0;
-            return Some(i + (terminators.trailing_zeros() / 8) as usize);
+            return Some(i + masks.terminator.trailing_zeros() as usize);
         }
         push_positions(elements, i - segment_start, separators);
         progress.nested |= nested != 0;
-        i += 8;
+        i += BLOCK;
     }
     while let Some(&b) = hay.get(i) {
         if b == needles.terminator {
@@ -82,9 +155,9 @@ pub(crate) fn find_segment_end(
 }
 
 #[inline(always)]
-fn push_positions(mut mask: u64, base: usize, separators: &mut Vec<u32>) {
+fn push_positions(mut mask: u32, base: usize, separators: &mut Vec<u32>) {
     while mask != 0 {
-        separators.push((base + (mask.trailing_zeros() / 8) as usize) as u32);
+        separators.push((base + mask.trailing_zeros() as usize) as u32);
         mask &= mask - 1;
     }
 }
@@ -127,10 +200,58 @@ mod tests {
     }
 
     #[test]
+    fn long_segments_span_many_blocks() {
+        let text = format!("PID*F****{}*{}~", "A".repeat(37), "B".repeat(50));
+        let (end, seps, nested) = scan(text.as_bytes());
+        assert_eq!(end, Some(text.len() - 1));
+        assert_eq!(seps, [3, 5, 6, 7, 8, 46]);
+        assert!(!nested);
+    }
+
+    #[test]
     fn exact_for_high_bytes() {
         // 0xAA ^ 0x2A ('*') = 0x80: a naive zero-byte test reports a match.
         let (end, seps, _) = scan(b"\xAA\xAA\xAA\xAA\xAA\xAA\xAA\xAA*\xAA~");
         assert_eq!((end, seps), (Some(10), vec![8]));
+    }
+
+    #[test]
+    fn portable_and_native_blocks_agree() {
+        let needles = Needles {
+            element: b'*',
+            terminator: b'~',
+            component: b':',
+            repetition: b'^',
+        };
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut block = [0u8; BLOCK];
+            for b in &mut block {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *b = b"*~:^AB\xAA\x2B"[(state % 8) as usize];
+            }
+            let (a, b) = (
+                block_masks(&block, &needles),
+                block_masks_swar(&block, &needles),
+            );
+            assert_eq!(
+                (a.terminator, a.element, a.nested),
+                (b.terminator, b.element, b.nested),
+                "{block:?}"
+            );
+            let naive = |x: u8| {
+                block
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == x)
+                    .fold(0u32, |m, (i, _)| m | 1 << i)
+            };
+            assert_eq!(b.terminator, naive(b'~'));
+            assert_eq!(b.element, naive(b'*'));
+            assert_eq!(b.nested, naive(b':') | naive(b'^'));
+        }
     }
 
     #[test]

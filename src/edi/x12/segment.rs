@@ -56,6 +56,16 @@ impl<'a> Segment<'a> {
         }
     }
 
+    /// Positions of the element separators in [`Segment::bytes`].
+    pub fn separators(&self) -> &'a [u32] {
+        self.separators
+    }
+
+    /// Whether any component or repetition separator occurs in the segment.
+    pub fn may_nest(&self) -> bool {
+        self.nested
+    }
+
     /// How many elements follow the tag (trailing empty ones included).
     pub fn element_count(&self) -> usize {
         self.separators.len()
@@ -87,8 +97,11 @@ impl<'a> Segment<'a> {
     }
 
     /// The elements in order, from element 1.
-    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + '_ {
-        (1..=self.separators.len()).map(move |n| self.element(n))
+    pub fn elements(&self) -> Elements<'a> {
+        Elements {
+            segment: *self,
+            next: 0,
+        }
     }
 
     /// Element `n`'s bytes as text (lossy), for messages and headers.
@@ -105,6 +118,38 @@ impl std::fmt::Debug for Segment<'_> {
             self.offset,
             String::from_utf8_lossy(self.bytes)
         )
+    }
+}
+
+/// The elements of a segment in order, walking the separator positions once.
+pub struct Elements<'a> {
+    segment: Segment<'a>,
+    /// Index into the separators of the next element's separator.
+    next: usize,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Element<'a>;
+
+    fn next(&mut self) -> Option<Element<'a>> {
+        let seg = &self.segment;
+        let start = *seg.separators.get(self.next)? as usize + 1;
+        self.next += 1;
+        let end = seg
+            .separators
+            .get(self.next)
+            .map_or(seg.bytes.len(), |&e| e as usize);
+        Some(Element {
+            bytes: &seg.bytes[start..end],
+            offset: seg.offset + start as u64,
+            delimiters: seg.delimiters,
+            nested: seg.nested,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.segment.separators.len() - self.next;
+        (left, Some(left))
     }
 }
 

@@ -16,7 +16,10 @@ pub struct PurchaseOrders {
 
 /// Writes one 004010 interchange of 850s; returns the bytes written.
 pub fn write_purchase_orders<W: Write>(shape: &PurchaseOrders, out: &mut W) -> io::Result<u64> {
-    let mut out = Counting { inner: out, bytes: 0 };
+    let mut out = Counting {
+        inner: out,
+        bytes: 0,
+    };
     writeln!(out, "ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*SUPPLIERCO     *260101*1200*U*00401*000000001*0*P*>~")?;
     let per_group = shape.orders_per_group.max(1);
     let groups = shape.orders.div_ceil(per_group);
@@ -50,24 +53,47 @@ fn write_order<W: Write>(out: &mut W, order: u64, lines: u32) -> io::Result<()> 
     seg(out, format_args!("PER*BD*PURCHASING DESK*TE*5555550100"))?;
     seg(out, format_args!("ITD*01*3*2**30**60"))?;
     seg(out, format_args!("DTM*002*20260115"))?;
-    seg(out, format_args!("N1*ST*DISTRIBUTION CENTER {}*92*DC{:04}", order % 50, order % 50))?;
+    seg(
+        out,
+        format_args!(
+            "N1*ST*DISTRIBUTION CENTER {}*92*DC{:04}",
+            order % 50,
+            order % 50
+        ),
+    )?;
     seg(out, format_args!("N3*100 INDUSTRIAL PARKWAY"))?;
     seg(out, format_args!("N4*SPRINGFIELD*IL*62701*US"))?;
     seg(out, format_args!("N1*BT*ACCOUNTS PAYABLE*92*AP0001"))?;
     for line in 1..=lines {
+        let item = (order * 7 + line as u64 * 13) % 1_000_000;
         let qty = 1 + (order + line as u64) % 48;
         let cents = 100 + (order * 7 + line as u64 * 13) % 99_900;
         seg(
             out,
             format_args!(
-                "PO1*{line}*{qty}*EA*{}.{:02}**VP*SKU{:06}*UP*0{:011}",
+                "PO1*{line}*{qty}*EA*{}.{:02}*PE*VP*SKU{item:06}*UP*0{:011}*BP*GLOBEX-{item:06}*IN*ACME-ITEM-{item:06}",
                 cents / 100,
                 cents % 100,
-                (order + line as u64) % 1_000_000,
                 (order * 31 + line as u64) % 100_000_000_000
             ),
         )?;
-        seg(out, format_args!("PID*F****WIDGET MODEL {line} STAINLESS"))?;
+        seg(
+            out,
+            format_args!(
+                "PID*F****STAINLESS STEEL WIDGET MODEL {item}, {} IN, BRUSHED FINISH, PACK OF {}",
+                4 + item % 20,
+                1 + item % 12
+            ),
+        )?;
+        seg(
+            out,
+            format_args!("PO4*{}*1*EA*{}.5*LB", 1 + item % 24, 1 + item % 40),
+        )?;
+        seg(
+            out,
+            format_args!("REF*PD*PROMO-2026-Q{}-{:04}", 1 + item % 4, item % 10_000),
+        )?;
+        seg(out, format_args!("DTM*002*202602{:02}", 1 + item % 28))?;
     }
     seg(out, format_args!("CTT*{lines}"))?;
     let count = segments + 1;

@@ -24,13 +24,19 @@ impl Field {
 
     /// A composite element with the given components.
     pub fn composite<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(components: I) -> Self {
-        Field(vec![components.into_iter().map(|c| c.as_ref().to_vec()).collect()])
+        Field(vec![components
+            .into_iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect()])
     }
 
     /// The first component of the first repetition (the value of a simple
     /// element).
     pub fn value(&self) -> &[u8] {
-        self.0.first().and_then(|r| r.first()).map_or(&[], Vec::as_slice)
+        self.0
+            .first()
+            .and_then(|r| r.first())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether the element is empty.
@@ -197,7 +203,9 @@ pub fn parse<R: Read>(input: R) -> Result<Vec<Interchange>, TreeError> {
                 }
                 Open::Group
             }
-            (Open::Set, b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST") => return Err(fail("a set is missing its SE")),
+            (Open::Set, b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST") => {
+                return Err(fail("a set is missing its SE"))
+            }
             (Open::Set, _) => {
                 last_group(&mut out)?
                     .sets
@@ -236,8 +244,11 @@ fn last_interchange(out: &mut [Interchange]) -> Result<&mut Interchange, TreeErr
 }
 
 fn last_group(out: &mut [Interchange]) -> Result<&mut Group, TreeError> {
-    last_interchange(out)?.groups.last_mut().ok_or(TreeError::Structure {
-        offset: 0,
-        message: "no open group".into(),
-    })
+    last_interchange(out)?
+        .groups
+        .last_mut()
+        .ok_or(TreeError::Structure {
+            offset: 0,
+            message: "no open group".into(),
+        })
 }

@@ -87,7 +87,11 @@ impl<'c> Validator<'c> {
     /// shipped guide for the version (or its nearest neighbour).
     fn guide_for(&self, version: &str, id: &str) -> (Option<&SetGuide>, Option<String>) {
         let base = version.get(..6).unwrap_or(version);
-        if let Some(g) = self.partner_guides.iter().find(|g| g.id == id && g.version == base) {
+        if let Some(g) = self
+            .partner_guides
+            .iter()
+            .find(|g| g.id == id && g.version == base)
+        {
             return (Some(g), None);
         }
         match self.catalog.choose(version, id) {
@@ -153,14 +157,24 @@ impl<'v> Run<'v> {
     fn location(&self, offset: u64) -> Location {
         Location {
             offset,
-            interchange: self.interchange.as_ref().map(|i| i.report.header.control_number.clone()),
+            interchange: self
+                .interchange
+                .as_ref()
+                .map(|i| i.report.header.control_number.clone()),
             group: self.group.as_ref().map(|g| g.report.control_number.clone()),
             set: self.set.as_ref().map(|s| s.report.control_number.clone()),
             ..Location::default()
         }
     }
 
-    fn issue(&self, severity: Severity, code: AckCode, message: String, location: Location, data: Option<String>) -> Issue {
+    fn issue(
+        &self,
+        severity: Severity,
+        code: AckCode,
+        message: String,
+        location: Location,
+        data: Option<String>,
+    ) -> Issue {
         Issue {
             severity,
             code,
@@ -172,9 +186,26 @@ impl<'v> Run<'v> {
 
     /// Files an interchange-level issue (or a file-level one outside any
     /// interchange).
-    fn interchange_issue(&mut self, code: u16, message: String, location: Location, data: Option<String>, warning: bool) {
-        let severity = if warning { Severity::Warning } else { Severity::Error };
-        let issue = self.issue(severity, AckCode::Interchange(code), message, location, data);
+    fn interchange_issue(
+        &mut self,
+        code: u16,
+        message: String,
+        location: Location,
+        data: Option<String>,
+        warning: bool,
+    ) {
+        let severity = if warning {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let issue = self.issue(
+            severity,
+            AckCode::Interchange(code),
+            message,
+            location,
+            data,
+        );
         match &mut self.interchange {
             Some(i) => i.report.issues.push(issue),
             None => self.report.issues.push(issue),
@@ -183,7 +214,13 @@ impl<'v> Run<'v> {
 
     fn group_issue(&mut self, code: u8, message: String, offset: u64) {
         let location = self.location(offset);
-        let issue = self.issue(Severity::Error, AckCode::Group(code), message, location, None);
+        let issue = self.issue(
+            Severity::Error,
+            AckCode::Group(code),
+            message,
+            location,
+            None,
+        );
         match &mut self.group {
             Some(g) => g.report.issues.push(issue),
             None => self.report.issues.push(issue),
@@ -267,7 +304,16 @@ impl<'v> Run<'v> {
         };
         let number = state.report.header.control_number.clone();
         if !self.interchange_numbers.insert(number.clone()) {
-            problems_push(&mut state, 25, 13, format!("interchange control number {number} was already used earlier in this input"), isa, false);
+            problems_push(
+                &mut state,
+                25,
+                13,
+                format!(
+                    "interchange control number {number} was already used earlier in this input"
+                ),
+                isa,
+                false,
+            );
         }
         for p in problems {
             problems_push(&mut state, p.code, p.element, p.message, isa, p.warning);
@@ -282,7 +328,13 @@ impl<'v> Run<'v> {
                     segment: Some("IEA".into()),
                     ..self.location(offset)
                 };
-                self.interchange_issue(22, "IEA without a preceding ISA".into(), location, None, false);
+                self.interchange_issue(
+                    22,
+                    "IEA without a preceding ISA".into(),
+                    location,
+                    None,
+                    false,
+                );
             }
             return;
         };
@@ -305,7 +357,9 @@ impl<'v> Run<'v> {
                 let declared = iea.text(1);
                 let groups = state.groups;
                 if declared.parse::<u32>().ok() != Some(groups) {
-                    let message = format!("IEA01 says {declared} functional groups but the interchange has {groups}");
+                    let message = format!(
+                        "IEA01 says {declared} functional groups but the interchange has {groups}"
+                    );
                     problems_push(&mut state, 21, 1, message, iea, false);
                 }
                 let number = iea.text(2);
@@ -324,7 +378,13 @@ impl<'v> Run<'v> {
     fn open_group(&mut self, gs: &Segment<'_>) {
         if self.interchange.is_none() {
             let location = self.location(gs.offset());
-            self.interchange_issue(24, "GS without a preceding ISA".into(), location, None, false);
+            self.interchange_issue(
+                24,
+                "GS without a preceding ISA".into(),
+                location,
+                None,
+                false,
+            );
             return;
         }
         let report = GroupReport {
@@ -345,21 +405,35 @@ impl<'v> Run<'v> {
                 element: (element > 0).then_some(element),
                 ..self.location(gs.offset())
             };
-            let issue = self.issue(Severity::Error, AckCode::Interchange(24), message, location, None);
+            let issue = self.issue(
+                Severity::Error,
+                AckCode::Interchange(24),
+                message,
+                location,
+                None,
+            );
             if let Some(g) = &mut self.group {
                 g.report.issues.push(issue);
             }
         }
         let number = gs.text(6);
         if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
-            self.group_issue(6, format!("GS06 \"{number}\" is not a group control number (1 to 9 digits)"), gs.offset());
+            self.group_issue(
+                6,
+                format!("GS06 \"{number}\" is not a group control number (1 to 9 digits)"),
+                gs.offset(),
+            );
         }
         let duplicate = self
             .interchange
             .as_mut()
             .is_some_and(|i| !i.group_numbers.insert(number.clone()));
         if duplicate {
-            self.group_issue(19, format!("group control number {number} is used twice in this interchange"), gs.offset());
+            self.group_issue(
+                19,
+                format!("group control number {number} is used twice in this interchange"),
+                gs.offset(),
+            );
         }
         let version = gs.text(8);
         if version.len() < 6 || !version.as_bytes()[..6].iter().all(u8::is_ascii_digit) {
@@ -385,12 +459,22 @@ impl<'v> Run<'v> {
         if self.group.is_none() {
             if ge.is_some() {
                 let location = self.location(offset);
-                self.interchange_issue(24, "GE without a preceding GS".into(), location, None, false);
+                self.interchange_issue(
+                    24,
+                    "GE without a preceding GS".into(),
+                    location,
+                    None,
+                    false,
+                );
             }
             return;
         }
         match ge {
-            None => self.group_issue(3, format!("the group has no GE trailer ({found} follows its last set)"), offset),
+            None => self.group_issue(
+                3,
+                format!("the group has no GE trailer ({found} follows its last set)"),
+                offset,
+            ),
             Some(ge) => {
                 let (received, number) = self
                     .group
@@ -399,10 +483,23 @@ impl<'v> Run<'v> {
                     .unwrap_or_default();
                 let declared = ge.text(1);
                 if declared.parse::<u32>().ok() != Some(received) {
-                    self.group_issue(5, format!("GE01 says {declared} transaction sets but the group has {received}"), offset);
+                    self.group_issue(
+                        5,
+                        format!(
+                            "GE01 says {declared} transaction sets but the group has {received}"
+                        ),
+                        offset,
+                    );
                 }
                 if ge.text(2) != number {
-                    self.group_issue(4, format!("GE02 control number {} does not match GS06 {number}", ge.text(2)), offset);
+                    self.group_issue(
+                        4,
+                        format!(
+                            "GE02 control number {} does not match GS06 {number}",
+                            ge.text(2)
+                        ),
+                        offset,
+                    );
                 }
             }
         }
@@ -421,14 +518,22 @@ impl<'v> Run<'v> {
     fn open_set(&mut self, st: &Segment<'_>) {
         let Some(group) = &self.group else {
             let location = self.location(st.offset());
-            self.interchange_issue(24, "ST without a preceding GS".into(), location, None, false);
+            self.interchange_issue(
+                24,
+                "ST without a preceding GS".into(),
+                location,
+                None,
+                false,
+            );
             self.skipping = true;
             return;
         };
         let id = st.text(1);
         let number = st.text(2);
         let implementation = Some(st.text(3)).filter(|s| !s.is_empty());
-        let version = implementation.clone().unwrap_or_else(|| group.report.version.clone());
+        let version = implementation
+            .clone()
+            .unwrap_or_else(|| group.report.version.clone());
         let functional_id = group.report.functional_id.clone();
         let group_version = group.report.version.clone();
         let (guide, substituted) = self.validator.guide_for(&group_version, &id);
@@ -455,13 +560,19 @@ impl<'v> Run<'v> {
             segment: Some("ST".into()),
             ..self.location(st.offset())
         };
-        let duplicate = self.group.as_mut().is_some_and(|g| !g.set_numbers.insert(number.clone()));
+        let duplicate = self
+            .group
+            .as_mut()
+            .is_some_and(|g| !g.set_numbers.insert(number.clone()));
         if duplicate {
             let issue = self.issue(
                 Severity::Error,
                 AckCode::Set(23),
                 format!("transaction set control number {number} is used twice in this group"),
-                Location { element: Some(2), ..location.clone() },
+                Location {
+                    element: Some(2),
+                    ..location.clone()
+                },
                 None,
             );
             self.set_issue(issue);
@@ -482,8 +593,12 @@ impl<'v> Run<'v> {
             }
         }
         let note = match (&guide_name, substituted) {
-            (None, _) => Some(format!("no guide for {id} version {version}; only the envelope is checked")),
-            (Some(name), Some(asked)) => Some(format!("no guide for {id} version {asked}; validated against {name}")),
+            (None, _) => Some(format!(
+                "no guide for {id} version {version}; only the envelope is checked"
+            )),
+            (Some(name), Some(asked)) => Some(format!(
+                "no guide for {id} version {asked}; validated against {name}"
+            )),
             _ => None,
         };
         if let Some(message) = note {
@@ -509,14 +624,15 @@ impl<'v> Run<'v> {
     }
 
     fn close_set(&mut self, se: Option<&Segment<'_>>) {
-        let Some(state) = self.set.as_mut() else { return };
+        let Some(state) = self.set.as_mut() else {
+            return;
+        };
         if let Some(walker) = state.walker.as_mut() {
             walker.finish(&mut self.events);
         }
         let offset = se.map_or(0, |s| s.offset());
         let position = state.report.segments;
-        let events: Vec<_> = self.events.drain(..).collect();
-        for event in events {
+        for event in std::mem::take(&mut self.events) {
             self.structure_issue(event, position, "SE", offset);
         }
         if let Some(se) = se {
@@ -537,13 +653,23 @@ impl<'v> Run<'v> {
                 );
                 self.set_issue(issue);
             }
-            let st_number = self.set.as_ref().map(|s| s.report.control_number.clone()).unwrap_or_default();
+            let st_number = self
+                .set
+                .as_ref()
+                .map(|s| s.report.control_number.clone())
+                .unwrap_or_default();
             if se.text(2) != st_number {
                 let issue = self.issue(
                     Severity::Error,
                     AckCode::Set(3),
-                    format!("SE02 control number {} does not match ST02 {st_number}", se.text(2)),
-                    Location { element: Some(2), ..base },
+                    format!(
+                        "SE02 control number {} does not match ST02 {st_number}",
+                        se.text(2)
+                    ),
+                    Location {
+                        element: Some(2),
+                        ..base
+                    },
                     None,
                 );
                 self.set_issue(issue);
@@ -589,13 +715,17 @@ impl<'v> Run<'v> {
     }
 
     fn set_segment(&mut self, seg: &Segment<'_>) {
-        let Some(state) = self.set.as_mut() else { return };
+        let Some(state) = self.set.as_mut() else {
+            return;
+        };
         state.report.segments += 1;
         let position = state.report.segments;
         let guide = state.guide;
         let Some(tag) = Tag::from_bytes(seg.tag()) else {
             let shown = excerpt(seg.tag(), 10);
-            let message = format!("\"{shown}\" is not a segment identifier (2 or 3 uppercase letters or digits)");
+            let message = format!(
+                "\"{shown}\" is not a segment identifier (2 or 3 uppercase letters or digits)"
+            );
             self.segment_issue(1, message, seg, position, None);
             return;
         };
@@ -605,14 +735,22 @@ impl<'v> Run<'v> {
             Some(walker) => walker.place(tag, &mut self.events),
             None => return,
         };
-        let events: Vec<_> = self.events.drain(..).collect();
-        for event in events {
-            self.structure_issue(event, position, &tag.as_string(), seg.offset());
+        if !self.events.is_empty() {
+            let events = std::mem::take(&mut self.events);
+            for event in events {
+                self.structure_issue(event, position, &tag.as_string(), seg.offset());
+            }
         }
         let loop_id = match placement {
             Placement::Found { node, loop_id } => {
                 let def = &guide.dictionary.segments[node.def];
-                check_segment(seg, def, &guide.dictionary, &mut self.scratch, &mut self.findings);
+                check_segment(
+                    seg,
+                    def,
+                    &guide.dictionary,
+                    &mut self.scratch,
+                    &mut self.findings,
+                );
                 loop_id
             }
             Placement::OutOfOrder => {
@@ -624,9 +762,18 @@ impl<'v> Run<'v> {
             }
             Placement::NotInSet => {
                 let (code, message) = if guide.dictionary.segment(tag).is_some() {
-                    (6, format!("{tag} is not part of {} {} ({})", guide.version, guide.id, guide.name))
+                    (
+                        6,
+                        format!(
+                            "{tag} is not part of {} {} ({})",
+                            guide.version, guide.id, guide.name
+                        ),
+                    )
                 } else {
-                    (1, format!("{tag} is not a segment of X12 {}", guide.version))
+                    (
+                        1,
+                        format!("{tag} is not a segment of X12 {}", guide.version),
+                    )
                 };
                 self.segment_issue(code, message, seg, position, None);
                 return;
@@ -636,7 +783,10 @@ impl<'v> Run<'v> {
         if seg.tag() == b"HL" {
             self.check_hierarchy(seg, position, loop_id);
         }
-        let findings: Vec<_> = self.findings.drain(..).collect();
+        if self.findings.is_empty() {
+            return;
+        }
+        let findings = std::mem::take(&mut self.findings);
         for f in findings {
             let location = Location {
                 offset: f.offset,
@@ -649,19 +799,38 @@ impl<'v> Run<'v> {
                 element_ref: Some(f.element_ref.to_string()).filter(|r| !r.is_empty()),
                 ..self.location(f.offset)
             };
-            let issue = self.issue(Severity::Error, AckCode::Element(f.code), f.message, location, f.data);
+            let issue = self.issue(
+                Severity::Error,
+                AckCode::Element(f.code),
+                f.message,
+                location,
+                f.data,
+            );
             self.set_issue(issue);
         }
     }
 
-    fn segment_issue(&mut self, code: u8, message: String, seg: &Segment<'_>, position: u32, loop_id: Option<&str>) {
+    fn segment_issue(
+        &mut self,
+        code: u8,
+        message: String,
+        seg: &Segment<'_>,
+        position: u32,
+        loop_id: Option<&str>,
+    ) {
         let location = Location {
             segment_position: Some(position),
             segment: Some(String::from_utf8_lossy(seg.tag()).into_owned()),
             loop_id: loop_id.map(str::to_string),
             ..self.location(seg.offset())
         };
-        let issue = self.issue(Severity::Error, AckCode::Segment(code), message, location, Some(excerpt(seg.bytes(), 60)));
+        let issue = self.issue(
+            Severity::Error,
+            AckCode::Segment(code),
+            message,
+            location,
+            Some(excerpt(seg.bytes(), 60)),
+        );
         self.set_issue(issue);
     }
 
@@ -677,12 +846,18 @@ impl<'v> Run<'v> {
                     format!("mandatory segment {tag} of loop {loop_id} is missing (found {at} where it was due)")
                 },
             ),
-            StructureEvent::SegmentOverMax { tag, max } => {
-                (5, tag, "", format!("{tag} occurs more often in a row than allowed here ({max})"))
-            }
-            StructureEvent::LoopOverMax { loop_id, tag, max } => {
-                (4, tag, loop_id, format!("loop {loop_id} repeats more often than allowed ({max})"))
-            }
+            StructureEvent::SegmentOverMax { tag, max } => (
+                5,
+                tag,
+                "",
+                format!("{tag} occurs more often in a row than allowed here ({max})"),
+            ),
+            StructureEvent::LoopOverMax { loop_id, tag, max } => (
+                4,
+                tag,
+                loop_id,
+                format!("loop {loop_id} repeats more often than allowed ({max})"),
+            ),
         };
         let location = Location {
             segment_position: Some(position),
@@ -690,14 +865,26 @@ impl<'v> Run<'v> {
             loop_id: Some(loop_id.to_string()).filter(|l| !l.is_empty()),
             ..self.location(offset)
         };
-        let issue = self.issue(Severity::Error, AckCode::Segment(code), message, location, None);
+        let issue = self.issue(
+            Severity::Error,
+            AckCode::Segment(code),
+            message,
+            location,
+            None,
+        );
         self.set_issue(issue);
     }
 
     fn note_qualifier(&mut self, seg: &Segment<'_>, tag: Tag) {
-        let Some(state) = self.set.as_mut() else { return };
+        let Some(state) = self.set.as_mut() else {
+            return;
+        };
         let Some(guide) = state.guide else { return };
-        for (q, seen) in guide.required_qualifiers.iter().zip(state.qualifiers_seen.iter_mut()) {
+        for (q, seen) in guide
+            .required_qualifiers
+            .iter()
+            .zip(state.qualifiers_seen.iter_mut())
+        {
             if q.tag == tag && seg.element(q.element).bytes() == q.value.as_bytes() {
                 *seen = true;
             }
@@ -707,19 +894,40 @@ impl<'v> Run<'v> {
     /// HL segments build a tree: HL01 is a unique ID, HL02 names an earlier
     /// HL as parent.
     fn check_hierarchy(&mut self, seg: &Segment<'_>, position: u32, loop_id: &str) {
-        let Some(state) = self.set.as_mut() else { return };
+        let Some(state) = self.set.as_mut() else {
+            return;
+        };
         let id = seg.element(1).bytes().to_vec();
         let parent = seg.element(2).bytes();
         let mut problems = Vec::new();
         if !parent.is_empty() && !state.hl_ids.contains(parent) {
-            problems.push((2, format!("HL02 names parent {} but no earlier HL has that ID", excerpt(parent, 20)), Severity::Error));
+            problems.push((
+                2,
+                format!(
+                    "HL02 names parent {} but no earlier HL has that ID",
+                    excerpt(parent, 20)
+                ),
+                Severity::Error,
+            ));
         }
-        let number = std::str::from_utf8(&id).ok().and_then(|s| s.parse::<u64>().ok());
+        let number = std::str::from_utf8(&id)
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok());
         if !state.hl_ids.insert(id.clone()) {
-            problems.push((1, format!("HL01 {} is used by an earlier HL", excerpt(&id, 20)), Severity::Error));
+            problems.push((
+                1,
+                format!("HL01 {} is used by an earlier HL", excerpt(&id, 20)),
+                Severity::Error,
+            ));
         } else if let (Some(n), Some(last)) = (number, state.last_hl) {
             if n != last + 1 {
-                problems.push((1, format!("HL01 {n} does not follow {last} (HL IDs are usually numbered 1, 2, 3 …)"), Severity::Warning));
+                problems.push((
+                    1,
+                    format!(
+                        "HL01 {n} does not follow {last} (HL IDs are usually numbered 1, 2, 3 …)"
+                    ),
+                    Severity::Warning,
+                ));
             }
         }
         state.last_hl = number.or(state.last_hl);
@@ -767,14 +975,22 @@ impl<'v> Run<'v> {
         let (code, message) = match e {
             LexError::Truncated { .. } => (23, e.to_string()),
             LexError::BadIsa { .. } => (22, e.to_string()),
-            LexError::NotIsa { .. } if self.interchange.is_none() && self.report.interchanges.is_empty() => {
+            LexError::NotIsa { .. }
+                if self.interchange.is_none() && self.report.interchanges.is_empty() =>
+            {
                 (22, format!("{e} — this is not an X12 interchange"))
             }
             _ => (22, e.to_string()),
         };
         if self.set.is_some() {
             let location = self.location(e.offset());
-            let issue = self.issue(Severity::Error, AckCode::Set(2), "the transaction set is cut off: its SE trailer never came".into(), location, None);
+            let issue = self.issue(
+                Severity::Error,
+                AckCode::Set(2),
+                "the transaction set is cut off: its SE trailer never came".into(),
+                location,
+                None,
+            );
             self.set_issue(issue);
         }
         let location = self.location(e.offset());
@@ -805,11 +1021,26 @@ impl<'v> Run<'v> {
     }
 }
 
-fn problems_push(state: &mut InterchangeState, code: u16, element: u16, message: String, seg: &Segment<'_>, warning: bool) {
-    let offset = if element > 0 { seg.element(element as usize).offset() } else { seg.offset() };
+fn problems_push(
+    state: &mut InterchangeState,
+    code: u16,
+    element: u16,
+    message: String,
+    seg: &Segment<'_>,
+    warning: bool,
+) {
+    let offset = if element > 0 {
+        seg.element(element as usize).offset()
+    } else {
+        seg.offset()
+    };
     let data = (element > 0).then(|| excerpt(seg.element(element as usize).bytes(), 40));
     state.report.issues.push(Issue {
-        severity: if warning { Severity::Warning } else { Severity::Error },
+        severity: if warning {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
         code: AckCode::Interchange(code),
         message,
         location: Location {

@@ -158,19 +158,33 @@ impl Writer {
             let ge = trailer("GE", group.sets.len(), gs06, group.trailer.as_ref());
             self.segment(&ge, &mut seg_no, out)?;
         }
-        let iea = trailer("IEA", interchange.groups.len(), isa13, interchange.trailer.as_ref());
+        let iea = trailer(
+            "IEA",
+            interchange.groups.len(),
+            isa13,
+            interchange.trailer.as_ref(),
+        );
         self.segment(&iea, &mut seg_no, out)?;
         Ok(())
     }
 
     /// Serialises one interchange into a byte vector.
-    pub fn to_bytes(&self, interchange: &Interchange, numbers: &mut ControlNumbers<'_>) -> Result<Vec<u8>, WriteError> {
+    pub fn to_bytes(
+        &self,
+        interchange: &Interchange,
+        numbers: &mut ControlNumbers<'_>,
+    ) -> Result<Vec<u8>, WriteError> {
         let mut out = Vec::new();
         self.write(interchange, numbers, &mut out)?;
         Ok(out)
     }
 
-    fn segment<W: Write>(&self, seg: &OwnedSegment, seg_no: &mut usize, out: &mut W) -> Result<(), WriteError> {
+    fn segment<W: Write>(
+        &self,
+        seg: &OwnedSegment,
+        seg_no: &mut usize,
+        out: &mut W,
+    ) -> Result<(), WriteError> {
         *seg_no += 1;
         let d = &self.delimiters;
         let is_isa = seg.tag == "ISA";
@@ -208,7 +222,13 @@ impl Writer {
         Ok(())
     }
 
-    fn check_value(&self, seg: &OwnedSegment, position: usize, element: usize, value: &[u8]) -> Result<(), WriteError> {
+    fn check_value(
+        &self,
+        seg: &OwnedSegment,
+        position: usize,
+        element: usize,
+        value: &[u8],
+    ) -> Result<(), WriteError> {
         let d = &self.delimiters;
         let found = value.iter().find_map(|&b| {
             if b == d.element {
@@ -238,7 +258,12 @@ impl Writer {
 
 /// The control number for a header: the tree's own, or the counter's next
 /// (zero-padded to `width`, as ISA13 requires nine digits).
-fn take_number(numbers: &mut ControlNumbers<'_>, level: ControlLevel, current: &Field, width: usize) -> Field {
+fn take_number(
+    numbers: &mut ControlNumbers<'_>,
+    level: ControlLevel,
+    current: &Field,
+    width: usize,
+) -> Field {
     match numbers {
         ControlNumbers::Keep => current.clone(),
         ControlNumbers::Generate(counter) => {
@@ -254,7 +279,10 @@ fn trailer(tag: &str, count: usize, number: Field, read: Option<&OwnedSegment>) 
     let same = read.is_some_and(|r| {
         r.elements.len() == 2
             && r.elements[1] == number
-            && std::str::from_utf8(r.element(1)).ok().and_then(|c| c.parse::<usize>().ok()) == Some(count)
+            && std::str::from_utf8(r.element(1))
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok())
+                == Some(count)
     });
     match read {
         Some(r) if same => r.clone(),
