@@ -186,7 +186,7 @@ fn peak_rss_on_a_gigabyte() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("850-1gb.edi");
     let shape = PurchaseOrders {
-        orders: 450_000,
+        orders: 200_000,
         lines_per_order: 20,
         orders_per_group: 1000,
     };

@@ -27,6 +27,10 @@ pub struct Args {
     stamp: Option<Vec<String>>,
 }
 
+fn is_digits(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn parse_kind(s: &str) -> Result<AckKind, String> {
     AckKind::parse(s)
         .ok_or_else(|| format!("{s:?} is not an acknowledgment kind (997, 999 or ta1)"))
@@ -50,7 +54,7 @@ pub fn run(args: Args) -> u8 {
     };
     let report = Validator::new(catalog).validate(file);
     let stamp = match &args.stamp {
-        Some(v) if v.len() == 2 && v[0].len() == 8 && v[1].len() == 4 => Stamp {
+        Some(v) if v.len() == 2 && is_digits(&v[0], 8) && is_digits(&v[1], 4) => Stamp {
             date: v[0].clone(),
             time: v[1].clone(),
         },

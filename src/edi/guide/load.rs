@@ -384,10 +384,12 @@ fn close_loop(stack: &mut Vec<(usize, LoopNode)>, line_no: usize) -> Result<(), 
     let (opened, done) = stack.pop().ok_or("unbalanced structure")?;
     match done.children.first() {
         Some(Node::Segment(_)) => {}
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "structure line {opened}: loop {} must start with a segment (before line {line_no})",
             done.id
-        )),
+        ))
+        }
     }
     let parent = &mut stack.last_mut().ok_or("unbalanced structure")?.1;
     parent.children.push(Node::Loop(LoopNode::new(

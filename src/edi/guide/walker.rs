@@ -114,22 +114,18 @@ impl<'g> Walker<'g> {
     /// is preferred.
     fn find_forward(&self, depth: usize, tag: Tag) -> Option<Fit> {
         let frame = &self.stack[depth];
-        let children = &frame.node.children;
+        let tags = &frame.node.child_tags;
+        let mut from = frame.index;
         let mut fallback = None;
-        for (j, _) in frame
-            .node
-            .child_tags
-            .iter()
-            .enumerate()
-            .skip(frame.index)
-            .filter(|(_, t)| **t == tag)
-        {
-            let used_up = j == frame.index && !max_of(&children[j]).allows(frame.count + 1);
-            if used_up {
-                fallback = Some(Fit::UsedUp(j));
-                continue;
+        while let Some(offset) = tags.get(from..)?.iter().position(|t| *t == tag) {
+            let j = from + offset;
+            let used_up =
+                j == frame.index && !max_of(&frame.node.children[j]).allows(frame.count + 1);
+            if !used_up {
+                return Some(Fit::Open(j));
             }
-            return Some(Fit::Open(j));
+            fallback = Some(Fit::UsedUp(j));
+            from = j + 1;
         }
         fallback
     }

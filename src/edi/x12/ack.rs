@@ -205,10 +205,12 @@ fn ack_group(group: &GroupReport, kind: AckKind, stamp: &Stamp) -> Group {
     let ack_version = match (is_999, five) {
         (true, _) => "005010X231".to_string(),
         (false, true) => "005010X230".to_string(),
-        (false, false) if group.version.len() >= 6 && group.version.starts_with("00") => {
-            group.version[..6].to_string()
-        }
-        (false, false) => "004010".to_string(),
+        (false, false) => match group.version.get(..6) {
+            Some(v) if v.starts_with("00") && v.bytes().all(|b| b.is_ascii_digit()) => {
+                v.to_string()
+            }
+            _ => "004010".to_string(),
+        },
     };
     let header = OwnedSegment::new(
         "GS",

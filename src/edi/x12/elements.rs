@@ -101,15 +101,14 @@ pub fn check_segment<'d>(
     let separators = segment.separators();
     let simple_values = !segment.may_nest();
     let mut present: u64 = 0;
-    for (i, usage) in def.elements.iter().enumerate() {
-        let Some(&separator) = separators.get(i) else {
-            if i < def.required_through() {
-                report_missing_from(segment, def, dictionary, i, out);
-            }
-            break;
-        };
-        let start = separator as usize + 1;
-        let end = separators.get(i + 1).map_or(bytes.len(), |&e| e as usize);
+    // Each element runs from one separator to the next (or the segment's end).
+    let starts = separators.iter().map(|&s| s as usize + 1);
+    let ends = separators
+        .iter()
+        .skip(1)
+        .map(|&e| e as usize)
+        .chain(std::iter::once(bytes.len()));
+    for (i, (usage, (start, end))) in def.elements.iter().zip(starts.zip(ends)).enumerate() {
         let value = bytes.get(start..end).unwrap_or_default();
         if value.is_empty() {
             if usage.usage == Usage::Mandatory {
@@ -140,6 +139,9 @@ pub fn check_segment<'d>(
                 out,
             );
         }
+    }
+    if separators.len() < def.required_through() {
+        report_missing_from(segment, def, dictionary, separators.len(), out);
     }
     if separators.len() > def.elements.len() {
         report_extra(segment, def, out);

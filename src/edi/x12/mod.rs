@@ -8,6 +8,8 @@ pub mod ack;
 pub mod delimiters;
 mod elements;
 pub mod envelope;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod reader;
 pub mod report;
 mod scan;

@@ -206,6 +206,14 @@ impl<R: Read> SegmentReader<R> {
     /// Skips whitespace (and a byte-order mark) between segments. Returns
     /// false at the end of the input.
     fn skip_filler(&mut self) -> Result<bool, LexError> {
+        // The common case: a segment tag starts right here.
+        if self.delimiters.is_some()
+            && self.buf[..self.filled]
+                .get(self.pos)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return Ok(true);
+        }
         loop {
             if self.filled - self.pos < UTF8_BOM.len() && !self.eof {
                 self.fill()?;
@@ -342,7 +350,7 @@ impl<R: Read> SegmentReader<R> {
                 }
                 None => scan = self.filled,
             }
-            if self.eof && matches!(terminator, b"\n" | b"\r") {
+            if self.eof && matches!(terminator, b"\n" | b"\r") && start < self.filled {
                 // Line-per-segment files often lack the last line break.
                 return Ok((start, self.filled, self.filled));
             }
@@ -375,7 +383,7 @@ impl<R: Read> SegmentReader<R> {
     /// validation).
     fn binary_segment(&mut self, d: &Delimiters) -> Result<Option<(usize, usize)>, LexError> {
         const HEADER_LIMIT: usize = 24;
-        if self.buf.get(self.pos) != Some(&b'B') {
+        if self.buf[..self.filled].get(self.pos) != Some(&b'B') {
             return Ok(None);
         }
         while self.filled - self.pos < HEADER_LIMIT && self.fill()? {}
@@ -528,6 +536,23 @@ mod tests {
         assert_eq!(a.len(), 51);
         let (_, off) = &a[10];
         assert!(input[*off as usize..].starts_with("REF*ZZ*9~"));
+    }
+
+    #[test]
+    fn newline_terminated_input_ends_cleanly_after_buffer_moves() {
+        // Compaction leaves stale bytes behind `filled`; the end of input
+        // must not be mistaken for another segment.
+        let body: String = (0..40).map(|i| format!("REF|ZZ|{i}\n")).collect();
+        let input = ISA.replace('*', "|").replace('~', "\n") + &body + "SE|1|1";
+        for chunk_size in [7, 64, 4096] {
+            let options = ReaderOptions {
+                chunk_size,
+                max_segment_len: 300,
+            };
+            let got = tags(input.as_bytes(), options).unwrap();
+            assert_eq!(got.len(), 42, "chunk {chunk_size}");
+            assert_eq!(got.last().unwrap().0, "SE");
+        }
     }
 
     #[test]

@@ -243,6 +243,12 @@ impl Writer {
                 None
             }
         });
+        // With a line feed as terminator, readers take CR LF as the line
+        // ending, so a carriage return in a value would not read back.
+        let found = found.or_else(|| {
+            (d.terminator() == b"\n" && value.contains(&b'\r'))
+                .then_some(("line ending (CR before the LF terminator)", b'\r'))
+        });
         match found {
             Some((delimiter, b)) => Err(WriteError::DelimiterInValue {
                 segment: seg.tag.clone(),

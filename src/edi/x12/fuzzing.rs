@@ -1,0 +1,80 @@
+//! The properties the fuzz target checks, kept in the library so the
+//! normal test suite runs the same code over the fuzz corpus seeds.
+
+use crate::edi::guide::Catalog;
+
+use super::reader::SegmentReader;
+use super::tree;
+use super::validate::Validator;
+use super::writer::{ControlNumbers, Writer};
+
+/// Runs the lexer, the validator, the acknowledgment builder and the tree
+/// reader over arbitrary bytes. Panics (which a fuzzer reports) only if an
+/// invariant breaks: no input may panic, and what the tree reader accepts
+/// must write back and read again to the same tree.
+pub fn exercise(data: &[u8]) {
+    let mut reader = SegmentReader::new(data);
+    while let Ok(Some(segment)) = reader.next_segment() {
+        let _ = segment
+            .elements()
+            .map(|e| e.components().count())
+            .sum::<usize>();
+    }
+    let Ok(catalog) = Catalog::x12() else { return };
+    let report = Validator::new(catalog).validate(data);
+    let stamp = super::ack::Stamp {
+        date: "20260101".into(),
+        time: "1200".into(),
+    };
+    let _ = super::ack::acknowledge(&report, None, &stamp);
+    let Ok(trees) = tree::parse(data) else { return };
+    for interchange in &trees {
+        let Some(delimiters) = delimiters_of(data, interchange.header.element(13)) else {
+            continue;
+        };
+        let Ok(bytes) = Writer::new(delimiters).to_bytes(interchange, &mut ControlNumbers::Keep)
+        else {
+            continue;
+        };
+        let again = tree::parse(bytes.as_slice())
+            .unwrap_or_else(|e| panic!("written interchange does not read back: {e}"));
+        assert_eq!(
+            again.len(),
+            1,
+            "one interchange written, {} read back",
+            again.len()
+        );
+        assert_eq!(
+            again[0].groups.len(),
+            interchange.groups.len(),
+            "groups differ after a round trip"
+        );
+        let written_body: Vec<_> = again[0]
+            .groups
+            .iter()
+            .flat_map(|g| &g.sets)
+            .map(|s| &s.body)
+            .collect();
+        let read_body: Vec<_> = interchange
+            .groups
+            .iter()
+            .flat_map(|g| &g.sets)
+            .map(|s| &s.body)
+            .collect();
+        assert_eq!(
+            written_body, read_body,
+            "segments differ after a round trip"
+        );
+    }
+}
+
+/// The delimiters of the interchange whose ISA13 is `control`.
+fn delimiters_of(data: &[u8], control: &[u8]) -> Option<super::Delimiters> {
+    let mut reader = SegmentReader::new(data);
+    while let Ok(Some(segment)) = reader.next_segment() {
+        if segment.tag() == b"ISA" && segment.element(13).bytes() == control {
+            return Some(*segment.delimiters());
+        }
+    }
+    None
+}

@@ -1,0 +1,180 @@
+//! The `edigate` binary as users and scripts run it: reports, exit codes,
+//! JSON, acknowledgments, and bad input of every kind.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn edigate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edigate"))
+        .args(args)
+        .current_dir(common::project_dir())
+        .output()
+        .expect("edigate runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edigate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const VALID: &str = "samples/x12/850/850-004010-valid.edi";
+const INVALID: &str = "samples/x12/850/850-004010-invalid-bad-date.edi";
+
+#[test]
+fn valid_file_exits_zero() {
+    let o = edigate(&["validate", VALID]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("valid (X12)"));
+}
+
+#[test]
+fn invalid_file_exits_one_and_says_where_and_what() {
+    let o = edigate(&["validate", VALID, INVALID]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("INVALID (X12)"), "{text}");
+    assert!(text.contains("segment 2 (BEG05)"), "{text}");
+    assert!(text.contains("is not a valid date"), "{text}");
+    assert!(text.contains("[AK403 8]"), "{text}");
+    assert!(text.contains("found: \"20261301\""), "{text}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    assert_eq!(edigate(&["validate"]).status.code(), Some(2));
+    assert_eq!(edigate(&["frobnicate"]).status.code(), Some(2));
+    let o = edigate(&["validate", "no/such/file.edi"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("cannot read no/such/file.edi"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(edigate(&["ack", "no/such/file.edi"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_report_carries_the_same_content() {
+    let o = edigate(&["validate", "--json", INVALID]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let file = &v[0];
+    assert_eq!(file["valid"], false);
+    assert_eq!(file["format"], "X12");
+    let set = &file["report"]["interchanges"][0]["groups"][0]["sets"][0];
+    let issue = &set["issues"][0];
+    assert_eq!(issue["code"]["level"], "element");
+    assert_eq!(issue["code"]["code"], 8);
+    assert_eq!(issue["location"]["segment"], "BEG");
+    assert_eq!(issue["location"]["element"], 5);
+    assert_eq!(issue["location"]["element_ref"], "373");
+    assert_eq!(issue["data"], "20261301");
+}
+
+#[test]
+fn bad_input_never_panics_and_gets_a_clear_message() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empty.edi", b"", "the file is empty"),
+        ("junk.bin", b"\x00\x01\x02\xff\xfe binary junk", "not an EDI file"),
+        ("text.txt", b"hello, this is not EDI\n", "not an EDI file"),
+        ("truncated.edi", b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*U*00401*000000001*0*P*>~GS*PO*A*B*20260101*1200*1*X*004010~ST*850*0001~BEG*00*SA*1", "the input ends inside a segment"),
+        ("short-isa.edi", b"ISA*00*0", "found 2 element separators"),
+        ("edifact.edi", b"UNA:+.? 'UNB+UNOC:3+A+B+260101:1200+1'", "validates X12 only"),
+    ];
+    for (name, bytes, message) in cases {
+        let file = temp_file(name, bytes);
+        let o = edigate(&["validate", path(&file)]);
+        let text = stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{name}: {text}");
+        assert!(
+            text.contains(message),
+            "{name}: expected {message:?} in {text}"
+        );
+        assert!(
+            o.stderr.is_empty() || !String::from_utf8_lossy(&o.stderr).contains("panicked"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn ack_defaults_by_version_and_mirrors_the_envelope() {
+    let o = edigate(&["ack", VALID, "--stamp", "20260101", "1200"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("ST*997*0001~"), "{text}");
+    // Sender and receiver swapped, qualifiers copied.
+    assert!(
+        text.starts_with("ISA*00*          *00*          *ZZ*ACMESUPPLY     *ZZ*GLOBEXRETAIL   *"),
+        "{text}"
+    );
+    let five = edigate(&[
+        "ack",
+        "samples/x12/855/855-005010-valid.edi",
+        "--stamp",
+        "20260101",
+        "1200",
+    ]);
+    assert!(
+        stdout(&five).contains("ST*999*0001*005010X231~"),
+        "{}",
+        stdout(&five)
+    );
+    let forced = edigate(&[
+        "ack",
+        "samples/x12/855/855-005010-valid.edi",
+        "--kind",
+        "997",
+        "--stamp",
+        "20260101",
+        "1200",
+    ]);
+    assert!(
+        stdout(&forced).contains("ST*997*0001*005010X230~"),
+        "{}",
+        stdout(&forced)
+    );
+    let ta1 = edigate(&["ack", VALID, "--kind", "ta1", "--control-number", "77"]);
+    let text = stdout(&ta1);
+    assert!(text.contains("TA1*000000101*260115*0930*A*000~"), "{text}");
+    assert!(text.contains("IEA*0*000000077~"), "{text}");
+    assert_eq!(
+        edigate(&["ack", VALID, "--kind", "998"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn ack_of_something_that_is_not_x12_exits_one() {
+    let file = temp_file("not-x12.txt", b"plain text");
+    let o = edigate(&["ack", path(&file)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no interchange header"));
+}
+
+#[test]
+fn partner_guide_option_applies_the_narrower_rules() {
+    let o = edigate(&[
+        "validate",
+        "--partner-guide",
+        "guides/x12/partners/example-acme-850.toml",
+        VALID,
+    ]);
+    // The sample carries CUR and REF*DP, and BEG02 is SA: ACME's rules hold.
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let bad = edigate(&["validate", "--partner-guide", "no/such.toml", VALID]);
+    assert_eq!(bad.status.code(), Some(2));
+}
