@@ -84,14 +84,24 @@ pub fn check_value(
 /// in one cheap pass. `false` means "look closer with [`check_value`]",
 /// which finds the actual problems (or none, for the rare valid values this
 /// pass does not recognise, such as non-ASCII text or exponents).
+///
+/// `printable` says the caller already knows every byte of the value is
+/// printable ASCII (the X12 lexer learns that while scanning a segment).
 #[inline]
-pub fn plainly_valid(def: &ElementDef, codes: Option<&CodeList>, value: &[u8]) -> bool {
+pub fn plainly_valid(
+    def: &ElementDef,
+    codes: Option<&CodeList>,
+    value: &[u8],
+    printable: bool,
+) -> bool {
     let (min, max) = (def.min as usize, def.max as usize);
     match def.data_type {
-        DataType::Alphanumeric => (min..=max).contains(&value.len()) && printable_ascii(value),
+        DataType::Alphanumeric => {
+            (min..=max).contains(&value.len()) && (printable || printable_ascii(value))
+        }
         DataType::Identifier => {
             (min..=max).contains(&value.len())
-                && printable_ascii(value)
+                && (printable || printable_ascii(value))
                 && codes
                     .or(def.codes.as_deref())
                     .is_none_or(|list| list.contains(value))
@@ -371,7 +381,7 @@ mod tests {
             }
             let mut out = vec![];
             check_value(&d, None, &value, &mut out);
-            if plainly_valid(&d, None, &value) {
+            if plainly_valid(&d, None, &value, false) {
                 proptest::prop_assert!(out.is_empty(), "{:?} {:?}", String::from_utf8_lossy(&value), out);
             }
         }
@@ -395,18 +405,30 @@ mod tests {
     #[test]
     fn plainly_valid_takes_the_common_values() {
         let an = def(DataType::Alphanumeric, 1, 30);
-        assert!(plainly_valid(&an, None, b"STAINLESS STEEL, 12 IN"));
+        assert!(plainly_valid(&an, None, b"STAINLESS STEEL, 12 IN", false));
         assert!(plainly_valid(
             &def(DataType::Decimal, 1, 10),
             None,
-            b"-12.50"
+            b"-12.50",
+            false
         ));
-        assert!(plainly_valid(&def(DataType::Numeric(0), 1, 6), None, b"48"));
-        assert!(plainly_valid(&def(DataType::Date, 8, 8), None, b"20260228"));
+        assert!(plainly_valid(
+            &def(DataType::Numeric(0), 1, 6),
+            None,
+            b"48",
+            false
+        ));
+        assert!(plainly_valid(
+            &def(DataType::Date, 8, 8),
+            None,
+            b"20260228",
+            false
+        ));
         assert!(!plainly_valid(
             &def(DataType::Date, 8, 8),
             None,
-            b"20260230"
+            b"20260230",
+            false
         ));
     }
 

@@ -99,7 +99,7 @@ pub fn check_segment<'d>(
 ) {
     let bytes = segment.bytes();
     let separators = segment.separators();
-    let simple_values = !segment.may_nest();
+    let plain = segment.is_plain();
     let mut present: u64 = 0;
     // Each element runs from one separator to the next (or the segment's end).
     let starts = separators.iter().map(|&s| s as usize + 1);
@@ -117,13 +117,13 @@ pub fn check_segment<'d>(
             continue;
         }
         present |= 1u64.checked_shl(i as u32 + 1).unwrap_or(0);
-        let plain = match usage.kind {
-            ElementKind::Simple(e) if simple_values => {
-                plainly_valid(&dictionary.elements[e], usage.codes.as_deref(), value)
+        let fine = match usage.kind {
+            ElementKind::Simple(e) if plain => {
+                plainly_valid(&dictionary.elements[e], usage.codes.as_deref(), value, true)
             }
             _ => false,
         };
-        if !plain {
+        if !fine {
             let name = ElementName {
                 tag: def.tag,
                 position: i as u16 + 1,

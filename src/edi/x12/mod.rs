@@ -22,7 +22,7 @@ pub mod writer;
 pub use delimiters::Delimiters;
 pub use reader::{LexError, ReaderOptions, SegmentReader};
 pub use report::{AckCode, Issue, Location, Severity, ValidationReport};
-pub use segment::{Element, Segment};
+pub use segment::{Element, Segment, SegmentFlags};
 pub use tree::{Field, Group, Interchange, OwnedSegment, TransactionSet};
 pub use validate::{ValidateOptions, Validator};
 pub use writer::{ControlNumbers, WriteError, Writer};

@@ -11,7 +11,7 @@ use memchr::memchr;
 
 use super::delimiters::{excerpt, show_bytes, Delimiters};
 use super::scan::{find_segment_end, Needles, Progress};
-use super::segment::Segment;
+use super::segment::{Segment, SegmentFlags};
 
 /// How the reader treats its input.
 #[derive(Debug, Clone)]
@@ -104,6 +104,8 @@ pub struct SegmentReader<R> {
     separators: Vec<u32>,
     /// What the scan of the current segment noticed.
     progress: Progress,
+    /// The bytes the scan looks for, from `delimiters`.
+    needles: Needles,
     segments_read: u64,
 }
 
@@ -129,6 +131,7 @@ impl<R: Read> SegmentReader<R> {
             end_of_interchange: false,
             separators: Vec::with_capacity(64),
             progress: Progress::default(),
+            needles: Needles::from(&Delimiters::standard()),
             segments_read: 0,
         }
     }
@@ -162,7 +165,9 @@ impl<R: Read> SegmentReader<R> {
                     self.base + start as u64,
                     delimiters,
                     &self.separators,
-                    self.progress.nested,
+                    SegmentFlags {
+                        plain: !self.progress.special,
+                    },
                 )))
             }
             Ok(None) => Ok(None),
@@ -186,7 +191,11 @@ impl<R: Read> SegmentReader<R> {
         }
         let delimiters = match self.delimiters {
             Some(d) => d,
-            None => self.read_isa_delimiters()?,
+            None => {
+                let d = self.read_isa_delimiters()?;
+                self.needles = Needles::from(&d);
+                d
+            }
         };
         self.delimiters = Some(delimiters);
         if let Some((start, end)) = self.binary_segment(&delimiters)? {
@@ -206,31 +215,30 @@ impl<R: Read> SegmentReader<R> {
     /// Skips whitespace (and a byte-order mark) between segments. Returns
     /// false at the end of the input.
     fn skip_filler(&mut self) -> Result<bool, LexError> {
-        // The common case: a segment tag starts right here.
-        if self.delimiters.is_some()
-            && self.buf[..self.filled]
-                .get(self.pos)
-                .is_some_and(u8::is_ascii_alphanumeric)
-        {
-            return Ok(true);
-        }
         loop {
-            if self.filled - self.pos < UTF8_BOM.len() && !self.eof {
-                self.fill()?;
-                continue;
-            }
-            let rest = &self.buf[self.pos..self.filled];
-            let Some(&b) = rest.first() else {
-                return Ok(false);
-            };
-            let filler = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a)
-                || self.delimiters.is_some_and(|d| d.terminator() == [b]);
-            if filler {
-                self.pos += 1;
-            } else if self.delimiters.is_none() && rest.starts_with(UTF8_BOM) {
-                self.pos += UTF8_BOM.len();
-            } else {
+            while let Some(&b) = self.buf[..self.filled].get(self.pos) {
+                if b.is_ascii_alphanumeric() {
+                    return Ok(true);
+                }
+                let filler = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a)
+                    || self.delimiters.is_some_and(|d| d.terminator() == [b]);
+                if filler {
+                    self.pos += 1;
+                    continue;
+                }
+                if b == UTF8_BOM[0] && self.delimiters.is_none() {
+                    if self.filled - self.pos < UTF8_BOM.len() && !self.eof {
+                        break;
+                    }
+                    if self.buf[self.pos..self.filled].starts_with(UTF8_BOM) {
+                        self.pos += UTF8_BOM.len();
+                        continue;
+                    }
+                }
                 return Ok(true);
+            }
+            if !self.fill()? && self.pos >= self.filled {
+                return Ok(false);
             }
         }
     }
@@ -321,12 +329,7 @@ impl<R: Read> SegmentReader<R> {
         self.separators.clear();
         self.progress = Progress::default();
         let terminator = d.terminator();
-        let needles = Needles {
-            element: d.element,
-            terminator: terminator[0],
-            component: d.component,
-            repetition: d.repetition.unwrap_or(d.component),
-        };
+        let needles = self.needles;
         let mut scan = self.pos;
         loop {
             let start = self.pos;
@@ -421,7 +424,7 @@ impl<R: Read> SegmentReader<R> {
             return Ok(None);
         }
         self.separators.clear();
-        self.progress.nested = true;
+        self.progress.special = true;
         self.separators.push(3);
         self.separators.push((4 + digits_len) as u32);
         self.pos = end + d.terminator().len();

@@ -9,6 +9,8 @@
 //! run-time detection), 8 bytes at a time with exact SWAR zero-byte masks
 //! elsewhere.
 
+use super::delimiters::Delimiters;
+
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 const ONES: u64 = 0x0101_0101_0101_0101;
 
@@ -33,11 +35,24 @@ pub(crate) struct Needles {
     pub repetition: u8,
 }
 
+impl From<&Delimiters> for Needles {
+    fn from(d: &Delimiters) -> Self {
+        Needles {
+            element: d.element,
+            terminator: d.terminator()[0],
+            component: d.component,
+            repetition: d.repetition.unwrap_or(d.component),
+        }
+    }
+}
+
 /// What one scan found.
 #[derive(Debug, Default)]
 pub(crate) struct Progress {
-    /// Whether a component or repetition separator was seen.
-    pub nested: bool,
+    /// Whether a byte needing care was seen: a component or repetition
+    /// separator, or a byte outside printable ASCII (0x20 to 0x7E: a control
+    /// character, DEL, or part of a multi-byte character).
+    pub special: bool,
 }
 
 /// Bit masks (one bit per byte, lowest bit first) of where a block holds
@@ -46,7 +61,7 @@ pub(crate) struct Progress {
 struct Masks {
     terminator: u32,
     element: u32,
-    nested: u32,
+    special: u32,
 }
 
 /// Bytes examined per block.
@@ -62,10 +77,13 @@ fn block_masks(block: &[u8; BLOCK], needles: &Needles) -> Masks {
         let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
         let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
         let nested = _mm_or_si128(eq(needles.component), eq(needles.repetition));
+        // Signed compare: bytes 0x80 and up are negative, so "below 0x20"
+        // catches them together with the control characters.
+        let unusual = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), eq(0x7f));
         Masks {
             terminator: _mm_movemask_epi8(eq(needles.terminator)) as u32,
             element: _mm_movemask_epi8(eq(needles.element)) as u32,
-            nested: _mm_movemask_epi8(nested) as u32,
+            special: _mm_movemask_epi8(_mm_or_si128(nested, unusual)) as u32,
         }
     }
 }
@@ -83,7 +101,7 @@ fn block_masks_swar(block: &[u8; BLOCK], needles: &Needles) -> Masks {
     let mut masks = Masks {
         terminator: 0,
         element: 0,
-        nested: 0,
+        special: 0,
     };
     for (half, bytes) in block.chunks_exact(8).enumerate() {
         let mut word = [0u8; 8];
@@ -93,7 +111,14 @@ fn block_masks_swar(block: &[u8; BLOCK], needles: &Needles) -> Masks {
         masks.terminator |= byte_bits(bytes_equal(word, needles.terminator)) << shift;
         masks.element |= byte_bits(bytes_equal(word, needles.element)) << shift;
         let nested = bytes_equal(word, needles.component) | bytes_equal(word, needles.repetition);
-        masks.nested |= byte_bits(nested) << shift;
+        let unusual = word
+            .to_le_bytes()
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (i, &b)| {
+                m | (u32::from(!(0x20..0x7f).contains(&b)) << i)
+            });
+        masks.special |= (byte_bits(nested) | unusual) << shift;
     }
     masks
 }
@@ -127,17 +152,17 @@ pub(crate) fn find_segment_end(
             break;
         };
         let masks = block_masks(block, needles);
-        let (mut elements, mut nested) = (masks.element, masks.nested);
+        let (mut elements, mut special) = (masks.element, masks.special);
         if masks.terminator != 0 {
             let before = (masks.terminator & masks.terminator.wrapping_neg()) - 1;
             elements &= before;
-            nested &= before;
+            special &= before;
             push_positions(elements, i - segment_start, separators);
-            progress.nested |= nested != 0;
+            progress.special |= special != 0;
             return Some(i + masks.terminator.trailing_zeros() as usize);
         }
         push_positions(elements, i - segment_start, separators);
-        progress.nested |= nested != 0;
+        progress.special |= special != 0;
         i += BLOCK;
     }
     while let Some(&b) = hay.get(i) {
@@ -146,8 +171,8 @@ pub(crate) fn find_segment_end(
         }
         if b == needles.element {
             separators.push((i - segment_start) as u32);
-        } else if b == needles.component || b == needles.repetition {
-            progress.nested = true;
+        } else if b == needles.component || b == needles.repetition || !(0x20..0x7f).contains(&b) {
+            progress.special = true;
         }
         i += 1;
     }
@@ -176,7 +201,7 @@ mod tests {
         let mut seps = Vec::new();
         let mut progress = Progress::default();
         let end = find_segment_end(hay, 0, 0, &needles, &mut seps, &mut progress);
-        (end, seps, progress.nested)
+        (end, seps, progress.special)
     }
 
     #[test]
@@ -230,15 +255,15 @@ mod tests {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                *b = b"*~:^AB\xAA\x2B"[(state % 8) as usize];
+                *b = b"*~:^AB\xAA\x2B\x7f\x1f\x20\x7e\x80\xff\n\x00"[(state % 16) as usize];
             }
             let (a, b) = (
                 block_masks(&block, &needles),
                 block_masks_swar(&block, &needles),
             );
             assert_eq!(
-                (a.terminator, a.element, a.nested),
-                (b.terminator, b.element, b.nested),
+                (a.terminator, a.element, a.special),
+                (b.terminator, b.element, b.special),
                 "{block:?}"
             );
             let naive = |x: u8| {
@@ -250,7 +275,12 @@ mod tests {
             };
             assert_eq!(b.terminator, naive(b'~'));
             assert_eq!(b.element, naive(b'*'));
-            assert_eq!(b.nested, naive(b':') | naive(b'^'));
+            let unusual = block
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| !(0x20..0x7f).contains(&b))
+                .fold(0u32, |m, (i, _)| m | 1 << i);
+            assert_eq!(b.special, naive(b':') | naive(b'^') | unusual);
         }
     }
 

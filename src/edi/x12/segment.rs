@@ -2,6 +2,14 @@
 
 use super::delimiters::Delimiters;
 
+/// What the lexer learnt about a segment's bytes while scanning them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SegmentFlags {
+    /// Every byte is printable ASCII (0x20 to 0x7E) and none is a component
+    /// or repetition separator: each element is one plain value.
+    pub plain: bool,
+}
+
 /// One segment as read: a slice of the reader's buffer (without its
 /// terminator), where it started in the input, and where its elements split.
 #[derive(Clone, Copy)]
@@ -11,9 +19,10 @@ pub struct Segment<'a> {
     delimiters: &'a Delimiters,
     /// Positions in `bytes` of each element separator, in order.
     separators: &'a [u32],
-    /// Whether the segment holds any component or repetition separator
-    /// (when not, elements need no further splitting).
-    nested: bool,
+    /// Whether every element is one plain value: printable ASCII, no
+    /// component or repetition separator (then elements need no splitting
+    /// and text values no character check).
+    plain: bool,
 }
 
 impl<'a> Segment<'a> {
@@ -22,14 +31,14 @@ impl<'a> Segment<'a> {
         offset: u64,
         delimiters: &'a Delimiters,
         separators: &'a [u32],
-        nested: bool,
+        flags: SegmentFlags,
     ) -> Self {
         Segment {
             bytes,
             offset,
             delimiters,
             separators,
-            nested,
+            plain: flags.plain,
         }
     }
 
@@ -61,9 +70,10 @@ impl<'a> Segment<'a> {
         self.separators
     }
 
-    /// Whether any component or repetition separator occurs in the segment.
-    pub fn may_nest(&self) -> bool {
-        self.nested
+    /// Whether every element is one plain value (printable ASCII, no
+    /// component or repetition separator), as the lexer saw.
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// How many elements follow the tag (trailing empty ones included).
@@ -92,7 +102,7 @@ impl<'a> Segment<'a> {
             bytes: &self.bytes[start..end],
             offset: self.offset + start as u64,
             delimiters: self.delimiters,
-            nested: self.nested,
+            nested: !self.plain,
         }
     }
 
@@ -143,7 +153,7 @@ impl<'a> Iterator for Elements<'a> {
             bytes: &seg.bytes[start..end],
             offset: seg.offset + start as u64,
             delimiters: seg.delimiters,
-            nested: seg.nested,
+            nested: !seg.plain,
         })
     }
 
