@@ -1,6 +1,6 @@
 //! Checks of one value against its element definition, and of syntax notes.
 
-use super::model::{CodeList, DataType, ElementDef, NoteKind, SyntaxNote};
+use super::model::{CodeList, DataType, ElementDef, NoteKind, SyntaxNote, ValueRule};
 
 /// What is wrong with one element value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub fn check_value(
     }
 }
 
-/// Whether `value` is certainly valid for `def`: the common case decided
+/// Whether `value` is certainly valid under `rule`: the common case decided
 /// in one cheap pass. `false` means "look closer with [`check_value`]",
 /// which finds the actual problems (or none, for the rare valid values this
 /// pass does not recognise, such as non-ASCII text or exponents).
@@ -88,27 +88,23 @@ pub fn check_value(
 /// `printable` says the caller already knows every byte of the value is
 /// printable ASCII (the X12 lexer learns that while scanning a segment).
 #[inline]
-pub fn plainly_valid(
-    def: &ElementDef,
-    codes: Option<&CodeList>,
-    value: &[u8],
-    printable: bool,
-) -> bool {
-    let (min, max) = (def.min as usize, def.max as usize);
-    match def.data_type {
+pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
+    let (min, max) = (rule.min as usize, rule.max as usize);
+    match rule.data_type {
         DataType::Alphanumeric => {
             (min..=max).contains(&value.len()) && (printable || printable_ascii(value))
         }
         DataType::Identifier => {
             (min..=max).contains(&value.len())
                 && (printable || printable_ascii(value))
-                && codes
-                    .or(def.codes.as_deref())
+                && rule
+                    .codes
+                    .as_deref()
                     .is_none_or(|list| list.contains(value))
         }
         DataType::Numeric(_) | DataType::Decimal => {
             let digits = value.strip_prefix(b"-").unwrap_or(value);
-            let decimal = def.data_type == DataType::Decimal;
+            let decimal = rule.data_type == DataType::Decimal;
             let mut points = 0;
             let all_digits = digits.iter().all(|&b| {
                 points += usize::from(b == b'.');
@@ -381,7 +377,7 @@ mod tests {
             }
             let mut out = vec![];
             check_value(&d, None, &value, &mut out);
-            if plainly_valid(&d, None, &value, false) {
+            if plainly_valid(&ValueRule::for_element(&d, None, false), &value, false) {
                 proptest::prop_assert!(out.is_empty(), "{:?} {:?}", String::from_utf8_lossy(&value), out);
             }
         }
@@ -404,32 +400,17 @@ mod tests {
 
     #[test]
     fn plainly_valid_takes_the_common_values() {
-        let an = def(DataType::Alphanumeric, 1, 30);
-        assert!(plainly_valid(&an, None, b"STAINLESS STEEL, 12 IN", false));
-        assert!(plainly_valid(
-            &def(DataType::Decimal, 1, 10),
-            None,
-            b"-12.50",
-            false
+        let plain = |d: ElementDef, v: &[u8]| {
+            plainly_valid(&ValueRule::for_element(&d, None, false), v, false)
+        };
+        assert!(plain(
+            def(DataType::Alphanumeric, 1, 30),
+            b"STAINLESS STEEL, 12 IN"
         ));
-        assert!(plainly_valid(
-            &def(DataType::Numeric(0), 1, 6),
-            None,
-            b"48",
-            false
-        ));
-        assert!(plainly_valid(
-            &def(DataType::Date, 8, 8),
-            None,
-            b"20260228",
-            false
-        ));
-        assert!(!plainly_valid(
-            &def(DataType::Date, 8, 8),
-            None,
-            b"20260230",
-            false
-        ));
+        assert!(plain(def(DataType::Decimal, 1, 10), b"-12.50"));
+        assert!(plain(def(DataType::Numeric(0), 1, 6), b"48"));
+        assert!(plain(def(DataType::Date, 8, 8), b"20260228"));
+        assert!(!plain(def(DataType::Date, 8, 8), b"20260230"));
     }
 
     #[test]

@@ -197,8 +197,13 @@ impl DictionarySource {
             let notes = notes(&s.notes, elements.len())
                 .map_err(|m| err(file, format!("segment {id}: {m}")))?;
             d.segment_tags.insert(tag, d.segments.len());
-            d.segments
-                .push(SegmentDef::new(tag, s.name.clone(), elements, notes));
+            d.segments.push(SegmentDef::new(
+                tag,
+                s.name.clone(),
+                elements,
+                notes,
+                &d.elements,
+            ));
         }
         Ok(d)
     }

@@ -331,6 +331,56 @@ pub struct CompositeDef {
     pub notes: Vec<SyntaxNote>,
 }
 
+/// What the validator's fast path needs of one element position, flattened
+/// from the dictionary so that the hot loop follows no pointers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueRule {
+    /// Data type (of a simple element).
+    pub data_type: DataType,
+    /// Minimum length.
+    pub min: u32,
+    /// Maximum length.
+    pub max: u32,
+    /// The code list in force (a partner's, or the element's own).
+    pub codes: Option<Arc<CodeList>>,
+    /// Whether the position is mandatory.
+    pub mandatory: bool,
+    /// Whether the position holds a simple element (composites take the
+    /// full check).
+    pub simple: bool,
+}
+
+impl ValueRule {
+    /// The rule for a simple element, with `codes` overriding its list.
+    pub fn for_element(def: &ElementDef, codes: Option<Arc<CodeList>>, mandatory: bool) -> Self {
+        ValueRule {
+            data_type: def.data_type,
+            min: def.min,
+            max: def.max,
+            codes: codes.or_else(|| def.codes.clone()),
+            mandatory,
+            simple: true,
+        }
+    }
+
+    fn for_use(usage: &ElementUse, elements: &[ElementDef]) -> Self {
+        let mandatory = usage.usage == Usage::Mandatory;
+        match usage.kind {
+            ElementKind::Simple(i) => {
+                ValueRule::for_element(&elements[i], usage.codes.clone(), mandatory)
+            }
+            ElementKind::Composite(_) => ValueRule {
+                data_type: DataType::Binary,
+                min: 0,
+                max: 0,
+                codes: None,
+                mandatory,
+                simple: false,
+            },
+        }
+    }
+}
+
 /// A segment of the dictionary.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SegmentDef {
@@ -345,29 +395,49 @@ pub struct SegmentDef {
     /// The position of the last mandatory element (0 if none): a segment
     /// that stops before it lacks a mandatory element.
     pub(crate) required_through: usize,
+    /// One rule per element position, derived from `elements`.
+    pub(crate) rules: Vec<ValueRule>,
 }
 
 impl SegmentDef {
-    /// A segment definition.
-    pub fn new(tag: Tag, name: String, elements: Vec<ElementUse>, notes: Vec<SyntaxNote>) -> Self {
+    /// A segment definition; `dictionary_elements` are the element
+    /// definitions the positions refer to.
+    pub fn new(
+        tag: Tag,
+        name: String,
+        elements: Vec<ElementUse>,
+        notes: Vec<SyntaxNote>,
+        dictionary_elements: &[ElementDef],
+    ) -> Self {
         let mut def = SegmentDef {
             tag,
             name,
             elements,
             notes,
             required_through: 0,
+            rules: Vec::new(),
         };
-        def.refresh();
+        def.refresh(dictionary_elements);
         def
     }
 
     /// Recomputes what is derived from the elements, after they changed.
-    pub fn refresh(&mut self) {
+    pub fn refresh(&mut self, dictionary_elements: &[ElementDef]) {
         self.required_through = self
             .elements
             .iter()
             .rposition(|e| e.usage == Usage::Mandatory)
             .map_or(0, |i| i + 1);
+        self.rules = self
+            .elements
+            .iter()
+            .map(|u| ValueRule::for_use(u, dictionary_elements))
+            .collect();
+    }
+
+    /// The flattened rule of each element position.
+    pub fn rules(&self) -> &[ValueRule] {
+        &self.rules
     }
 
     /// The position of the last mandatory element (0 if none).

@@ -156,7 +156,10 @@ fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<()
     let tag =
         Tag::from_bytes(tag.as_bytes()).ok_or_else(|| format!("{at:?} should read like BEG02"))?;
     let (index, _) = d.segment(tag).ok_or_else(|| format!("no segment {tag}"))?;
-    let segment = &mut d.segments[index];
+    let Dictionary {
+        elements, segments, ..
+    } = d;
+    let segment = &mut segments[index];
     let element = segment
         .elements
         .get_mut(position.wrapping_sub(1))
@@ -167,6 +170,6 @@ fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<()
     if let Some(codes) = &change.codes {
         element.codes = Some(Arc::new(CodeList::new(codes)));
     }
-    segment.refresh();
+    segment.refresh(elements);
     Ok(())
 }

@@ -250,7 +250,7 @@ mod tests {
             let tag = Tag::from_bytes(t.as_bytes()).unwrap();
             d.segment_tags.insert(tag, d.segments.len());
             d.segments
-                .push(SegmentDef::new(tag, t.to_string(), vec![], vec![]));
+                .push(SegmentDef::new(tag, t.to_string(), vec![], vec![], &[]));
         }
         d
     }

@@ -108,27 +108,22 @@ pub fn check_segment<'d>(
         .skip(1)
         .map(|&e| e as usize)
         .chain(std::iter::once(bytes.len()));
-    for (i, (usage, (start, end))) in def.elements.iter().zip(starts.zip(ends)).enumerate() {
+    for (i, (rule, (start, end))) in def.rules().iter().zip(starts.zip(ends)).enumerate() {
         let value = bytes.get(start..end).unwrap_or_default();
         if value.is_empty() {
-            if usage.usage == Usage::Mandatory {
+            if rule.mandatory {
                 report_missing(segment, def, dictionary, i, out);
             }
             continue;
         }
         present |= 1u64.checked_shl(i as u32 + 1).unwrap_or(0);
-        let fine = match usage.kind {
-            ElementKind::Simple(e) if plain => {
-                plainly_valid(&dictionary.elements[e], usage.codes.as_deref(), value, true)
-            }
-            _ => false,
-        };
-        if !fine {
+        if !(plain && rule.simple && plainly_valid(rule, value, true)) {
             let name = ElementName {
                 tag: def.tag,
                 position: i as u16 + 1,
                 component: None,
             };
+            let usage = &def.elements[i];
             check_element(
                 name,
                 i as u16 + 1,

@@ -25,6 +25,9 @@ pub enum WriteError {
     /// The delimiters themselves are unusable.
     #[error("unusable delimiters: {0}")]
     Delimiters(String),
+    /// A segment identifier that is not 2 or 3 uppercase letters or digits.
+    #[error("segment {position} of its interchange has the identifier {tag:?}; it must be 2 or 3 uppercase letters or digits")]
+    BadTag { position: usize, tag: String },
     /// The ISA header is not 16 elements.
     #[error("the ISA header has {0} elements; it needs 16")]
     BadHeader(usize),
@@ -188,6 +191,12 @@ impl Writer {
         *seg_no += 1;
         let d = &self.delimiters;
         let is_isa = seg.tag == "ISA";
+        if crate::edi::guide::Tag::from_bytes(seg.tag.as_bytes()).is_none() {
+            return Err(WriteError::BadTag {
+                position: *seg_no,
+                tag: seg.tag.clone(),
+            });
+        }
         out.write_all(seg.tag.as_bytes())?;
         for (i, field) in seg.elements.iter().enumerate() {
             let element = i + 1;
