@@ -7,3 +7,5 @@
 
 pub mod detect;
 pub mod edi;
+#[doc(hidden)]
+pub mod fuzzing;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use edigate::edi::x12::fuzzing::exercise;
+use edigate::fuzzing::exercise;
 
 fn seeds() -> Vec<Vec<u8>> {
     let dirs = [

@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    edigate::edi::x12::fuzzing::exercise(data);
+    edigate::fuzzing::exercise(data);
 });

@@ -96,13 +96,7 @@ impl<'g> Walker<'g> {
             self.close_top(events);
         }
         if let Some(frame) = self.stack.first_mut() {
-            report_missing(
-                frame.node,
-                frame.index,
-                frame.count,
-                frame.node.children.len(),
-                events,
-            );
+            report_rest(frame, events);
             frame.index = frame.node.children.len();
             frame.count = 0;
         }
@@ -191,13 +185,7 @@ impl<'g> Walker<'g> {
 
     fn close_top(&mut self, events: &mut Vec<StructureEvent<'g>>) {
         if let Some(frame) = self.stack.pop() {
-            report_missing(
-                frame.node,
-                frame.index,
-                frame.count,
-                frame.node.children.len(),
-                events,
-            );
+            report_rest(&frame, events);
         }
     }
 }
@@ -213,6 +201,18 @@ fn max_of(node: &Node) -> MaxUse {
         Node::Segment(s) => s.max,
         Node::Loop(l) => l.max,
     }
+}
+
+/// Reports the mandatory positions after the current one, when a loop
+/// repetition (or the set) ends.
+fn report_rest<'g>(frame: &Frame<'g>, events: &mut Vec<StructureEvent<'g>>) {
+    report_missing(
+        frame.node,
+        frame.index,
+        frame.count,
+        frame.node.children.len(),
+        events,
+    );
 }
 
 /// Reports mandatory positions passed over when moving from `from` (used

@@ -30,13 +30,15 @@ pub struct ElementFinding<'d> {
     pub offset: u64,
 }
 
-/// An element's name for messages (`N104`, `MEA04-1`), formatted only when
-/// a message is written.
+/// Where a value sits: segment, element position, component and
+/// repetition. Displays as the element's name for messages (`N104`,
+/// `MEA04-1`), formatted only when a message is written.
 #[derive(Clone, Copy)]
 struct ElementName {
     tag: crate::edi::guide::Tag,
     position: u16,
     component: Option<u16>,
+    repetition: Option<u16>,
 }
 
 impl std::fmt::Display for ElementName {
@@ -122,11 +124,11 @@ pub fn check_segment<'d>(
                 tag: def.tag,
                 position: i as u16 + 1,
                 component: None,
+                repetition: None,
             };
             let usage = &def.elements[i];
             check_element(
                 name,
-                i as u16 + 1,
                 segment.element(i + 1),
                 usage,
                 dictionary,
@@ -176,6 +178,7 @@ fn report_missing<'d>(
         tag: def.tag,
         position: index as u16 + 1,
         component: None,
+        repetition: None,
     };
     out.push(ElementFinding {
         element: index as u16 + 1,
@@ -272,28 +275,18 @@ fn describe(d: &Dictionary, kind: ElementKind) -> String {
 
 fn check_element<'d>(
     name: ElementName,
-    position: u16,
     element: Element<'_>,
     usage: &'d ElementUse,
     d: &'d Dictionary,
     scratch: &mut Scratch,
     out: &mut Vec<ElementFinding<'d>>,
 ) {
+    let position = name.position;
     if let (ElementKind::Simple(i), false) = (usage.kind, element.may_nest()) {
         // The common case: one value, no repetitions or components.
         let def = &d.elements[i];
         if def.data_type != crate::edi::guide::DataType::Binary {
-            check_one(
-                name,
-                position,
-                None,
-                None,
-                element,
-                def,
-                usage.codes.as_deref(),
-                scratch,
-                out,
-            );
+            check_one(name, element, def, usage.codes.as_deref(), scratch, out);
         }
         return;
     }
@@ -341,10 +334,11 @@ fn check_element<'d>(
                         offset: extra.offset(),
                     });
                 }
-                let codes = usage.codes.as_deref();
-                check_one(
-                    name, position, None, rep_label, value, def, codes, scratch, out,
-                );
+                let at = ElementName {
+                    repetition: rep_label,
+                    ..name
+                };
+                check_one(at, value, def, usage.codes.as_deref(), scratch, out);
             }
             ElementKind::Composite(c) => {
                 let composite = &d.composites[c];
@@ -378,48 +372,29 @@ fn check_element<'d>(
                     let def = &d.elements[i];
                     let cname = ElementName {
                         component: Some(k as u16 + 1),
+                        repetition: rep_label,
                         ..name
                     };
                     if component.is_empty() {
                         if cu.usage == Usage::Mandatory {
-                            out.push(missing_component(
-                                cname,
-                                position,
-                                k,
-                                rep_label,
-                                def,
-                                component.offset(),
-                            ));
+                            out.push(missing_component(cname, def, component.offset()));
                         }
                         continue;
                     }
                     if k < 63 {
                         present |= 1 << (k + 1);
                     }
-                    let codes = cu.codes.as_deref();
-                    check_one(
-                        cname,
-                        position,
-                        Some(k as u16 + 1),
-                        rep_label,
-                        component,
-                        def,
-                        codes,
-                        scratch,
-                        out,
-                    );
+                    check_one(cname, component, def, cu.codes.as_deref(), scratch, out);
                 }
                 for (k, cu) in composite.components.iter().enumerate().skip(seen) {
                     if let (Usage::Mandatory, ElementKind::Simple(i)) = (cu.usage, cu.kind) {
                         let cname = ElementName {
                             component: Some(k as u16 + 1),
+                            repetition: rep_label,
                             ..name
                         };
                         out.push(missing_component(
                             cname,
-                            position,
-                            k,
-                            rep_label,
                             &d.elements[i],
                             repetition.offset(),
                         ));
@@ -456,16 +431,13 @@ fn check_element<'d>(
 
 fn missing_component<'d>(
     name: ElementName,
-    position: u16,
-    k: usize,
-    repetition: Option<u16>,
     def: &'d ElementDef,
     offset: u64,
 ) -> ElementFinding<'d> {
     ElementFinding {
-        element: position,
-        component: Some(k as u16 + 1),
-        repetition,
+        element: name.position,
+        component: name.component,
+        repetition: name.repetition,
         element_ref: &def.id,
         code: 1,
         message: format!(
@@ -477,13 +449,9 @@ fn missing_component<'d>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn check_one<'d>(
     name: ElementName,
-    position: u16,
-    component: Option<u16>,
-    repetition: Option<u16>,
     value: Element<'_>,
     def: &'d ElementDef,
     codes: Option<&CodeList>,
@@ -493,19 +461,13 @@ fn check_one<'d>(
     scratch.problems.clear();
     check_value(def, codes, value.bytes(), &mut scratch.problems);
     if !scratch.problems.is_empty() {
-        report_problems(
-            name, position, component, repetition, value, def, codes, scratch, out,
-        );
+        report_problems(name, value, def, codes, scratch, out);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[cold]
 fn report_problems<'d>(
     name: ElementName,
-    position: u16,
-    component: Option<u16>,
-    repetition: Option<u16>,
     value: Element<'_>,
     def: &'d ElementDef,
     codes: Option<&CodeList>,
@@ -549,9 +511,9 @@ fn report_problems<'d>(
             ValueProblem::InvalidTime => (9, format!("{what} is not a valid time (HHMM[SS[dd]])")),
         };
         out.push(ElementFinding {
-            element: position,
-            component,
-            repetition,
+            element: name.position,
+            component: name.component,
+            repetition: name.repetition,
             element_ref: &def.id,
             code,
             message,

@@ -8,8 +8,6 @@ pub mod ack;
 pub mod delimiters;
 mod elements;
 pub mod envelope;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod reader;
 pub mod report;
 mod scan;

@@ -2,11 +2,12 @@
 //! normal test suite runs the same code over the fuzz corpus seeds.
 
 use crate::edi::guide::Catalog;
-
-use super::reader::SegmentReader;
-use super::tree;
-use super::validate::Validator;
-use super::writer::{ControlNumbers, Writer};
+use crate::edi::x12::ack::{acknowledge, Stamp};
+use crate::edi::x12::reader::SegmentReader;
+use crate::edi::x12::tree;
+use crate::edi::x12::validate::Validator;
+use crate::edi::x12::writer::{ControlNumbers, Writer};
+use crate::edi::x12::Delimiters;
 
 /// Runs the lexer, the validator, the acknowledgment builder and the tree
 /// reader over arbitrary bytes. Panics (which a fuzzer reports) only if an
@@ -22,11 +23,11 @@ pub fn exercise(data: &[u8]) {
     }
     let Ok(catalog) = Catalog::x12() else { return };
     let report = Validator::new(catalog).validate(data);
-    let stamp = super::ack::Stamp {
+    let stamp = Stamp {
         date: "20260101".into(),
         time: "1200".into(),
     };
-    let _ = super::ack::acknowledge(&report, None, &stamp);
+    let _ = acknowledge(&report, None, &stamp);
     let Ok(trees) = tree::parse(data) else { return };
     for interchange in &trees {
         let Some(delimiters) = delimiters_of(data, interchange.header.element(13)) else {
@@ -69,7 +70,7 @@ pub fn exercise(data: &[u8]) {
 }
 
 /// The delimiters of the interchange whose ISA13 is `control`.
-fn delimiters_of(data: &[u8], control: &[u8]) -> Option<super::Delimiters> {
+fn delimiters_of(data: &[u8], control: &[u8]) -> Option<Delimiters> {
     let mut reader = SegmentReader::new(data);
     while let Ok(Some(segment)) = reader.next_segment() {
         if segment.tag() == b"ISA" && segment.element(13).bytes() == control {
