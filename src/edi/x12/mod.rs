@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod reader;
 pub mod report;
 mod scan;
+mod seen;
 pub mod segment;
 pub mod synthetic;
 pub mod tree;

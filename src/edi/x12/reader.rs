@@ -146,6 +146,12 @@ impl<R: Read> SegmentReader<R> {
         self.base + self.pos as u64
     }
 
+    /// The bytes the rolling buffer holds; it grows only up to the chunk
+    /// size plus the longest segment allowed.
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.len()
+    }
+
     /// How many segments were handed out so far.
     pub fn segments_read(&self) -> u64 {
         self.segments_read

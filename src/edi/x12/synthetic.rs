@@ -16,25 +16,88 @@ pub struct PurchaseOrders {
 
 /// Writes one 004010 interchange of 850s; returns the bytes written.
 pub fn write_purchase_orders<W: Write>(shape: &PurchaseOrders, out: &mut W) -> io::Result<u64> {
-    let mut out = Counting {
-        inner: out,
-        bytes: 0,
-    };
-    writeln!(out, "ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*SUPPLIERCO     *260101*1200*U*00401*000000001*0*P*>~")?;
-    let per_group = shape.orders_per_group.max(1);
-    let groups = shape.orders.div_ceil(per_group);
-    let mut order = 0u64;
-    for g in 1..=groups {
-        writeln!(out, "GS*PO*BUYERCO*SUPPLIERCO*20260101*1200*{g}*X*004010~")?;
-        let in_group = per_group.min(shape.orders - order);
-        for _ in 0..in_group {
-            order += 1;
-            write_order(&mut out, order, shape.lines_per_order)?;
+    io::copy(&mut PurchaseOrderStream::new(shape.clone()), out)
+}
+
+/// The same interchange as [`write_purchase_orders`], produced lazily as an
+/// `io::Read`: gigabytes of input without a file or the memory to hold it.
+pub struct PurchaseOrderStream {
+    shape: PurchaseOrders,
+    /// Orders written so far.
+    order: u64,
+    /// Groups opened so far.
+    group: u64,
+    /// Orders written in the open group.
+    in_group: u64,
+    finished: bool,
+    pending: Vec<u8>,
+    taken: usize,
+}
+
+impl PurchaseOrderStream {
+    /// A stream of the interchange `shape` describes.
+    pub fn new(shape: PurchaseOrders) -> Self {
+        let mut pending = Vec::new();
+        pending.extend_from_slice(
+            b"ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*SUPPLIERCO     *260101*1200*U*00401*000000001*0*P*>~\n",
+        );
+        PurchaseOrderStream {
+            shape,
+            order: 0,
+            group: 0,
+            in_group: 0,
+            finished: false,
+            pending,
+            taken: 0,
         }
-        writeln!(out, "GE*{in_group}*{g}~")?;
     }
-    writeln!(out, "IEA*{groups}*000000001~")?;
-    Ok(out.bytes)
+
+    /// Appends the next piece (a group header, an order, a trailer) to
+    /// `pending`; false when the interchange is complete.
+    fn produce(&mut self) -> io::Result<bool> {
+        if self.finished {
+            return Ok(false);
+        }
+        let per_group = self.shape.orders_per_group.max(1);
+        let out = &mut self.pending;
+        if self.in_group > 0 && (self.in_group == per_group || self.order == self.shape.orders) {
+            writeln!(out, "GE*{}*{}~", self.in_group, self.group)?;
+            self.in_group = 0;
+        } else if self.order == self.shape.orders {
+            writeln!(out, "IEA*{}*000000001~", self.group)?;
+            self.finished = true;
+        } else {
+            if self.in_group == 0 {
+                self.group += 1;
+                writeln!(
+                    out,
+                    "GS*PO*BUYERCO*SUPPLIERCO*20260101*1200*{}*X*004010~",
+                    self.group
+                )?;
+            }
+            self.order += 1;
+            self.in_group += 1;
+            write_order(out, self.order, self.shape.lines_per_order)?;
+        }
+        Ok(true)
+    }
+}
+
+impl io::Read for PurchaseOrderStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.taken == self.pending.len() {
+            self.pending.clear();
+            self.taken = 0;
+            if !self.produce()? {
+                return Ok(0);
+            }
+        }
+        let available = &self.pending[self.taken..];
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.taken += n;
+        Ok(n)
+    }
 }
 
 fn write_order<W: Write>(out: &mut W, order: u64, lines: u32) -> io::Result<()> {
@@ -98,21 +161,4 @@ fn write_order<W: Write>(out: &mut W, order: u64, lines: u32) -> io::Result<()> 
     seg(out, format_args!("CTT*{lines}"))?;
     let count = segments + 1;
     out.write_fmt(format_args!("SE*{count}*{control}~\n"))
-}
-
-struct Counting<'a, W> {
-    inner: &'a mut W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counting<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }

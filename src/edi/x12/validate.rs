@@ -1,7 +1,6 @@
 //! Validation of X12 input: envelopes, structure and elements in one
 //! streaming pass, reporting every problem with its position and ack code.
 
-use std::collections::HashSet;
 use std::io::Read;
 
 use crate::edi::guide::{Catalog, Placement, SetGuide, StructureEvent, Tag, Walker};
@@ -11,6 +10,7 @@ use super::elements::{check_segment, ElementFinding, Scratch};
 use super::envelope::{check_gs, check_isa, functional_group_of};
 use super::reader::{LexError, ReaderOptions, SegmentReader};
 use super::report::*;
+use super::seen::SeenNumbers;
 use super::segment::Segment;
 
 /// What validation keeps and how far it reads.
@@ -107,12 +107,12 @@ impl<'c> Validator<'c> {
 struct InterchangeState {
     report: InterchangeReport,
     groups: u32,
-    group_numbers: HashSet<String>,
+    group_numbers: SeenNumbers,
 }
 
 struct GroupState {
     report: GroupReport,
-    set_numbers: HashSet<String>,
+    set_numbers: SeenNumbers,
 }
 
 struct SetState<'v> {
@@ -121,7 +121,7 @@ struct SetState<'v> {
     walker: Option<Walker<'v>>,
     qualifiers_seen: Vec<bool>,
     last_hl: Option<u64>,
-    hl_ids: HashSet<Vec<u8>>,
+    hl_ids: SeenNumbers,
 }
 
 struct Run<'v> {
@@ -132,7 +132,7 @@ struct Run<'v> {
     set: Option<SetState<'v>>,
     /// Inside a set that has no group: skip to its end.
     skipping: bool,
-    interchange_numbers: HashSet<String>,
+    interchange_numbers: SeenNumbers,
     scratch: Scratch,
     findings: Vec<ElementFinding<'v>>,
     events: Vec<StructureEvent<'v>>,
@@ -147,7 +147,7 @@ impl<'v> Run<'v> {
             group: None,
             set: None,
             skipping: false,
-            interchange_numbers: HashSet::new(),
+            interchange_numbers: SeenNumbers::default(),
             scratch: Scratch::default(),
             findings: Vec::new(),
             events: Vec::new(),
@@ -300,10 +300,10 @@ impl<'v> Run<'v> {
                 ..InterchangeReport::default()
             },
             groups: 0,
-            group_numbers: HashSet::new(),
+            group_numbers: SeenNumbers::default(),
         };
         let number = state.report.header.control_number.clone();
-        if !self.interchange_numbers.insert(number.clone()) {
+        if !self.interchange_numbers.insert(&number) {
             problems_push(
                 &mut state,
                 25,
@@ -397,7 +397,7 @@ impl<'v> Run<'v> {
         };
         self.group = Some(GroupState {
             report,
-            set_numbers: HashSet::new(),
+            set_numbers: SeenNumbers::default(),
         });
         for (element, message) in check_gs(gs) {
             let location = Location {
@@ -427,7 +427,7 @@ impl<'v> Run<'v> {
         let duplicate = self
             .interchange
             .as_mut()
-            .is_some_and(|i| !i.group_numbers.insert(number.clone()));
+            .is_some_and(|i| !i.group_numbers.insert(&number));
         if duplicate {
             self.group_issue(
                 19,
@@ -553,7 +553,7 @@ impl<'v> Run<'v> {
             walker: guide.map(|g| Walker::new(&g.root)),
             qualifiers_seen: guide.map_or(Vec::new(), |g| vec![false; g.required_qualifiers.len()]),
             last_hl: None,
-            hl_ids: HashSet::new(),
+            hl_ids: SeenNumbers::default(),
         });
         let location = Location {
             segment_position: Some(1),
@@ -563,7 +563,7 @@ impl<'v> Run<'v> {
         let duplicate = self
             .group
             .as_mut()
-            .is_some_and(|g| !g.set_numbers.insert(number.clone()));
+            .is_some_and(|g| !g.set_numbers.insert(&number));
         if duplicate {
             let issue = self.issue(
                 Severity::Error,
@@ -900,7 +900,7 @@ impl<'v> Run<'v> {
         let id = seg.element(1).bytes().to_vec();
         let parent = seg.element(2).bytes();
         let mut problems = Vec::new();
-        if !parent.is_empty() && !state.hl_ids.contains(parent) {
+        if !parent.is_empty() && !state.hl_ids.contains(&String::from_utf8_lossy(parent)) {
             problems.push((
                 2,
                 format!(
@@ -913,7 +913,7 @@ impl<'v> Run<'v> {
         let number = std::str::from_utf8(&id)
             .ok()
             .and_then(|s| s.parse::<u64>().ok());
-        if !state.hl_ids.insert(id.clone()) {
+        if !state.hl_ids.insert(&String::from_utf8_lossy(&id)) {
             problems.push((
                 1,
                 format!("HL01 {} is used by an earlier HL", excerpt(&id, 20)),
