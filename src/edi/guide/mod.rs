@@ -57,9 +57,16 @@ impl Catalog {
 
     /// Guides from `(path, text)` pairs laid out as under `guides/`.
     pub fn from_files(standard: &str, files: &[(&str, &str)]) -> Result<Catalog, GuideError> {
+        let versions = load_versions(files, standard)?;
+        tracing::debug!(
+            standard,
+            versions = versions.len(),
+            sets = versions.values().map(|v| v.sets.len()).sum::<usize>(),
+            "guides loaded"
+        );
         Ok(Catalog {
             standard: standard.to_string(),
-            versions: load_versions(files, standard)?,
+            versions,
         })
     }
 

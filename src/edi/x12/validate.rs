@@ -73,6 +73,7 @@ impl<'c> Validator<'c> {
                 Ok(Some(segment)) => run.segment(&segment),
                 Ok(None) => break,
                 Err(e) => {
+                    tracing::debug!(error = %e, "x12 lexer stopped");
                     run.lex_error(&e);
                     break;
                 }
@@ -80,7 +81,15 @@ impl<'c> Validator<'c> {
         }
         run.report.bytes = reader.offset();
         run.report.segments = reader.segments_read();
-        run.finish()
+        let report = run.finish();
+        tracing::debug!(
+            bytes = report.bytes,
+            segments = report.segments,
+            interchanges = report.interchanges.len(),
+            valid = report.is_valid(),
+            "x12 validation finished"
+        );
+        report
     }
 
     /// The guide for a set: a partner guide if one matches, else the
