@@ -124,6 +124,11 @@ const DEVIATIONS: &[Deviation] = &[
         why: "IEA ends with ~ though the terminator is ^; an 852 sent in group SQ",
     },
     Deviation {
+        file: "x12/855/nodex12-855.edi",
+        codes: &["AK403 7"],
+        why: "REF01 is ZZZ, which no release of element 128 lists",
+    },
+    Deviation {
         file: "x12/856/nodex12-856.edi",
         codes: &["AK403 12"],
         why: "ISA11 declares - as repetition separator, yet REF02 and N403 use hyphens as data",

@@ -148,3 +148,35 @@ fn partner_guide_errors_name_the_file_and_field() {
     .unwrap_err();
     assert!(e.to_string().contains("BEG has no element 99"), "{e}");
 }
+
+#[test]
+fn code_lists_are_closed_for_the_common_qualifiers() {
+    let catalog = Catalog::x12().unwrap();
+    let d = catalog.dictionary("004010").unwrap();
+    for (element, good, bad) in [
+        ("98", "ST", "IX"),
+        ("355", "EA", "QQ"),
+        ("374", "002", "X99"),
+        ("128", "DP", "ZZZ"),
+        ("235", "VP", "Q"),
+    ] {
+        let codes = d
+            .element(element)
+            .and_then(|e| e.codes.clone())
+            .unwrap_or_else(|| panic!("{element} has no list"));
+        assert!(codes.contains(good.as_bytes()), "{element} lacks {good}");
+        assert!(!codes.contains(bad.as_bytes()), "{element} has {bad}");
+    }
+    let po = order("SA", true, true).replace("N1*ST*DOCK 4~", "N1*IX*DOCK 4~");
+    let report = common::validate(po.as_bytes());
+    let messages: Vec<String> = report
+        .all_issues()
+        .map(|i| format!("{} {}", i.code, i.message))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("AK403 7") && m.contains("N101")),
+        "{messages:?}"
+    );
+}

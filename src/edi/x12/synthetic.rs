@@ -150,7 +150,7 @@ fn write_order<W: Write>(out: &mut W, order: u64, lines: u32) -> io::Result<()> 
         )?;
         seg(
             out,
-            format_args!("PO4*{}*1*EA*{}.5*LB", 1 + item % 24, 1 + item % 40),
+            format_args!("PO4*{}*1*EA**G*{}.5*LB", 1 + item % 24, 1 + item % 40),
         )?;
         seg(
             out,
