@@ -104,14 +104,15 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
         }
         DataType::Numeric(_) | DataType::Decimal => {
             let digits = value.strip_prefix(b"-").unwrap_or(value);
-            let decimal = rule.data_type == DataType::Decimal;
+            let points_allowed = usize::from(rule.data_type == DataType::Decimal);
             let mut points = 0;
-            let all_digits = digits.iter().all(|&b| {
+            let mut others = 0;
+            for &b in digits {
                 points += usize::from(b == b'.');
-                b.is_ascii_digit() || (decimal && b == b'.')
-            });
+                others += usize::from(!b.is_ascii_digit() && b != b'.');
+            }
             let count = digits.len() - points;
-            all_digits && points <= 1 && count > 0 && (min..=max).contains(&count)
+            others == 0 && points <= points_allowed && count > 0 && (min..=max).contains(&count)
         }
         DataType::Date => (min..=max).contains(&value.len()) && valid_date(value),
         DataType::Time => (min..=max).contains(&value.len()) && valid_time(value),

@@ -119,7 +119,10 @@ fn pack(value: &[u8]) -> Option<u64> {
     if value.len() > 7 {
         return None;
     }
-    let bytes = value.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
+    let mut bytes = 0u64;
+    for &b in value {
+        bytes = (bytes << 8) | b as u64;
+    }
     Some(bytes | (value.len() as u64) << 56)
 }
 

@@ -104,21 +104,22 @@ pub fn check_segment<'d>(
     let plain = segment.is_plain();
     let mut present: u64 = 0;
     // Each element runs from one separator to the next (or the segment's end).
-    let starts = separators.iter().map(|&s| s as usize + 1);
-    let ends = separators
-        .iter()
-        .skip(1)
-        .map(|&e| e as usize)
-        .chain(std::iter::once(bytes.len()));
-    for (i, (rule, (start, end))) in def.rules().iter().zip(starts.zip(ends)).enumerate() {
+    let rules = def.rules();
+    let count = separators.len().min(rules.len());
+    for i in 0..count {
+        let start = separators[i] as usize + 1;
+        let end = separators.get(i + 1).map_or(bytes.len(), |&e| e as usize);
         let value = bytes.get(start..end).unwrap_or_default();
+        let rule = &rules[i];
         if value.is_empty() {
             if rule.mandatory {
                 report_missing(segment, def, dictionary, i, out);
             }
             continue;
         }
-        present |= 1u64.checked_shl(i as u32 + 1).unwrap_or(0);
+        if i < 63 {
+            present |= 1 << (i + 1);
+        }
         if !(plain && rule.simple && plainly_valid(rule, value, true)) {
             let name = ElementName {
                 tag: def.tag,
