@@ -107,10 +107,7 @@ fn partner_guide_narrows_the_base() {
     );
 
     let bad = validator.validate(order("NE", false, false).as_bytes());
-    let messages: Vec<String> = bad
-        .all_issues()
-        .map(|i| format!("{} {}", i.code, i.message))
-        .collect();
+    let messages = common::messages(&bad);
     assert!(
         messages
             .iter()
@@ -169,10 +166,7 @@ fn code_lists_are_closed_for_the_common_qualifiers() {
     }
     let po = order("SA", true, true).replace("N1*ST*DOCK 4~", "N1*IX*DOCK 4~");
     let report = common::validate(po.as_bytes());
-    let messages: Vec<String> = report
-        .all_issues()
-        .map(|i| format!("{} {}", i.code, i.message))
-        .collect();
+    let messages = common::messages(&report);
     assert!(
         messages
             .iter()

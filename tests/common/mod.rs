@@ -63,3 +63,11 @@ pub fn error_codes(report: &ValidationReport) -> Vec<String> {
 pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Every issue as "<code> <message>", for assertions on what was said.
+pub fn messages(report: &ValidationReport) -> Vec<String> {
+    report
+        .all_issues()
+        .map(|i| format!("{} {}", i.code, i.message))
+        .collect()
+}
