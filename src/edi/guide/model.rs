@@ -115,6 +115,7 @@ pub struct CodeList {
 }
 
 /// A short code as one integer: its length in the top byte, its bytes below.
+#[inline]
 fn pack(value: &[u8]) -> Option<u64> {
     if value.len() > 7 {
         return None;
@@ -152,6 +153,7 @@ impl CodeList {
     }
 
     /// Whether `value` is on the list.
+    #[inline]
     pub fn contains(&self, value: &[u8]) -> bool {
         match pack(value) {
             Some(0) => self.values.iter().any(|v| v.is_empty()),

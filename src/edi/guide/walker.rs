@@ -60,11 +60,6 @@ impl<'g> Walker<'g> {
         }
     }
 
-    /// The loops currently open, outermost first (the top level excluded).
-    pub fn open_loops(&self) -> impl Iterator<Item = &'g str> + '_ {
-        self.stack[1..].iter().map(|f| f.node.id.as_str())
-    }
-
     /// Places the next segment, appending any structural problems to
     /// `events`. A segment that does not fit leaves the state unchanged.
     pub fn place(&mut self, tag: Tag, events: &mut Vec<StructureEvent<'g>>) -> Placement<'g> {
