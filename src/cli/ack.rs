@@ -74,6 +74,12 @@ pub fn run(args: Args) -> u8 {
             return 1;
         }
     };
+    if acks.is_empty() {
+        eprintln!(
+            "edigate: {}: nothing to acknowledge (functional acknowledgments are not acknowledged)",
+            args.file.display()
+        );
+    }
     let mut counter = SequentialCounter::starting_at(args.control_number);
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -149,7 +149,9 @@ fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<()
         .len()
         .checked_sub(2)
         .ok_or_else(|| format!("{at:?} should read like BEG02"))?;
-    let (tag, position) = at.split_at(split);
+    let (tag, position) = at
+        .split_at_checked(split)
+        .ok_or_else(|| format!("{at:?} should read like BEG02"))?;
     let position: usize = position
         .parse()
         .map_err(|_| format!("{at:?} should read like BEG02"))?;
@@ -168,6 +170,12 @@ fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<()
         element.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O or X"))?;
     }
     if let Some(codes) = &change.codes {
+        let is_identifier = matches!(element.kind, ElementKind::Simple(i) if elements[i].data_type == DataType::Identifier);
+        if !is_identifier {
+            return Err(format!(
+                "{tag}{position:02} is not an ID element; only ID elements take a code list"
+            ));
+        }
         element.codes = Some(Arc::new(CodeList::new(codes)));
     }
     segment.refresh(elements);

@@ -84,11 +84,46 @@ pub fn acknowledge(
     Ok(report
         .interchanges
         .iter()
-        .map(|i| {
+        .filter_map(|i| {
             let delimiters = i.delimiters.unwrap_or_else(Delimiters::standard);
-            (acknowledge_interchange(i, kind, stamp), delimiters)
+            let mut ack = acknowledge_interchange(i, kind, stamp);
+            if ack.groups.is_empty() && ack.service_segments.is_empty() {
+                return None;
+            }
+            scrub(&mut ack, &delimiters);
+            Some((ack, delimiters))
         })
         .collect())
+}
+
+/// Removes delimiter bytes from values copied from the inbound envelope
+/// (an inbound GS02 may hold a component separator, say): the
+/// acknowledgment must be written, and in its own delimiters.
+fn scrub(ack: &mut Interchange, d: &Delimiters) {
+    let clean = |value: &mut Vec<u8>| {
+        let line_feed_ends = d.terminator() == b"\n";
+        value.retain(|&b| !(d.is_delimiter(b) || line_feed_ends && b == b'\r'));
+    };
+    let segments = ack
+        .service_segments
+        .iter_mut()
+        .chain(ack.groups.iter_mut().flat_map(|g| {
+            std::iter::once(&mut g.header).chain(
+                g.sets
+                    .iter_mut()
+                    .flat_map(|s| std::iter::once(&mut s.header).chain(s.body.iter_mut())),
+            )
+        }));
+    for segment in segments {
+        for value in segment
+            .elements
+            .iter_mut()
+            .flat_map(|f| f.0.iter_mut())
+            .flatten()
+        {
+            clean(value);
+        }
+    }
 }
 
 fn acknowledge_interchange(
@@ -118,13 +153,11 @@ fn acknowledge_interchange(
             &pad(&h.receiver_id, 15),
             &pad(&h.sender_qualifier, 2),
             &pad(&h.sender_id, 15),
-            &stamp.date[2..],
+            stamp.date.get(2..).unwrap_or("000000"),
             &stamp.time,
-            if version.as_str() >= "00402" {
-                "^"
-            } else {
-                "U"
-            },
+            // The writer puts the repetition separator here when the
+            // delimiters have one.
+            "U",
             &version,
             "000000000",
             "0",
@@ -143,9 +176,12 @@ fn acknowledge_interchange(
     let groups = if kind == Some(AckKind::Interchange) || !inbound.envelope_ok() {
         Vec::new()
     } else {
+        // Acknowledgments are never acknowledged (that would loop between
+        // partners).
         inbound
             .groups
             .iter()
+            .filter(|g| g.functional_id != "FA")
             .map(|g| {
                 ack_group(
                     g,
@@ -262,12 +298,15 @@ fn ack_set(set: &SetReport, is_999: bool, five: bool, body: &mut Vec<OwnedSegmen
     } else {
         ("AK3", "AK4", "AK5")
     };
-    let mut by_segment: BTreeMap<u32, Vec<&Issue>> = BTreeMap::new();
+    // A missing segment is reported at the position where it was due, beside
+    // the segment found there: one AK3/IK3 per (position, segment).
+    let mut by_segment: BTreeMap<(u32, String), Vec<&Issue>> = BTreeMap::new();
     let mut set_codes: Vec<u8> = Vec::new();
     for issue in set.issues.iter().filter(|i| i.is_error()) {
         match (issue.code, issue.location.segment_position) {
             (AckCode::Segment(_) | AckCode::Element(_), Some(p)) => {
-                by_segment.entry(p).or_default().push(issue)
+                let tag = issue.location.segment.clone().unwrap_or_default();
+                by_segment.entry((p, tag)).or_default().push(issue)
             }
             (AckCode::Set(c), _) => set_codes.push(c),
             _ => {}
@@ -385,9 +424,13 @@ fn ak9(group: &GroupReport, five: bool) -> OwnedSegment {
     } else {
         "A"
     };
+    // AK902 is what GE01 declared; AK903 what arrived.
     let mut elements = vec![
         status.to_string(),
-        group.sets_received.to_string(),
+        group
+            .sets_declared
+            .unwrap_or(group.sets_received)
+            .to_string(),
         group.sets_received.to_string(),
         group.sets_accepted.to_string(),
     ];

@@ -196,16 +196,29 @@ fn report_missing<'d>(
     });
 }
 
+/// Past the allowed count, how many extra elements, repetitions or
+/// components are reported one by one (a flood of them is one mistake, and
+/// the rest would only cost memory).
+const EXCESS_REPORTED: usize = 10;
+
+/// A 1-based position as the report carries it.
+fn position16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
 /// Reports values past the last element the segment defines.
 #[cold]
 fn report_extra<'d>(segment: &Segment<'_>, def: &'d SegmentDef, out: &mut Vec<ElementFinding<'d>>) {
-    for (k, element) in segment.elements().enumerate().skip(def.elements.len()) {
-        if element.is_empty() {
-            continue;
-        }
+    let extras = segment
+        .elements()
+        .enumerate()
+        .skip(def.elements.len())
+        .filter(|(_, e)| !e.is_empty())
+        .take(EXCESS_REPORTED);
+    for (k, element) in extras {
         let extra = k + 1;
         out.push(ElementFinding {
-            element: extra as u16,
+            element: position16(extra),
             component: None,
             repetition: None,
             element_ref: "",
@@ -292,8 +305,9 @@ fn check_element<'d>(
         return;
     }
     let repeats = usage.repeat > 1;
-    for (r, repetition) in element.repetitions().enumerate() {
-        let r = r as u16 + 1;
+    let reported = usage.repeat as usize + EXCESS_REPORTED;
+    for (r, repetition) in element.repetitions().enumerate().take(reported) {
+        let r = position16(r + 1);
         let rep_label = repeats.then_some(r);
         if r as u32 > usage.repeat {
             out.push(ElementFinding {
@@ -345,13 +359,14 @@ fn check_element<'d>(
                 let composite = &d.composites[c];
                 let mut present: u64 = 0;
                 let mut seen = 0;
-                for (k, component) in repetition.components().enumerate() {
+                let reported = composite.components.len() + EXCESS_REPORTED;
+                for (k, component) in repetition.components().enumerate().take(reported) {
                     seen = k + 1;
                     let Some(cu) = composite.components.get(k) else {
                         if !component.is_empty() {
                             out.push(ElementFinding {
                                 element: position,
-                                component: Some(k as u16 + 1),
+                                component: Some(position16(k + 1)),
                                 repetition: rep_label,
                                 element_ref: &composite.id,
                                 code: 13,
@@ -372,7 +387,7 @@ fn check_element<'d>(
                     };
                     let def = &d.elements[i];
                     let cname = ElementName {
-                        component: Some(k as u16 + 1),
+                        component: Some(position16(k + 1)),
                         repetition: rep_label,
                         ..name
                     };
@@ -390,7 +405,7 @@ fn check_element<'d>(
                 for (k, cu) in composite.components.iter().enumerate().skip(seen) {
                     if let (Usage::Mandatory, ElementKind::Simple(i)) = (cu.usage, cu.kind) {
                         let cname = ElementName {
-                            component: Some(k as u16 + 1),
+                            component: Some(position16(k + 1)),
                             repetition: rep_label,
                             ..name
                         };

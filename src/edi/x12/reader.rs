@@ -189,8 +189,14 @@ impl<R: Read> SegmentReader<R> {
     /// `self.separators`.
     fn advance(&mut self) -> Result<Option<(Delimiters, usize, usize)>, LexError> {
         if self.end_of_interchange {
+            // Stray terminators after the IEA are still the old
+            // interchange's filler.
+            let more = self.skip_filler()?;
             self.delimiters = None;
             self.end_of_interchange = false;
+            if !more {
+                return Ok(None);
+            }
         }
         if !self.skip_filler()? {
             return Ok(None);
@@ -226,7 +232,8 @@ impl<R: Read> SegmentReader<R> {
                 if b.is_ascii_alphanumeric() {
                     return Ok(true);
                 }
-                let filler = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a)
+                // NUL: padding of fixed-block transfers.
+                let filler = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0c | 0x1a | 0x00)
                     || self.delimiters.is_some_and(|d| d.terminator() == [b]);
                 if filler {
                     self.pos += 1;
@@ -350,7 +357,7 @@ impl<R: Read> SegmentReader<R> {
             ) {
                 Some(at) if terminator.len() == 1 => return Ok((start, at, at + 1)),
                 Some(at) if at + terminator.len() > self.filled && !self.eof => scan = at,
-                Some(at) if self.buf[at..].starts_with(terminator) => {
+                Some(at) if self.buf[at..self.filled].starts_with(terminator) => {
                     return Ok((start, at, at + terminator.len()))
                 }
                 Some(at) => {
@@ -416,6 +423,9 @@ impl<R: Read> SegmentReader<R> {
         }
         let data_start = 4 + digits_len + 1;
         let total = data_start + declared + d.terminator().len();
+        if total > self.options.max_segment_len {
+            return Ok(None);
+        }
         while self.filled - self.pos < total && self.fill()? {}
         if self.filled - self.pos < total {
             return Err(LexError::Truncated {
@@ -562,6 +572,24 @@ mod tests {
             assert_eq!(got.len(), 42, "chunk {chunk_size}");
             assert_eq!(got.last().unwrap().0, "SE");
         }
+    }
+
+    #[test]
+    fn stray_terminators_and_padding_after_the_last_iea_are_filler() {
+        let input = format!("{ISA}IEA*0*000000001~~~\n\0\0\0");
+        let got = tags(input.as_bytes(), ReaderOptions::default()).unwrap();
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn binary_segment_longer_than_allowed_is_not_read_as_binary() {
+        let input = format!("{ISA}BIN*1000*{}~", "x".repeat(1000));
+        let options = ReaderOptions {
+            chunk_size: 7,
+            max_segment_len: 1000,
+        };
+        let err = tags(input.as_bytes(), options).unwrap_err();
+        assert!(matches!(err, LexError::SegmentTooLong { .. }), "{err}");
     }
 
     #[test]

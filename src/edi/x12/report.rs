@@ -227,6 +227,8 @@ pub struct GroupReport {
     pub issues: Vec<Issue>,
     /// Sets kept in the report (all, or only those with issues).
     pub sets: Vec<SetReport>,
+    /// Sets the GE trailer declared (GE01), when it was readable.
+    pub sets_declared: Option<u32>,
     /// Sets received.
     pub sets_received: u32,
     /// Sets accepted.

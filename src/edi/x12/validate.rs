@@ -274,7 +274,7 @@ impl<'v> Run<'v> {
             }
             b"SE" if self.set.is_some() => {
                 self.set_segment(seg);
-                self.close_set(Some(seg));
+                self.close_set(Some(seg), seg.offset(), "SE");
             }
             b"SE" if self.skipping => self.skipping = false,
             _ if self.set.is_some() => self.set_segment(seg),
@@ -365,7 +365,7 @@ impl<'v> Run<'v> {
             Some(iea) => {
                 let declared = iea.text(1);
                 let groups = state.groups;
-                if declared.parse::<u32>().ok() != Some(groups) {
+                if parse_count(&declared) != Some(groups) {
                     let message = format!(
                         "IEA01 says {declared} functional groups but the interchange has {groups}"
                     );
@@ -414,16 +414,8 @@ impl<'v> Run<'v> {
                 element: (element > 0).then_some(element),
                 ..self.location(gs.offset())
             };
-            let issue = self.issue(
-                Severity::Error,
-                AckCode::Interchange(24),
-                message,
-                location,
-                None,
-            );
-            if let Some(g) = &mut self.group {
-                g.report.issues.push(issue);
-            }
+            // TA105 024 "invalid interchange content" covers a bad GS.
+            self.interchange_issue(24, message, location, None, false);
         }
         let number = gs.text(6);
         if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -491,7 +483,10 @@ impl<'v> Run<'v> {
                     .map(|g| (g.report.sets_received, g.report.control_number.clone()))
                     .unwrap_or_default();
                 let declared = ge.text(1);
-                if declared.parse::<u32>().ok() != Some(received) {
+                if let Some(g) = &mut self.group {
+                    g.report.sets_declared = parse_count(&declared);
+                }
+                if parse_count(&declared) != Some(received) {
                     self.group_issue(
                         5,
                         format!(
@@ -540,9 +535,8 @@ impl<'v> Run<'v> {
         let id = st.text(1);
         let number = st.text(2);
         let implementation = Some(st.text(3)).filter(|s| !s.is_empty());
-        let version = implementation
-            .clone()
-            .unwrap_or_else(|| group.report.version.clone());
+        // Guides are chosen by the group's version (GS08).
+        let version = group.report.version.clone();
         let functional_id = group.report.functional_id.clone();
         let group_version = group.report.version.clone();
         let (guide, substituted) = self.validator.guide_for(&group_version, &id);
@@ -628,21 +622,22 @@ impl<'v> Run<'v> {
                 None,
             );
             self.set_issue(issue);
-            self.close_set(None);
+            self.close_set(None, offset, found);
         }
     }
 
-    fn close_set(&mut self, se: Option<&Segment<'_>>) {
+    /// Ends the open set at `offset`, where `found` (its SE, or whatever
+    /// came instead) stands.
+    fn close_set(&mut self, se: Option<&Segment<'_>>, offset: u64, found: &str) {
         let Some(state) = self.set.as_mut() else {
             return;
         };
         if let Some(walker) = state.walker.as_mut() {
             walker.finish(&mut self.events);
         }
-        let offset = se.map_or(0, |s| s.offset());
         let position = state.report.segments;
         for event in std::mem::take(&mut self.events) {
-            self.structure_issue(event, position, "SE", offset);
+            self.structure_issue(event, position, found, offset);
         }
         if let Some(se) = se {
             let count = self.set.as_ref().map_or(0, |s| s.report.segments);
@@ -652,7 +647,7 @@ impl<'v> Run<'v> {
                 segment: Some("SE".into()),
                 ..self.location(se.offset())
             };
-            if declared.parse::<u32>().ok() != Some(count) {
+            if parse_count(&declared) != Some(count) {
                 let issue = self.issue(
                     Severity::Error,
                     AckCode::Set(4),
@@ -929,7 +924,7 @@ impl<'v> Run<'v> {
                 Severity::Error,
             ));
         } else if let (Some(n), Some(last)) = (number, state.last_hl) {
-            if n != last + 1 {
+            if last.checked_add(1) != Some(n) {
                 problems.push((
                     1,
                     format!(
@@ -991,17 +986,7 @@ impl<'v> Run<'v> {
             }
             _ => (22, e.to_string()),
         };
-        if self.set.is_some() {
-            let location = self.location(e.offset());
-            let issue = self.issue(
-                Severity::Error,
-                AckCode::Set(2),
-                "the transaction set is cut off: its SE trailer never came".into(),
-                location,
-                None,
-            );
-            self.set_issue(issue);
-        }
+        // An open set is closed by `finish`, which reports its missing SE.
         let location = self.location(e.offset());
         self.interchange_issue(code, message, location, None, false);
     }
@@ -1061,4 +1046,13 @@ fn problems_push(
         },
         data,
     });
+}
+
+/// A count as the trailers carry it (SE01, GE01, IEA01): digits only, no
+/// sign.
+fn parse_count(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }

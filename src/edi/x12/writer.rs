@@ -83,7 +83,8 @@ impl ControlCounter for SequentialCounter {
             ControlLevel::Set => &mut self.set,
         };
         let n = *slot;
-        *slot += 1;
+        // Control numbers have at most nine digits: wrap to 1 after them.
+        *slot = if n >= 999_999_999 { 1 } else { n + 1 };
         n
     }
 }
@@ -282,7 +283,8 @@ fn take_number(
     match numbers {
         ControlNumbers::Keep => current.clone(),
         ControlNumbers::Generate(counter) => {
-            let n = counter.next(level);
+            // At most nine digits, whatever the counter hands out.
+            let n = counter.next(level) % 1_000_000_000;
             Field::simple(format!("{n:0width$}"))
         }
     }
