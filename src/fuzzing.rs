@@ -29,10 +29,7 @@ pub fn exercise(data: &[u8]) {
     };
     let _ = acknowledge(&report, None, &stamp);
     let Ok(trees) = tree::parse(data) else { return };
-    for interchange in &trees {
-        let Some(delimiters) = delimiters_of(data, interchange.header.element(13)) else {
-            continue;
-        };
+    for (interchange, delimiters) in trees.iter().zip(interchange_delimiters(data)) {
         let Ok(bytes) = Writer::new(delimiters).to_bytes(interchange, &mut ControlNumbers::Keep)
         else {
             continue;
@@ -69,13 +66,14 @@ pub fn exercise(data: &[u8]) {
     }
 }
 
-/// The delimiters of the interchange whose ISA13 is `control`.
-fn delimiters_of(data: &[u8], control: &[u8]) -> Option<Delimiters> {
+/// The delimiters of each interchange, in input order.
+fn interchange_delimiters(data: &[u8]) -> Vec<Delimiters> {
     let mut reader = SegmentReader::new(data);
+    let mut out = Vec::new();
     while let Ok(Some(segment)) = reader.next_segment() {
-        if segment.tag() == b"ISA" && segment.element(13).bytes() == control {
-            return Some(*segment.delimiters());
+        if segment.tag() == b"ISA" {
+            out.push(*segment.delimiters());
         }
     }
-    None
+    out
 }

@@ -280,6 +280,22 @@ pub fn check_isa(isa: &Segment<'_>) -> (InterchangeHeader, Vec<EnvelopeProblem>)
             ),
             true,
         );
+    } else if version >= b"00402".as_slice()
+        && isa
+            .element(11)
+            .bytes()
+            .iter()
+            .all(u8::is_ascii_alphanumeric)
+    {
+        push(
+            16,
+            11,
+            format!(
+                "ISA11 is \"{}\"; from version 00402 on it is the repetition separator, so repeated elements cannot be read",
+                text(11)
+            ),
+            true,
+        );
     } else if version < b"00402".as_slice() && isa.element(11).bytes() != b"U" {
         push(
             16,
