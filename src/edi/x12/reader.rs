@@ -226,6 +226,7 @@ impl<R: Read> SegmentReader<R> {
 
     /// Skips whitespace (and a byte-order mark) between segments. Returns
     /// false at the end of the input.
+    #[inline(always)]
     fn skip_filler(&mut self) -> Result<bool, LexError> {
         loop {
             while let Some(&b) = self.buf[..self.filled].get(self.pos) {
