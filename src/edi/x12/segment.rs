@@ -58,6 +58,7 @@ impl<'a> Segment<'a> {
     }
 
     /// The segment identifier (`ST`, `BEG`, …).
+    #[inline]
     pub fn tag(&self) -> &'a [u8] {
         match self.separators.first() {
             Some(&end) => &self.bytes[..end as usize],

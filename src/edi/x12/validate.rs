@@ -883,7 +883,9 @@ impl<'v> Run<'v> {
         let Some(state) = self.set.as_mut() else {
             return;
         };
-        let Some(guide) = state.guide else { return };
+        let Some(guide) = state.guide.filter(|g| !g.required_qualifiers.is_empty()) else {
+            return;
+        };
         for (q, seen) in guide
             .required_qualifiers
             .iter()
