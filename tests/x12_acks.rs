@@ -2,30 +2,12 @@
 
 mod common;
 
-use edigate::edi::x12::ack::{acknowledge, AckKind, Stamp};
-use edigate::edi::x12::writer::SequentialCounter;
-use edigate::edi::x12::{ControlNumbers, Writer};
+use edigate::edi::x12::ack::AckKind;
 
 const ISA: &str = "ISA*00*          *00*          *ZZ*BUYER          *ZZ*SELLER         *260101*1200*U*00401*000000007*0*P*>~\n";
 
 fn ack(input: &str, kind: Option<AckKind>) -> String {
-    let report = common::validate(input.as_bytes());
-    let stamp = Stamp {
-        date: "20260102".into(),
-        time: "0800".into(),
-    };
-    let mut counter = SequentialCounter::starting_at(1);
-    let mut out = Vec::new();
-    for (interchange, delimiters) in acknowledge(&report, kind, &stamp).unwrap() {
-        Writer::new(delimiters)
-            .write(
-                &interchange,
-                &mut ControlNumbers::Generate(&mut counter),
-                &mut out,
-            )
-            .unwrap();
-    }
-    String::from_utf8(out).unwrap()
+    common::ack_text(input.as_bytes(), kind, "20260102", "0800")
 }
 
 fn order(gs: &str, body: &str, segments: usize, ge01: usize) -> String {

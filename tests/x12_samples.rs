@@ -9,10 +9,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use edigate::edi::x12::ack::{acknowledge, Stamp};
-use edigate::edi::x12::writer::SequentialCounter;
-use edigate::edi::x12::{ControlNumbers, Writer};
-
 fn samples() -> PathBuf {
     common::project_dir().join("samples/x12")
 }
@@ -92,34 +88,13 @@ fn each_invalid_sample_reports_exactly_its_error() {
     }
 }
 
-fn ack_text(file: &Path) -> String {
-    let report = edigate::edi::x12::Validator::new(edigate::edi::guide::Catalog::x12().unwrap())
-        .validate(std::fs::read(file).unwrap().as_slice());
-    let stamp = Stamp {
-        date: "20260101".into(),
-        time: "1200".into(),
-    };
-    let mut counter = SequentialCounter::starting_at(1);
-    let mut out = Vec::new();
-    for (interchange, delimiters) in acknowledge(&report, None, &stamp).unwrap() {
-        Writer::new(delimiters)
-            .write(
-                &interchange,
-                &mut ControlNumbers::Generate(&mut counter),
-                &mut out,
-            )
-            .unwrap();
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn acknowledgments_match_their_golden_files() {
     let bless = std::env::var_os("EDIGATE_BLESS").is_some();
     let mut mismatches = Vec::new();
     for file in sample_files() {
         let golden = file.with_extension("ack");
-        let got = ack_text(&file);
+        let got = common::ack_text(&std::fs::read(&file).unwrap(), None, "20260101", "1200");
         if bless {
             std::fs::write(&golden, &got).unwrap();
             continue;

@@ -75,3 +75,35 @@ pub fn messages(report: &ValidationReport) -> Vec<String> {
         .map(|i| format!("{} {}", i.code, i.message))
         .collect()
 }
+
+/// The acknowledgment of `input` (997/999/TA1 as `kind` or the version
+/// says), stamped `date`/`time`, control numbers from 1.
+pub fn ack_text(
+    input: &[u8],
+    kind: Option<edigate::edi::x12::ack::AckKind>,
+    date: &str,
+    time: &str,
+) -> String {
+    use edigate::edi::x12::ack::{acknowledge, Stamp};
+    use edigate::edi::x12::writer::SequentialCounter;
+    use edigate::edi::x12::{ControlNumbers, Writer};
+    let report = validate(input);
+    let stamp = Stamp {
+        date: date.into(),
+        time: time.into(),
+    };
+    let mut counter = SequentialCounter::starting_at(1);
+    let mut out = Vec::new();
+    for (interchange, delimiters) in
+        acknowledge(&report, kind, &stamp).expect("an interchange to acknowledge")
+    {
+        Writer::new(delimiters)
+            .write(
+                &interchange,
+                &mut ControlNumbers::Generate(&mut counter),
+                &mut out,
+            )
+            .expect("acknowledgments write");
+    }
+    String::from_utf8(out).expect("acknowledgments are text")
+}
