@@ -72,8 +72,7 @@ pub fn run(args: Args) -> u8 {
     let mut io_failed = false;
     for path in &args.files {
         let result = validate_file(&validator, path);
-        io_failed |=
-            result.error.is_some() && result.report.is_none() && result.format == "unreadable";
+        io_failed |= result.format == "unreadable";
         results.push(result);
     }
     let stdout = io::stdout();

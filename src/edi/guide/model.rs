@@ -189,11 +189,6 @@ impl CodeList {
         self.values.is_empty()
     }
 
-    /// The union of two lists.
-    pub fn join(&self, other: &CodeList) -> CodeList {
-        CodeList::new(self.values().chain(other.values()).collect::<Vec<_>>())
-    }
-
     /// A short rendering for messages: the first few values.
     pub fn describe(&self) -> String {
         let shown: Vec<&str> = self.values().take(12).collect();
