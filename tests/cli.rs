@@ -92,7 +92,9 @@ fn bad_input_never_panics_and_gets_a_clear_message() {
         ("text.txt", b"hello, this is not EDI\n", "not an EDI file"),
         ("truncated.edi", b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*U*00401*000000001*0*P*>~GS*PO*A*B*20260101*1200*1*X*004010~ST*850*0001~BEG*00*SA*1", "the input ends inside a segment"),
         ("short-isa.edi", b"ISA*00*0", "found 2 element separators"),
-        ("edifact.edi", b"UNA:+.? 'UNB+UNOC:3+A+B+260101:1200+1'", "validates X12 only"),
+        ("edifact.edi", b"UNA:+.? 'UNB+UNOC:3+A+B+260101:1200+1'", "the interchange trailer UNZ is missing"),
+        ("edifact-cut.edi", b"UNB+UNOC:3+A+B+260101:1200+1'UNH+1+ORDERS:D:96A:UN'BGM+220+1", "the input ends inside a segment"),
+        ("edifact-una.edi", b"UNA::.? 'UNB+UNOC:3'", "UNA gives ':' two roles"),
     ];
     for (name, bytes, message) in cases {
         let file = temp_file(name, bytes);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use edigate::detect::{detect, Format};
 use edigate::edi::guide::{load_partner_guide, Catalog};
+use edigate::edi::edifact;
 use edigate::edi::x12::{ValidateOptions, ValidationReport, Validator};
 use serde::Serialize;
 
@@ -34,44 +35,48 @@ struct FileResult {
     format: &'static str,
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<ValidationReport>,
+    report: Option<Report>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
+/// A report in the syntax of the file.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Report {
+    X12(ValidationReport),
+    Edifact(edifact::ValidationReport),
+}
+
+impl Report {
+    fn bytes_and_segments(&self) -> (u64, u64) {
+        match self {
+            Report::X12(r) => (r.bytes, r.segments),
+            Report::Edifact(r) => (r.bytes, r.segments),
+        }
+    }
+}
+
+/// The validators of each syntax, with the partner guides given.
+struct Validators<'c> {
+    x12: Validator<'c>,
+    edifact: edifact::Validator<'c>,
+}
+
 /// Runs `validate`; returns the exit code.
 pub fn run(args: Args) -> u8 {
-    let catalog = match Catalog::x12() {
-        Ok(c) => c,
+    let validators = match validators(&args.partner_guides) {
+        Ok(v) => v,
         Err(e) => {
-            eprintln!("edigate: the shipped guides do not load: {e}");
+            eprintln!("edigate: {e}");
             return EXIT_USAGE;
         }
     };
-    let mut validator = Validator::new(catalog).with_options(ValidateOptions {
-        keep_accepted_sets: false,
-        ..ValidateOptions::default()
-    });
-    for path in &args.partner_guides {
-        let loaded = std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                load_partner_guide(catalog, &path.display().to_string(), &text)
-                    .map_err(|e| e.to_string())
-            });
-        match loaded {
-            Ok(guide) => validator = validator.with_partner_guide(guide),
-            Err(e) => {
-                eprintln!("edigate: {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
-    }
     let started = std::time::Instant::now();
     let mut results = Vec::new();
     let mut io_failed = false;
     for path in &args.files {
-        let result = validate_file(&validator, path);
+        let result = validate_file(&validators, path);
         io_failed |= result.format == "unreadable";
         results.push(result);
     }
@@ -99,7 +104,42 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn validate_file(validator: &Validator<'_>, path: &PathBuf) -> FileResult {
+/// Loads the shipped guides and applies each partner guide to the syntax
+/// its base names (`004010/850` is X12, `D96A/ORDERS` EDIFACT).
+fn validators(partner_guides: &[PathBuf]) -> Result<Validators<'static>, String> {
+    let x12_catalog =
+        Catalog::x12().map_err(|e| format!("the shipped X12 guides do not load: {e}"))?;
+    let edifact_catalog =
+        Catalog::edifact().map_err(|e| format!("the shipped EDIFACT guides do not load: {e}"))?;
+    let mut x12 = Validator::new(x12_catalog).with_options(ValidateOptions {
+        keep_accepted_sets: false,
+        ..ValidateOptions::default()
+    });
+    let mut edifact = edifact::Validator::new(edifact_catalog).with_options(
+        edifact::ValidateOptions {
+            keep_accepted_messages: false,
+            ..edifact::ValidateOptions::default()
+        },
+    );
+    for path in partner_guides {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+        let is_x12 = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("base"))
+            .is_some_and(|rest| rest.trim_start_matches([' ', '=', '"']).starts_with('0'));
+        let catalog = if is_x12 { x12_catalog } else { edifact_catalog };
+        let guide = load_partner_guide(catalog, &name, &text).map_err(|e| e.to_string())?;
+        if is_x12 {
+            x12 = x12.with_partner_guide(guide);
+        } else {
+            edifact = edifact.with_partner_guide(guide);
+        }
+    }
+    Ok(Validators { x12, edifact })
+}
+
+fn validate_file(validators: &Validators<'_>, path: &PathBuf) -> FileResult {
     let file = path.display().to_string();
     let unreadable = |e: io::Error| FileResult {
         file: file.clone(),
@@ -121,22 +161,32 @@ fn validate_file(validator: &Validator<'_>, path: &PathBuf) -> FileResult {
     let input = head[..n].chain(reader);
     match format {
         Format::X12 => {
-            let report = validator.validate(input);
+            let report = validators.x12.validate(input);
             FileResult {
                 file,
                 format: "X12",
                 valid: report.is_valid(),
-                report: Some(report),
+                report: Some(Report::X12(report)),
                 error: None,
             }
         }
-        Format::Edifact | Format::Xml => FileResult {
+        Format::Edifact => {
+            let report = validators.edifact.validate(input);
+            FileResult {
+                file,
+                format: "EDIFACT",
+                valid: report.is_valid(),
+                report: Some(Report::Edifact(report)),
+                error: None,
+            }
+        }
+        Format::Xml => FileResult {
             file,
             format: format.name(),
             valid: false,
             report: None,
             error: Some(format!(
-                "{} files are recognised but this release validates X12 only",
+                "{} files are recognised but this release validates X12 and EDIFACT only",
                 format.name()
             )),
         },
@@ -174,9 +224,14 @@ fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
     if let Some(e) = &r.error {
         writeln!(out, "  error: {e}")?;
     }
-    let Some(report) = &r.report else {
-        return Ok(());
-    };
+    match &r.report {
+        Some(Report::X12(report)) => print_x12(out, report),
+        Some(Report::Edifact(report)) => print_edifact(out, report),
+        None => Ok(()),
+    }
+}
+
+fn print_x12(out: &mut impl Write, report: &ValidationReport) -> io::Result<()> {
     for interchange in &report.interchanges {
         let sets: u32 = interchange.groups.iter().map(|g| g.sets_received).sum();
         let accepted: u32 = interchange.groups.iter().map(|g| g.sets_accepted).sum();
@@ -198,17 +253,34 @@ fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
     Ok(())
 }
 
+fn print_edifact(out: &mut impl Write, report: &edifact::ValidationReport) -> io::Result<()> {
+    for interchange in &report.interchanges {
+        let h = &interchange.header;
+        writeln!(
+            out,
+            "  interchange {} ({}:{}) from {} to {}: {} message(s), {} accepted",
+            h.reference,
+            h.syntax_identifier,
+            h.syntax_version,
+            h.sender.id,
+            h.recipient.id,
+            interchange.messages_received(),
+            interchange.messages_accepted(),
+        )?;
+    }
+    for issue in report.all_issues() {
+        let text = issue.to_string().replace('\n', "\n  ");
+        writeln!(out, "  {text}")?;
+    }
+    Ok(())
+}
+
 fn print_stats(results: &[FileResult], elapsed: std::time::Duration) {
-    let bytes: u64 = results
+    let (bytes, segments) = results
         .iter()
         .filter_map(|r| r.report.as_ref())
-        .map(|r| r.bytes)
-        .sum();
-    let segments: u64 = results
-        .iter()
-        .filter_map(|r| r.report.as_ref())
-        .map(|r| r.segments)
-        .sum();
+        .map(Report::bytes_and_segments)
+        .fold((0, 0), |(b, s), (rb, rs)| (b + rb, s + rs));
     let secs = elapsed.as_secs_f64().max(1e-9);
     eprintln!(
         "stats: {bytes} bytes, {segments} segments in {secs:.3} s ({:.1} MB/s, {:.0} segments/s), peak RSS {}",

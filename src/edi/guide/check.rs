@@ -29,9 +29,11 @@ pub fn check_value(
     out: &mut Vec<ValueProblem>,
 ) {
     let length = match def.data_type {
-        DataType::Alphanumeric | DataType::Identifier => text_length(value, out),
+        DataType::Alphanumeric | DataType::Identifier | DataType::Alphabetic => {
+            text_length(value, out)
+        }
         DataType::Numeric(_) => numeric_length(value, false, out),
-        DataType::Decimal => numeric_length(value, true, out),
+        DataType::Decimal | DataType::Number => numeric_length(value, true, out),
         DataType::Date => {
             if !valid_date(value) {
                 out.push(ValueProblem::InvalidDate);
@@ -46,7 +48,10 @@ pub fn check_value(
         }
         DataType::Binary => return,
     };
-    let malformed_number = matches!(def.data_type, DataType::Numeric(_) | DataType::Decimal)
+    let malformed_number = matches!(
+        def.data_type,
+        DataType::Numeric(_) | DataType::Decimal | DataType::Number
+    )
         && out
             .iter()
             .any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
@@ -94,6 +99,11 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
         DataType::Alphanumeric => {
             (min..=max).contains(&value.len()) && (printable || printable_ascii(value))
         }
+        DataType::Alphabetic => {
+            (min..=max).contains(&value.len())
+                && (printable || printable_ascii(value))
+                && !value.iter().any(u8::is_ascii_digit)
+        }
         DataType::Identifier => {
             (min..=max).contains(&value.len())
                 && (printable || printable_ascii(value))
@@ -102,9 +112,9 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
                     .as_deref()
                     .is_none_or(|list| list.contains(value))
         }
-        DataType::Numeric(_) | DataType::Decimal => {
+        DataType::Numeric(_) | DataType::Decimal | DataType::Number => {
             let digits = value.strip_prefix(b"-").unwrap_or(value);
-            let points_allowed = usize::from(rule.data_type == DataType::Decimal);
+            let points_allowed = usize::from(matches!(rule.data_type, DataType::Decimal | DataType::Number));
             let mut points = 0;
             let mut others = 0;
             for &b in digits {

@@ -39,11 +39,46 @@ struct DictionaryFile {
 #[serde(deny_unknown_fields)]
 struct ElementEntry {
     name: String,
+    /// X12 notation: type, min and max.
     #[serde(rename = "type")]
-    data_type: String,
-    min: u32,
-    max: u32,
+    data_type: Option<String>,
+    min: Option<u32>,
+    max: Option<u32>,
+    /// EDIFACT notation: `an..35`.
+    format: Option<String>,
     codes: Option<Vec<String>>,
+}
+
+impl ElementEntry {
+    /// The type and lengths, from either notation.
+    fn shape(&self) -> Result<(DataType, u32, u32), String> {
+        match (&self.format, &self.data_type, self.min, self.max) {
+            (Some(f), None, None, None) => DataType::parse_format(f)
+                .ok_or_else(|| format!("format {f:?} should read like an..35, n3 or a1")),
+            (None, Some(t), Some(min), Some(max)) => {
+                let data_type =
+                    DataType::parse(t).ok_or_else(|| format!("unknown type {t:?}"))?;
+                if min > max || max == 0 {
+                    return Err(format!("min {min} and max {max} do not fit"));
+                }
+                Ok((data_type, min, max))
+            }
+            _ => Err("give either format, or type with min and max".into()),
+        }
+    }
+
+    /// How the definition reads, for messages.
+    fn describe(&self) -> String {
+        match (&self.format, &self.data_type) {
+            (Some(f), _) => f.clone(),
+            (None, t) => format!(
+                "{} {}/{}",
+                t.as_deref().unwrap_or("?"),
+                self.min.unwrap_or(0),
+                self.max.unwrap_or(0)
+            ),
+        }
+    }
 }
 
 #[derive(Deserialize, Clone, PartialEq)]
@@ -69,6 +104,7 @@ struct SegmentEntry {
 struct SetFile {
     id: String,
     name: String,
+    #[serde(default)]
     functional_group: String,
     structure: String,
 }
@@ -95,19 +131,13 @@ impl DictionarySource {
         for (id, entry) in parsed.elements {
             match self.elements.get_mut(&id) {
                 Some((old, old_file)) => {
-                    if (&old.data_type, old.min, old.max)
-                        != (&entry.data_type, entry.min, entry.max)
-                    {
+                    if old.shape() != entry.shape() {
                         return fail(
                             file,
                             format!(
-                                "element {id} is {} {}/{} here but {} {}/{} in {old_file}",
-                                entry.data_type,
-                                entry.min,
-                                entry.max,
-                                old.data_type,
-                                old.min,
-                                old.max
+                                "element {id} is {} here but {} in {old_file}",
+                                entry.describe(),
+                                old.describe()
                             ),
                         );
                     }
@@ -140,19 +170,11 @@ impl DictionarySource {
     pub(crate) fn build(&self) -> Result<Dictionary, GuideError> {
         let mut d = Dictionary::default();
         for (id, (e, file)) in &self.elements {
-            let data_type = DataType::parse(&e.data_type).ok_or_else(|| {
-                err(
-                    file,
-                    format!("element {id}: unknown type {:?}", e.data_type),
-                )
-            })?;
-            if e.min > e.max || e.max == 0 {
-                return fail(
-                    file,
-                    format!("element {id}: min {} and max {} do not fit", e.min, e.max),
-                );
-            }
-            if e.codes.is_some() && data_type != DataType::Identifier {
+            let (data_type, min, max) = e
+                .shape()
+                .map_err(|m| err(file, format!("element {id}: {m}")))?;
+            // X12 keeps code lists to ID elements; EDIFACT codes any format.
+            if e.codes.is_some() && e.format.is_none() && data_type != DataType::Identifier {
                 return fail(
                     file,
                     format!("element {id}: only ID elements take a code list"),
@@ -163,8 +185,8 @@ impl DictionarySource {
                 id: id.clone(),
                 name: e.name.clone(),
                 data_type,
-                min: e.min,
-                max: e.max,
+                min,
+                max,
                 codes: e.codes.as_ref().map(|c| Arc::new(CodeList::new(c))),
             });
         }
@@ -216,7 +238,25 @@ fn err(file: &str, message: String) -> GuideError {
     }
 }
 
-fn merge_identical<T: PartialEq>(
+/// What must agree when a composite or segment is defined in two files:
+/// its content, not the wording of its name.
+trait SameContent {
+    fn same_content(&self, other: &Self) -> bool;
+}
+
+impl SameContent for CompositeEntry {
+    fn same_content(&self, other: &Self) -> bool {
+        (&self.components, &self.notes) == (&other.components, &other.notes)
+    }
+}
+
+impl SameContent for SegmentEntry {
+    fn same_content(&self, other: &Self) -> bool {
+        (&self.elements, &self.notes) == (&other.elements, &other.notes)
+    }
+}
+
+fn merge_identical<T: SameContent>(
     into: &mut BTreeMap<String, (T, String)>,
     entries: BTreeMap<String, T>,
     file: &str,
@@ -224,7 +264,7 @@ fn merge_identical<T: PartialEq>(
 ) -> Result<(), GuideError> {
     for (id, entry) in entries {
         match into.get(&id) {
-            Some((old, old_file)) if *old != entry => {
+            Some((old, old_file)) if !old.same_content(&entry) => {
                 return fail(
                     file,
                     format!("{what} {id} differs from its definition in {old_file}"),

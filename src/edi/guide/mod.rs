@@ -55,6 +55,30 @@ impl Catalog {
             .map_err(Clone::clone)
     }
 
+    /// The embedded UN/EDIFACT guides, loaded once per process.
+    pub fn edifact() -> Result<&'static Catalog, GuideError> {
+        static EDIFACT: OnceLock<Result<Catalog, GuideError>> = OnceLock::new();
+        EDIFACT
+            .get_or_init(|| Catalog::embedded("edifact"))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The EDIFACT message guide for UNH S009's version (0052), release
+    /// (0054) and type (0065): the directory `D` + `96A` = `D96A`. CONTRL
+    /// is a service message: its guide follows the syntax version it
+    /// answers in (`D:3` → `syntax3`, `4:1` → `syntax4`).
+    pub fn message(&self, version: &str, release: &str, message_type: &str) -> Option<&Arc<SetGuide>> {
+        if message_type == "CONTRL" {
+            let syntax = match (version, release) {
+                ("4", _) => "syntax4",
+                _ => "syntax3",
+            };
+            return self.exact(syntax, message_type);
+        }
+        self.exact(&format!("{version}{release}"), message_type)
+    }
+
     /// Guides from `(path, text)` pairs laid out as under `guides/`.
     pub fn from_files(standard: &str, files: &[(&str, &str)]) -> Result<Catalog, GuideError> {
         let versions = load_versions(files, standard)?;

@@ -64,6 +64,11 @@ pub enum DataType {
     Time,
     /// Binary data (not checked).
     Binary,
+    /// EDIFACT `a`: any character but a digit.
+    Alphabetic,
+    /// EDIFACT `n`: digits with an optional leading minus sign and decimal
+    /// mark (`.` or `,`), neither counted in the length.
+    Number,
 }
 
 impl DataType {
@@ -86,6 +91,29 @@ impl DataType {
             }
         })
     }
+
+    /// Reads an EDIFACT format (`an..35`, `n3`, `a1`) into the type and the
+    /// minimum and maximum length.
+    pub fn parse_format(s: &str) -> Option<(DataType, u32, u32)> {
+        let (data_type, length) = if let Some(rest) = s.strip_prefix("an") {
+            (DataType::Alphanumeric, rest)
+        } else if let Some(rest) = s.strip_prefix('a') {
+            (DataType::Alphabetic, rest)
+        } else if let Some(rest) = s.strip_prefix('n') {
+            (DataType::Number, rest)
+        } else {
+            return None;
+        };
+        let (up_to, digits) = match length.strip_prefix("..") {
+            Some(d) => (true, d),
+            None => (false, length),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let max: u32 = digits.parse().ok().filter(|&m| m > 0)?;
+        Some((data_type, if up_to { 1 } else { max }, max))
+    }
 }
 
 impl fmt::Display for DataType {
@@ -98,6 +126,8 @@ impl fmt::Display for DataType {
             DataType::Date => f.write_str("DT"),
             DataType::Time => f.write_str("TM"),
             DataType::Binary => f.write_str("B"),
+            DataType::Alphabetic => f.write_str("a"),
+            DataType::Number => f.write_str("n"),
         }
     }
 }
@@ -230,12 +260,13 @@ pub enum Usage {
 }
 
 impl Usage {
-    /// Reads `M`, `O` or `X`.
+    /// Reads `M`, `O` or `X` (X12), or `M` or `C` (EDIFACT's conditional,
+    /// which without a dependency note means optional).
     pub fn parse(s: &str) -> Option<Usage> {
         match s {
             "M" => Some(Usage::Mandatory),
-            "O" => Some(Usage::Optional),
-            "X" | "C" => Some(Usage::Relational),
+            "O" | "C" => Some(Usage::Optional),
+            "X" => Some(Usage::Relational),
             _ => None,
         }
     }
@@ -643,6 +674,9 @@ pub struct QualifiedRequirement {
     pub tag: Tag,
     /// Element position of the qualifier (1-based).
     pub element: usize,
+    /// Component position within a composite (1-based), if the qualifier
+    /// is a component.
+    pub component: Option<usize>,
     /// Required value.
     pub value: String,
 }

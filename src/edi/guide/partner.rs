@@ -55,6 +55,7 @@ struct ElementChange {
 struct Qualified {
     tag: String,
     element: usize,
+    component: Option<usize>,
     value: String,
 }
 
@@ -86,8 +87,10 @@ pub fn load_partner_guide(
         apply_segment_change(&mut guide.root, change).map_err(fail)?;
     }
     guide.root.refresh();
+    // X12 keeps code lists to ID elements; EDIFACT codes any format.
+    let any_type_coded = catalog.standard() == "edifact";
     for change in &spec.elements {
-        apply_element_change(&mut dictionary, change).map_err(fail)?;
+        apply_element_change(&mut dictionary, change, any_type_coded).map_err(fail)?;
     }
     for q in &spec.qualified {
         let tag = Tag::from_bytes(q.tag.as_bytes())
@@ -98,6 +101,7 @@ pub fn load_partner_guide(
         guide.required_qualifiers.push(QualifiedRequirement {
             tag,
             element: q.element,
+            component: q.component,
             value: q.value.clone(),
         });
     }
@@ -124,7 +128,7 @@ fn apply_segment_change(root: &mut LoopNode, change: &SegmentChange) -> Result<(
             )
         })?;
     if let Some(u) = &change.usage {
-        node.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M or O"))?;
+        node.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O or C"))?;
     }
     if let Some(max) = change.max {
         node.max = MaxUse::Limited(max);
@@ -142,42 +146,94 @@ fn find_loop<'a>(node: &'a mut LoopNode, id: &str) -> Option<&'a mut LoopNode> {
     })
 }
 
-/// `at` reads like `BEG02`: the segment tag, then the two-digit position.
-fn apply_element_change(d: &mut Dictionary, change: &ElementChange) -> Result<(), String> {
+/// `at` reads like `BEG02` (an element) or `BGM01-1` (a component of a
+/// composite).
+fn parse_at(at: &str) -> Option<(Tag, usize, Option<usize>)> {
+    let (element, component) = match at.split_once('-') {
+        Some((e, c)) => (e, Some(c.parse::<usize>().ok().filter(|&c| c > 0)?)),
+        None => (at, None),
+    };
+    let split = element.len().checked_sub(2)?;
+    let (tag, position) = element.split_at_checked(split)?;
+    let position: usize = position.parse().ok().filter(|&p| p > 0)?;
+    Some((Tag::from_bytes(tag.as_bytes())?, position, component))
+}
+
+fn apply_element_change(
+    d: &mut Dictionary,
+    change: &ElementChange,
+    any_type_coded: bool,
+) -> Result<(), String> {
     let at = change.at.as_str();
-    let split = at
-        .len()
-        .checked_sub(2)
-        .ok_or_else(|| format!("{at:?} should read like BEG02"))?;
-    let (tag, position) = at
-        .split_at_checked(split)
-        .ok_or_else(|| format!("{at:?} should read like BEG02"))?;
-    let position: usize = position
-        .parse()
-        .map_err(|_| format!("{at:?} should read like BEG02"))?;
-    let tag =
-        Tag::from_bytes(tag.as_bytes()).ok_or_else(|| format!("{at:?} should read like BEG02"))?;
+    let (tag, position, component) =
+        parse_at(at).ok_or_else(|| format!("{at:?} should read like BEG02 or BGM01-1"))?;
     let (index, _) = d.segment(tag).ok_or_else(|| format!("no segment {tag}"))?;
     let Dictionary {
-        elements, segments, ..
+        elements,
+        composites,
+        segments,
+        ..
     } = d;
     let segment = &mut segments[index];
     let element = segment
         .elements
-        .get_mut(position.wrapping_sub(1))
+        .get_mut(position - 1)
         .ok_or_else(|| format!("{tag} has no element {position:02}"))?;
-    if let Some(u) = &change.usage {
-        element.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O or X"))?;
+    let target = match (component, element.kind) {
+        (None, _) => element,
+        (Some(c), ElementKind::Composite(i)) => {
+            // The composite is shared with other segments: narrow a copy.
+            let mut copy = composites[i].clone();
+            if c > copy.components.len() {
+                return Err(format!("{at}: {} has no component {c}", copy.id));
+            }
+            let (usage, codes) = (change.usage.clone(), change.codes.clone());
+            change_use(&mut copy.components[c - 1], usage, codes, elements, any_type_coded, at)?;
+            composites.push(copy);
+            element.kind = ElementKind::Composite(composites.len() - 1);
+            segment.refresh(elements);
+            return Ok(());
+        }
+        (Some(_), ElementKind::Simple(_)) => {
+            return Err(format!("{at}: {tag}{position:02} is not a composite"))
+        }
+    };
+    change_use(
+        target,
+        change.usage.clone(),
+        change.codes.clone(),
+        elements,
+        any_type_coded,
+        at,
+    )?;
+    segment.refresh(elements);
+    Ok(())
+}
+
+fn change_use(
+    target: &mut ElementUse,
+    usage: Option<String>,
+    codes: Option<Vec<String>>,
+    elements: &[ElementDef],
+    any_type_coded: bool,
+    at: &str,
+) -> Result<(), String> {
+    if let Some(u) = &usage {
+        target.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O, C or X"))?;
     }
-    if let Some(codes) = &change.codes {
-        let is_identifier = matches!(element.kind, ElementKind::Simple(i) if elements[i].data_type == DataType::Identifier);
-        if !is_identifier {
+    if let Some(codes) = &codes {
+        let coded = match target.kind {
+            ElementKind::Simple(i) => {
+                any_type_coded || elements[i].data_type == DataType::Identifier
+            }
+            ElementKind::Composite(_) => false,
+        };
+        if !coded {
             return Err(format!(
-                "{tag}{position:02} is not an ID element; only ID elements take a code list"
+                "{at} is not an ID element; only ID elements take a code list"
             ));
         }
-        element.codes = Some(Arc::new(CodeList::new(codes)));
+        target.codes = Some(Arc::new(CodeList::new(codes)));
     }
-    segment.refresh(elements);
     Ok(())
 }

@@ -11,7 +11,6 @@ pub mod envelope;
 pub mod reader;
 pub mod report;
 mod scan;
-mod seen;
 pub mod segment;
 pub mod synthetic;
 pub mod tree;

@@ -10,7 +10,7 @@ use super::elements::{check_segment, ElementFinding, Scratch};
 use super::envelope::{check_gs, check_isa, functional_group_of};
 use super::reader::{LexError, ReaderOptions, SegmentReader};
 use super::report::*;
-use super::seen::SeenNumbers;
+use crate::edi::seen::SeenNumbers;
 use super::segment::Segment;
 
 /// What validation keeps and how far it reads.

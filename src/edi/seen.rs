@@ -1,4 +1,4 @@
-//! Control numbers already seen, for duplicate detection in bounded memory.
+//! Control numbers and references already seen, for duplicate detection in bounded memory.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

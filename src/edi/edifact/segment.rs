@@ -1,0 +1,292 @@
+//! One EDIFACT segment as slices of the input: its data elements, their
+//! repetitions and components, each with its byte position.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::separators::Separators;
+
+/// One component (or the value of a simple data element) of one repetition
+/// of one data element, as a byte range of its segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Start, relative to the segment's first byte.
+    pub start: u32,
+    /// End (exclusive), relative to the segment's first byte.
+    pub end: u32,
+    /// Data element position, 1-based (the tag is position 0).
+    pub element: u16,
+    /// Repetition, 1-based.
+    pub repetition: u16,
+    /// Component position, 1-based.
+    pub component: u16,
+    /// Whether the raw bytes hold release characters to take out.
+    pub escaped: bool,
+}
+
+/// A segment handed out by the reader: valid until the next one is read.
+#[derive(Clone, Copy)]
+pub struct Segment<'a> {
+    pub(crate) raw: &'a [u8],
+    pub(crate) offset: u64,
+    pub(crate) tag: &'a [u8],
+    pub(crate) pieces: &'a [Piece],
+    pub(crate) separators: Separators,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment's bytes, without its terminator.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Absolute byte offset of the segment's first byte.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// The segment tag (`BGM`).
+    pub fn tag(&self) -> &'a [u8] {
+        self.tag
+    }
+
+    /// The separators in force for this segment.
+    pub fn separators(&self) -> &Separators {
+        &self.separators
+    }
+
+    /// Every piece of data, in order (empty ones included).
+    pub fn pieces(&self) -> &'a [Piece] {
+        self.pieces
+    }
+
+    /// How many data elements follow the tag (trailing empty ones counted).
+    pub fn element_count(&self) -> usize {
+        self.pieces.last().map_or(0, |p| p.element as usize)
+    }
+
+    /// The raw bytes of a piece.
+    pub fn raw_piece(&self, piece: &Piece) -> &'a [u8] {
+        &self.raw[piece.start as usize..piece.end as usize]
+    }
+
+    /// The value of a piece with release characters taken out.
+    pub fn value_of(&self, piece: &Piece) -> Cow<'a, [u8]> {
+        let raw = self.raw_piece(piece);
+        match (piece.escaped, self.separators.release) {
+            (true, Some(release)) => Cow::Owned(unescape(raw, release)),
+            _ => Cow::Borrowed(raw),
+        }
+    }
+
+    /// The value at element `element`, component `component` (both 1-based)
+    /// of the first repetition; `None` when absent or empty.
+    pub fn value(&self, element: usize, component: usize) -> Option<Cow<'a, [u8]>> {
+        self.pieces
+            .iter()
+            .find(|p| {
+                p.element as usize == element
+                    && p.component as usize == component
+                    && p.repetition == 1
+            })
+            .filter(|p| p.end > p.start)
+            .map(|p| self.value_of(p))
+    }
+
+    /// [`Segment::value`] as text (lossy), empty when absent.
+    pub fn text(&self, element: usize, component: usize) -> String {
+        self.value(element, component)
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The pieces of element `element` (all repetitions and components).
+    pub fn element(&self, element: usize) -> impl Iterator<Item = &'a Piece> + 'a {
+        self.pieces
+            .iter()
+            .filter(move |p| p.element as usize == element)
+    }
+
+    /// The absolute byte offset of a piece.
+    pub fn offset_of(&self, piece: &Piece) -> u64 {
+        self.offset + piece.start as u64
+    }
+}
+
+/// Takes release characters out: each one stands before a character to be
+/// read literally.
+pub fn unescape(raw: &[u8], release: u8) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter();
+    while let Some(&b) = bytes.next() {
+        if b == release {
+            if let Some(&next) = bytes.next() {
+                out.push(next);
+                continue;
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
+impl fmt::Debug for Segment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Segment@{}({})",
+            self.offset,
+            String::from_utf8_lossy(self.raw)
+        )
+    }
+}
+
+/// Splits a segment's bytes into pieces, appending to `out`; returns the
+/// length of the tag. Separators preceded by the release character are data.
+pub(crate) fn split(raw: &[u8], classes: &Classes, out: &mut Vec<Piece>) -> usize {
+    out.clear();
+    let class = &classes.0;
+    let mut tag_end = None;
+    let mut piece = Piece {
+        start: 0,
+        end: 0,
+        element: 0,
+        repetition: 1,
+        component: 1,
+        escaped: false,
+    };
+    let mut i = 0;
+    while i < raw.len() {
+        let kind = class[raw[i] as usize];
+        if kind == Class::Data {
+            i += 1;
+            continue;
+        }
+        if kind == Class::Release {
+            piece.escaped = true;
+            i += 2;
+            continue;
+        }
+        piece.end = i as u32;
+        if piece.element == 0 {
+            tag_end.get_or_insert(i);
+        } else {
+            out.push(piece);
+        }
+        piece.start = i as u32 + 1;
+        piece.escaped = false;
+        match kind {
+            Class::Element => {
+                piece.element += 1;
+                piece.repetition = 1;
+                piece.component = 1;
+            }
+            Class::Component => piece.component += 1,
+            _ => {
+                piece.repetition += 1;
+                piece.component = 1;
+            }
+        }
+        i += 1;
+    }
+    piece.end = raw.len().min(i) as u32;
+    if piece.element == 0 {
+        tag_end.get_or_insert(raw.len());
+    } else {
+        out.push(piece);
+    }
+    tag_end.unwrap_or(raw.len())
+}
+
+/// What each byte is to the splitter, for one set of separators.
+#[derive(Clone)]
+pub(crate) struct Classes([Class; 256]);
+
+impl Classes {
+    pub(crate) fn new(separators: &Separators) -> Classes {
+        let mut class = [Class::Data; 256];
+        class[separators.element as usize] = Class::Element;
+        class[separators.component as usize] = Class::Component;
+        if let Some(r) = separators.repetition {
+            class[r as usize] = Class::Repetition;
+        }
+        if let Some(r) = separators.release {
+            class[r as usize] = Class::Release;
+        }
+        Classes(class)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Data,
+    Element,
+    Component,
+    Repetition,
+    Release,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(raw: &[u8], s: &Separators) -> (usize, Vec<(u16, u16, u16, String)>) {
+        let mut out = Vec::new();
+        let tag = split(raw, &Classes::new(s), &mut out);
+        let seg = Segment {
+            raw,
+            offset: 0,
+            tag: &raw[..tag],
+            pieces: &out,
+            separators: *s,
+        };
+        let shown = out
+            .iter()
+            .map(|p| {
+                (
+                    p.element,
+                    p.repetition,
+                    p.component,
+                    String::from_utf8(seg.value_of(p).into_owned()).unwrap(),
+                )
+            })
+            .collect();
+        (tag, shown)
+    }
+
+    #[test]
+    fn splits_elements_components_and_releases() {
+        let (tag, p) = pieces(b"FTX+AAI+++A?+B?:C??D:E", &Separators::SYNTAX_3);
+        assert_eq!(tag, 3);
+        assert_eq!(
+            p,
+            vec![
+                (1, 1, 1, "AAI".into()),
+                (2, 1, 1, "".into()),
+                (3, 1, 1, "".into()),
+                (4, 1, 1, "A+B:C?D".into()),
+                (4, 1, 2, "E".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn repetitions_in_syntax_4() {
+        let (_, p) = pieces(b"XYZ+A*B:C", &Separators::SYNTAX_4);
+        assert_eq!(
+            p,
+            vec![
+                (1, 1, 1, "A".into()),
+                (1, 2, 1, "B".into()),
+                (1, 2, 2, "C".into())
+            ]
+        );
+        let (_, p) = pieces(b"XYZ+A*B", &Separators::SYNTAX_3);
+        assert_eq!(p, vec![(1, 1, 1, "A*B".into())]);
+    }
+
+    #[test]
+    fn a_segment_of_only_a_tag_has_no_pieces() {
+        assert_eq!(pieces(b"UNS", &Separators::SYNTAX_3), (3, vec![]));
+    }
+}
