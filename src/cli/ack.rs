@@ -118,22 +118,14 @@ fn run_contrl(args: &Args, stamp: &Stamp) -> u8 {
         return 1;
     }
     let stdout = io::stdout();
-    let mut writer = edifact::Writer::new(
-        stdout.lock(),
-        edifact::References {
-            interchange: args.control_number,
-            ..edifact::References::default()
-        },
-    );
-    writer.line_breaks = true;
-    for interchange in &report.interchanges {
-        let answer = edifact::contrl::contrl(interchange, stamp);
-        if let Err(e) = writer.write(&answer) {
+    let written = edifact::contrl::write_contrls(&report, stamp, args.control_number, stdout.lock());
+    match written {
+        Ok(_) => EXIT_VALID,
+        Err(e) => {
             eprintln!("edigate: cannot write the CONTRL: {e}");
-            return EXIT_USAGE;
+            EXIT_USAGE
         }
     }
-    EXIT_VALID
 }
 
 fn run_x12(args: &Args, kind: Option<AckKind>, stamp: &Stamp) -> u8 {

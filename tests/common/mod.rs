@@ -107,3 +107,38 @@ pub fn ack_text(
     }
     String::from_utf8(out).expect("acknowledgments are text")
 }
+
+/// Validates EDIFACT bytes against the shipped guides.
+pub fn validate_edifact(bytes: &[u8]) -> edigate::edi::edifact::ValidationReport {
+    let catalog = Catalog::edifact().expect("shipped EDIFACT guides load");
+    edigate::edi::edifact::Validator::new(catalog).validate(bytes)
+}
+
+/// The errors of an EDIFACT report as `<CONTRL segment> <0085 code>`
+/// (`UCD 12`).
+pub fn edifact_error_codes(report: &edigate::edi::edifact::ValidationReport) -> Vec<String> {
+    report
+        .all_issues()
+        .filter(|i| i.is_error())
+        .map(|i| {
+            format!(
+                "{} {}",
+                i.level.contrl_segment(),
+                i.code.map_or("-".to_string(), |c| c.to_string())
+            )
+        })
+        .collect()
+}
+
+/// The CONTRL answering `input`, stamped `date` (CCYYMMDD) `time`,
+/// references from 1.
+pub fn contrl_text(input: &[u8], date: &str, time: &str) -> String {
+    use edigate::edi::edifact::contrl::{write_contrls, Stamp};
+    let report = validate_edifact(input);
+    let stamp = Stamp {
+        date: date.into(),
+        time: time.into(),
+    };
+    let out = write_contrls(&report, &stamp, 1, Vec::new()).expect("CONTRL writes");
+    String::from_utf8(out).expect("CONTRL in these tests is text")
+}

@@ -200,3 +200,25 @@ fn ucm_and_details(message: &MessageReport) -> Vec<OwnedSegment> {
     }
     out
 }
+
+/// Writes a CONTRL for every interchange of `report` into `out`, one
+/// segment per line, numbering interchanges from `first_reference`.
+pub fn write_contrls<W: std::io::Write>(
+    report: &super::ValidationReport,
+    stamp: &Stamp,
+    first_reference: u64,
+    out: W,
+) -> Result<W, super::writer::WriteError> {
+    let mut writer = super::Writer::new(
+        out,
+        super::References {
+            interchange: first_reference,
+            ..super::References::default()
+        },
+    );
+    writer.line_breaks = true;
+    for interchange in &report.interchanges {
+        writer.write(&contrl(interchange, stamp))?;
+    }
+    Ok(writer.into_inner())
+}

@@ -87,11 +87,13 @@ impl<'c> Validator<'c> {
                 Ok(Some(segment)) => run.segment(&segment),
                 Ok(None) => break,
                 Err(e) => {
+                    let text = e.to_string();
+                    let prefix = format!("at byte {}: ", e.offset());
                     run.report.issues.push(Issue {
                         severity: Severity::Error,
                         level: Level::Interchange,
                         code: Some(codes::UNSPECIFIED),
-                        message: e.to_string(),
+                        message: text.strip_prefix(&prefix).unwrap_or(&text).to_string(),
                         location: Location {
                             offset: e.offset(),
                             ..Location::default()
@@ -386,7 +388,7 @@ impl<'v> Run<'v> {
         let reference = message.report.reference.clone();
         compare_reference(segment, 2, &reference, "UNH", &mut problems);
         self.envelope_segment(segment, Level::Message, problems);
-        self.close_message_now();
+        self.close_message_now(segment.offset());
     }
 
     fn body(&mut self, segment: &Segment<'_>) {
@@ -669,10 +671,12 @@ impl<'v> Run<'v> {
                 data: None,
             });
         }
-        self.close_message_now();
+        self.close_message_now(offset);
     }
 
-    fn close_message_now(&mut self) {
+    /// Ends the current message at `offset` (its UNT, or where it broke
+    /// off).
+    fn close_message_now(&mut self, offset: u64) {
         let Some(mut message) = self.message.take() else {
             return;
         };
@@ -686,7 +690,7 @@ impl<'v> Run<'v> {
         let reference = message.report.reference.clone();
         let location = Location {
             message: Some(reference),
-            ..self.envelope_location(0)
+            ..self.envelope_location(offset)
         };
         for event in end_events {
             let (code, text) = structure_issue(&event);
