@@ -9,11 +9,16 @@
 //! of `edigate validate` on a ~1 GB file generated for the run.
 //! `-- --quick` skips the 1 GB run.
 
+mod support;
+
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+
+use support::{
+    best_interleaved, have_valgrind, print_instructions_per_byte, print_peak_rss_of_validate,
+    print_rates,
+};
 
 use edigate::edi::guide::Catalog;
 use edigate::edi::x12::synthetic::{write_purchase_orders, PurchaseOrders};
@@ -60,28 +65,6 @@ fn validator(catalog: &Catalog) -> Validator<'_> {
     })
 }
 
-/// Times `f` once, returning the duration and its result.
-fn timed(f: &mut dyn FnMut() -> u64) -> (Duration, u64) {
-    let start = Instant::now();
-    let out = black_box(f());
-    (start.elapsed(), out)
-}
-
-/// The best time of each measurement over `rounds` rounds, the measurements
-/// interleaved so that a slow phase of this shared machine hits them alike.
-fn best_interleaved(rounds: usize, fs: &mut [&mut dyn FnMut() -> u64]) -> Vec<(Duration, u64)> {
-    let mut best = vec![(Duration::MAX, 0); fs.len()];
-    for _ in 0..rounds {
-        for (slot, f) in best.iter_mut().zip(fs.iter_mut()) {
-            let (t, out) = timed(*f);
-            if t < slot.0 {
-                *slot = (t, out);
-            }
-        }
-    }
-    best
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--callgrind-mode") {
@@ -102,25 +85,18 @@ fn main() {
             &mut || run_validate(&validator, &data),
         ],
     );
-    let [(t_split, tokens), (t_lex, segments), (t_val, validated)] = times[..] else {
+    let [split, (t_lex, segments), (t_val, validated)] = times[..] else {
         unreachable!("three measurements")
     };
     assert_eq!(segments, validated);
-    let rate = |t: Duration| mb / t.as_secs_f64();
-    let split = rate(t_split);
-    println!("  (a) memchr split (baseline)   {split:8.1} MB/s  {tokens} delimiters");
-    for (name, t, target) in [
-        ("(b) lexer", t_lex, 0.60),
-        ("(c) lexer+envelope+guide", t_val, 0.25),
-    ] {
-        println!(
-            "  {name:<28} {:8.1} MB/s  {:>6.2} M segments/s  = {:5.1}% of the split (target >= {:.0}%)",
-            rate(t),
-            segments as f64 / t.as_secs_f64() / 1e6,
-            100.0 * rate(t) / split,
-            target * 100.0
-        );
-    }
+    print_rates(
+        mb,
+        split,
+        &[
+            ("(b) lexer", t_lex, segments, 0.60),
+            ("(c) lexer+envelope+guide", t_val, segments, 0.25),
+        ],
+    );
 
     instructions_per_byte();
     if quick {
@@ -144,7 +120,7 @@ fn callgrind_child(mode: &str, file: &Path) {
 }
 
 fn instructions_per_byte() {
-    if Command::new("valgrind").arg("--version").output().is_err() {
+    if !have_valgrind() {
         println!("instructions/byte: skipped (valgrind not installed)");
         return;
     }
@@ -153,50 +129,17 @@ fn instructions_per_byte() {
     let file = dir.join("850-2mb.edi");
     let data = generate(400);
     std::fs::write(&file, &data).unwrap();
-    let exe = std::env::current_exe().unwrap();
-    println!(
-        "instructions/byte under callgrind on {:.1} MB (same binary, same input):",
-        data.len() as f64 / 1e6
+    print_instructions_per_byte(
+        &dir,
+        &file,
+        data.len(),
+        &[
+            ("split", "run_split", None),
+            ("lex", "run_lex", Some(12.0)),
+            ("validate", "run_validate", Some(30.0)),
+        ],
     );
-    let mut baseline = None;
-    for (mode, function, target) in [
-        ("split", "run_split", None),
-        ("lex", "run_lex", Some(12.0)),
-        ("validate", "run_validate", Some(30.0)),
-    ] {
-        let out = dir.join(format!("callgrind.{mode}"));
-        let status = Command::new("valgrind")
-            .args(["--tool=callgrind", "--collect-atstart=no"])
-            .arg(format!("--toggle-collect=*{function}*"))
-            .arg(format!("--callgrind-out-file={}", out.display()))
-            .arg(&exe)
-            .args(["--callgrind-mode", mode])
-            .arg(&file)
-            .stderr(std::process::Stdio::null())
-            .status();
-        let Some(total) = status.ok().and_then(|_| callgrind_total(&out)) else {
-            println!("  {mode}: callgrind failed");
-            continue;
-        };
-        let per_byte = total as f64 / data.len() as f64;
-        let versus = baseline.map_or("baseline".to_string(), |b: f64| {
-            format!("{:.1}x the split", per_byte / b)
-        });
-        let goal = target.map_or(String::new(), |t| format!(" (target <= {t})"));
-        println!("  {mode:<9} {per_byte:6.1} instructions/byte  {versus}{goal}");
-        baseline.get_or_insert(per_byte);
-    }
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn callgrind_total(path: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("totals:")
-                .or_else(|| l.strip_prefix("summary:"))
-        })
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
 
 fn peak_rss_on_a_gigabyte() {
@@ -214,20 +157,6 @@ fn peak_rss_on_a_gigabyte() {
         out.flush().unwrap();
         n
     };
-    let start = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_edigate"))
-        .args(["validate", "--stats"])
-        .arg(&file)
-        .output()
-        .expect("edigate runs");
-    let secs = start.elapsed().as_secs_f64();
-    let stats = String::from_utf8_lossy(&output.stderr);
-    let rss = stats.split("peak RSS ").nth(1).unwrap_or("unknown").trim();
-    println!(
-        "peak RSS of `edigate validate` on {:.2} GB: {rss} (target < 64 MB); {:.0} MB/s end to end; exit {}",
-        written as f64 / 1e9,
-        written as f64 / 1e6 / secs,
-        output.status.code().unwrap_or(-1)
-    );
+    print_peak_rss_of_validate(&file, written);
     let _ = std::fs::remove_dir_all(&dir);
 }

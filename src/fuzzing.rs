@@ -77,3 +77,57 @@ fn interchange_delimiters(data: &[u8]) -> Vec<Delimiters> {
     }
     out
 }
+
+/// The EDIFACT counterpart of [`exercise`]: lexer, validator, CONTRL and
+/// the tree round trip over arbitrary bytes. What the tree reader accepts
+/// and the writer can write must read back to the same tree.
+pub fn exercise_edifact(data: &[u8]) {
+    use crate::edi::edifact::{self, contrl};
+    let mut reader = edifact::SegmentReader::new(data);
+    while let Ok(Some(segment)) = reader.next_segment() {
+        for piece in segment.pieces() {
+            let _ = segment.value_of(piece);
+        }
+    }
+    let Ok(catalog) = Catalog::edifact() else {
+        return;
+    };
+    let report = edifact::Validator::new(catalog).validate(data);
+    let stamp = contrl::Stamp {
+        date: "20260101".into(),
+        time: "1200".into(),
+    };
+    let _ = contrl::write_contrls(&report, &stamp, 1, Vec::new());
+    let Ok(trees) = edifact::read_interchanges(data) else {
+        return;
+    };
+    for interchange in &trees {
+        let mut writer = edifact::Writer::new(Vec::new(), edifact::References::default());
+        if writer.write(interchange).is_err() {
+            continue;
+        }
+        let bytes = writer.into_inner();
+        let again = edifact::read_interchanges(bytes.as_slice())
+            .unwrap_or_else(|e| panic!("written interchange does not read back: {e}"));
+        assert_eq!(
+            again.len(),
+            1,
+            "one interchange written, {} read back",
+            again.len()
+        );
+        let messages = |i: &edifact::Interchange| -> Vec<edifact::tree::Message> {
+            i.groups.iter().flat_map(|g| g.messages.clone()).collect()
+        };
+        assert_eq!(
+            messages(&again[0])
+                .iter()
+                .map(|m| &m.body)
+                .collect::<Vec<_>>(),
+            messages(interchange)
+                .iter()
+                .map(|m| &m.body)
+                .collect::<Vec<_>>(),
+            "segments differ after a round trip"
+        );
+    }
+}

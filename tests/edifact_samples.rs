@@ -68,12 +68,19 @@ fn invalid_samples_report_their_documented_error() {
         .into_iter()
         .filter(|f| relative(f).contains("-invalid"))
         .collect();
-    assert_eq!(expected.len(), invalid.len(), "one README row per invalid sample");
+    assert_eq!(
+        expected.len(),
+        invalid.len(),
+        "one README row per invalid sample"
+    );
     for (file, code) in expected {
         let report = common::validate_edifact(&std::fs::read(samples().join(&file)).unwrap());
         let codes = common::edifact_error_codes(&report);
         assert!(!report.is_valid(), "{file}");
-        assert!(codes.contains(&code), "{file}: expected {code} in {codes:?}");
+        assert!(
+            codes.contains(&code),
+            "{file}: expected {code} in {codes:?}"
+        );
     }
 }
 
@@ -88,12 +95,20 @@ fn contrls_match_their_golden_files() {
             std::fs::write(&golden, &contrl).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|_| panic!("{} has no golden CONTRL; run with EDIGATE_BLESS=1", relative(&file)));
+        let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+            panic!(
+                "{} has no golden CONTRL; run with EDIGATE_BLESS=1",
+                relative(&file)
+            )
+        });
         assert_eq!(contrl, expected, "{}", relative(&file));
         // A CONTRL is itself a valid EDIFACT interchange.
         let report = common::validate_edifact(contrl.as_bytes());
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        assert!(report.is_valid(), "CONTRL for {}: {issues:#?}\n{contrl}", relative(&file));
+        assert!(
+            report.is_valid(),
+            "CONTRL for {}: {issues:#?}\n{contrl}",
+            relative(&file)
+        );
     }
 }

@@ -4,12 +4,14 @@
 
 mod common;
 
-use edigate::fuzzing::exercise;
+use edigate::fuzzing::{exercise, exercise_edifact};
 
 fn seeds() -> Vec<Vec<u8>> {
     let dirs = [
         common::project_dir().join("fuzz/corpus/x12_validate"),
         common::project_dir().join("samples/x12"),
+        common::project_dir().join("fuzz/corpus/edifact_validate"),
+        common::project_dir().join("samples/edifact"),
     ];
     let files: Vec<_> = dirs
         .iter()
@@ -24,6 +26,7 @@ fn seeds() -> Vec<Vec<u8>> {
 fn seeds_hold_the_invariants() {
     for seed in seeds() {
         exercise(&seed);
+        exercise_edifact(&seed);
     }
 }
 
@@ -36,7 +39,7 @@ fn mutated_seeds_hold_the_invariants() {
         state ^= state << 17;
         state
     };
-    const INTERESTING: &[u8] = b"*~:^>|\n\r\x00\xffISAGSTE0123456789 ";
+    const INTERESTING: &[u8] = b"*~:^>|+?'\n\r\x00\xffISAGSTEUNABHZ0123456789 ";
     for seed in seeds() {
         for _ in 0..60 {
             let mut data = seed.clone();
@@ -63,6 +66,7 @@ fn mutated_seeds_hold_the_invariants() {
                 }
             }
             exercise(&data);
+            exercise_edifact(&data);
         }
     }
 }

@@ -76,11 +76,17 @@ pub fn run(args: Args) -> u8 {
         }
         (Ok(Format::Edifact), None | Some(Kind::Contrl)) => run_contrl(&args, &stamp),
         (Ok(Format::Edifact), Some(Kind::X12(_))) => {
-            eprintln!("edigate: {} is EDIFACT: its acknowledgment is a CONTRL (--kind contrl)", args.file.display());
+            eprintln!(
+                "edigate: {} is EDIFACT: its acknowledgment is a CONTRL (--kind contrl)",
+                args.file.display()
+            );
             EXIT_USAGE
         }
         (Ok(_), Some(Kind::Contrl)) => {
-            eprintln!("edigate: {} is not EDIFACT: CONTRL answers EDIFACT interchanges only", args.file.display());
+            eprintln!(
+                "edigate: {} is not EDIFACT: CONTRL answers EDIFACT interchanges only",
+                args.file.display()
+            );
             EXIT_USAGE
         }
         (Ok(_), kind) => {
@@ -111,14 +117,18 @@ fn run_contrl(args: &Args, stamp: &Stamp) -> u8 {
     };
     let report = edifact::Validator::new(catalog).validate(file);
     if report.interchanges.is_empty() {
-        eprintln!("edigate: {}: no interchange to acknowledge", args.file.display());
+        eprintln!(
+            "edigate: {}: no interchange to acknowledge",
+            args.file.display()
+        );
         for issue in report.all_issues() {
             eprintln!("  {issue}");
         }
         return 1;
     }
     let stdout = io::stdout();
-    let written = edifact::contrl::write_contrls(&report, stamp, args.control_number, stdout.lock());
+    let written =
+        edifact::contrl::write_contrls(&report, stamp, args.control_number, stdout.lock());
     match written {
         Ok(_) => EXIT_VALID,
         Err(e) => {

@@ -5,8 +5,8 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use edigate::detect::{detect, Format};
-use edigate::edi::guide::{load_partner_guide, Catalog};
 use edigate::edi::edifact;
+use edigate::edi::guide::{load_partner_guide, Catalog};
 use edigate::edi::x12::{ValidateOptions, ValidationReport, Validator};
 use serde::Serialize;
 
@@ -115,12 +115,11 @@ fn validators(partner_guides: &[PathBuf]) -> Result<Validators<'static>, String>
         keep_accepted_sets: false,
         ..ValidateOptions::default()
     });
-    let mut edifact = edifact::Validator::new(edifact_catalog).with_options(
-        edifact::ValidateOptions {
+    let mut edifact =
+        edifact::Validator::new(edifact_catalog).with_options(edifact::ValidateOptions {
             keep_accepted_messages: false,
             ..edifact::ValidateOptions::default()
-        },
-    );
+        });
     for path in partner_guides {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;

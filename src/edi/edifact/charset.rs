@@ -43,6 +43,7 @@ impl Charset {
     #[inline]
     pub fn first_invalid(self, bytes: &[u8]) -> Option<usize> {
         match self {
+            Charset::Utf8 if crate::edi::guide::printable_ascii(bytes) => None,
             Charset::Utf8 => {
                 let valid_to = match std::str::from_utf8(bytes) {
                     Ok(_) => bytes.len(),
@@ -53,9 +54,12 @@ impl Charset {
                     .position(|&b| b < 0x20 || b == 0x7f)
                     .or((valid_to < bytes.len()).then_some(valid_to))
             }
+            Charset::Iso8859(_) if crate::edi::guide::printable_ascii(bytes) => None,
             _ => {
                 let table = self.table();
-                bytes.iter().position(|&b| table.chars[b as usize].is_none())
+                bytes
+                    .iter()
+                    .position(|&b| table.chars[b as usize].is_none())
             }
         }
     }
@@ -108,22 +112,20 @@ impl Charset {
     }
 
     fn table(self) -> &'static ByteTable {
-        static TABLES: OnceLock<Vec<(Charset, ByteTable)>> = OnceLock::new();
+        static TABLES: OnceLock<Vec<ByteTable>> = OnceLock::new();
         let tables = TABLES.get_or_init(|| {
-            let mut all = vec![
-                (Charset::LevelA, ByteTable::level(false)),
-                (Charset::LevelB, ByteTable::level(true)),
-            ];
-            for part in [1, 2, 3, 4, 5, 6, 7, 8, 9] {
-                all.push((Charset::Iso8859(part), ByteTable::iso8859(part)));
-            }
+            let mut all = vec![ByteTable::level(false), ByteTable::level(true)];
+            all.extend((1..=9).map(ByteTable::iso8859));
             all
         });
-        tables
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map(|(_, t)| t)
-            .unwrap_or(&tables[0].1)
+        let index = match self {
+            Charset::LevelA => 0,
+            Charset::LevelB => 1,
+            Charset::Iso8859(part) => 1 + part.clamp(1, 9) as usize,
+            // UTF-8 is checked without a table; ASCII reads as in part 1.
+            Charset::Utf8 => 2,
+        };
+        &tables[index]
     }
 }
 
@@ -137,7 +139,10 @@ impl ByteTable {
     fn level(lower_case: bool) -> ByteTable {
         let mut chars = [None; 256];
         let graphic = b" .,-()/='+:?!\"%&*;<>";
-        for b in (b'A'..=b'Z').chain(b'0'..=b'9').chain(graphic.iter().copied()) {
+        for b in (b'A'..=b'Z')
+            .chain(b'0'..=b'9')
+            .chain(graphic.iter().copied())
+        {
             chars[b as usize] = Some(b as char);
         }
         if lower_case {
@@ -195,11 +200,17 @@ mod tests {
     fn latin_parts_decode_the_upper_half() {
         assert_eq!(Charset::Iso8859(1).decode(b"M\xfcller"), "Müller");
         assert_eq!(Charset::Iso8859(2).decode(b"\xb3\xf3d\xbc"), "łódź");
-        assert_eq!(Charset::Iso8859(5).decode(b"\xbc\xde\xe1\xda\xd2\xd0"), "Москва");
+        assert_eq!(
+            Charset::Iso8859(5).decode(b"\xbc\xde\xe1\xda\xd2\xd0"),
+            "Москва"
+        );
         assert_eq!(Charset::Iso8859(1).first_invalid(b"ok\x85"), Some(2));
         // 0xA5 has no character in ISO 8859-3.
         assert_eq!(Charset::Iso8859(3).first_invalid(b"x\xa5"), Some(1));
-        assert_eq!(Charset::Iso8859(1).encode("Müller").unwrap().as_ref(), b"M\xfcller");
+        assert_eq!(
+            Charset::Iso8859(1).encode("Müller").unwrap().as_ref(),
+            b"M\xfcller"
+        );
         assert_eq!(Charset::LevelA.encode("Müller"), Err('ü'));
     }
 

@@ -102,24 +102,24 @@ fn verdict(accepted: bool, issues: &[Issue], level: Level) -> Vec<Vec<String>> {
         action::REJECTED
     };
     let (code, tag, position) = first_error(issues, level).unwrap_or_default();
-    vec![
-        vec![action.to_string()],
-        vec![code],
-        vec![tag],
-        position,
-    ]
+    vec![vec![action.to_string()], vec![code], vec![tag], position]
 }
 
 fn uci(received: &InterchangeReport) -> OwnedSegment {
     let h = &received.header;
-    let party = |p: &super::report::Party| vec![p.id.clone(), p.qualifier.clone(), p.routing.clone()];
+    let party =
+        |p: &super::report::Party| vec![p.id.clone(), p.qualifier.clone(), p.routing.clone()];
     let mut elements = vec![
         vec![vec![h.reference.clone()]],
         vec![party(&h.sender)],
         vec![party(&h.recipient)],
     ];
     let accepted = received.envelope_ok();
-    elements.extend(verdict(accepted, &received.issues, Level::Interchange).into_iter().map(|e| vec![e]));
+    elements.extend(
+        verdict(accepted, &received.issues, Level::Interchange)
+            .into_iter()
+            .map(|e| vec![e]),
+    );
     OwnedSegment {
         tag: "UCI".into(),
         elements,
@@ -132,7 +132,11 @@ fn ucf(group: &GroupReport) -> OwnedSegment {
         vec![vec![group.sender.clone()]],
         vec![vec![group.recipient.clone()]],
     ];
-    elements.extend(verdict(group.envelope_ok(), &group.issues, Level::Group).into_iter().map(|e| vec![e]));
+    elements.extend(
+        verdict(group.envelope_ok(), &group.issues, Level::Group)
+            .into_iter()
+            .map(|e| vec![e]),
+    );
     OwnedSegment {
         tag: "UCF".into(),
         elements,

@@ -96,14 +96,19 @@ fn check_date_time(
     element: u16,
     problems: &mut Vec<EnvelopeProblem>,
 ) {
-    if !date.is_empty() && !valid_date(date, date_length) {
+    // A date of the wrong length is the service dictionary's to report.
+    if date.len() == date_length && !valid_date(date, date_length) {
         problems.push((
             codes::INVALID_VALUE,
             element,
             Some(1),
             format!(
                 "date of preparation {date:?} is not a calendar date ({})",
-                if date_length == 8 { "CCYYMMDD" } else { "YYMMDD" }
+                if date_length == 8 {
+                    "CCYYMMDD"
+                } else {
+                    "YYMMDD"
+                }
             ),
         ));
     }

@@ -10,15 +10,16 @@ pub mod contrl;
 pub mod reader;
 pub mod segment;
 pub mod separators;
+pub mod synthetic;
 
 pub use charset::Charset;
 pub use reader::{LexError, ReaderOptions, SegmentReader};
 pub use segment::{Piece, Segment};
 pub use separators::Separators;
-pub mod report;
-pub mod values;
 mod envelope;
+pub mod report;
 pub mod validate;
+pub mod values;
 
 pub use report::ValidationReport;
 pub use validate::{ValidateOptions, Validator};

@@ -255,7 +255,8 @@ impl<R: Read> SegmentReader<R> {
     /// Whether a UTF-8 byte-order mark starts at `start`, at the very start
     /// of the input.
     fn at_bom(&self) -> bool {
-        self.base + self.start as u64 == 0 && self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF")
+        self.base + self.start as u64 == 0
+            && self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF")
     }
 
     /// Finds the terminator of the segment at `start`, reading more as
@@ -329,7 +330,8 @@ impl<R: Read> SegmentReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let grown = (self.buf.len() * 2).min(self.options.max_segment_len + self.options.chunk_size);
+            let grown =
+                (self.buf.len() * 2).min(self.options.max_segment_len + self.options.chunk_size);
             self.buf.resize(grown.max(self.buf.len() + 64), 0);
         }
         loop {
@@ -363,7 +365,11 @@ mod tests {
         );
         let mut out = Vec::new();
         while let Some(s) = r.next_segment().unwrap() {
-            out.push(format!("{}@{}", String::from_utf8_lossy(s.raw()), s.offset()));
+            out.push(format!(
+                "{}@{}",
+                String::from_utf8_lossy(s.raw()),
+                s.offset()
+            ));
         }
         out
     }
@@ -391,7 +397,11 @@ mod tests {
         let mut r = SegmentReader::new(&input[..]);
         let mut seen = Vec::new();
         while let Some(s) = r.next_segment().unwrap() {
-            seen.push((String::from_utf8_lossy(s.tag()).into_owned(), s.element_count(), s.pieces().len()));
+            seen.push((
+                String::from_utf8_lossy(s.tag()).into_owned(),
+                s.element_count(),
+                s.pieces().len(),
+            ));
         }
         assert_eq!(
             seen,
@@ -417,6 +427,9 @@ mod tests {
 
     #[test]
     fn bom_and_trailing_whitespace_are_skipped() {
-        assert_eq!(tags(b"\xEF\xBB\xBFUNB+UNOA:3'\n  \n", 4), vec!["UNB+UNOA:3@3"]);
+        assert_eq!(
+            tags(b"\xEF\xBB\xBFUNB+UNOA:3'\n  \n", 4),
+            vec!["UNB+UNOA:3@3"]
+        );
     }
 }

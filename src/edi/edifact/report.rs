@@ -383,12 +383,14 @@ impl ValidationReport {
 
     /// Every issue, by level.
     pub fn all_issues(&self) -> impl Iterator<Item = &Issue> {
-        self.issues.iter().chain(self.interchanges.iter().flat_map(|i| {
-            i.issues.iter().chain(i.groups.iter().flat_map(|g| {
-                g.issues
-                    .iter()
-                    .chain(g.messages.iter().flat_map(|m| m.issues.iter()))
+        self.issues
+            .iter()
+            .chain(self.interchanges.iter().flat_map(|i| {
+                i.issues.iter().chain(i.groups.iter().flat_map(|g| {
+                    g.issues
+                        .iter()
+                        .chain(g.messages.iter().flat_map(|m| m.issues.iter()))
+                }))
             }))
-        }))
     }
 }

@@ -64,12 +64,40 @@ impl OwnedSegment {
             }
             components[c - 1] = charset.decode(&segment.value_of(piece)).into_owned();
         }
+        trim_trailing_empties(&mut elements);
         OwnedSegment {
             tag: String::from_utf8_lossy(segment.tag()).into_owned(),
             elements,
         }
     }
 }
+
+/// Drops empty components, repetitions and elements at the ends: trailing
+/// separators carry no data, and the writer leaves them out.
+fn trim_trailing_empties(elements: &mut Elements) {
+    for element in elements.iter_mut() {
+        for components in element.iter_mut() {
+            while components.len() > 1 && components.last().is_some_and(String::is_empty) {
+                components.pop();
+            }
+        }
+        while element.len() > 1
+            && element
+                .last()
+                .is_some_and(|c| c.iter().all(String::is_empty))
+        {
+            element.pop();
+        }
+    }
+    while elements
+        .last()
+        .is_some_and(|e| e.iter().all(|c| c.iter().all(String::is_empty)))
+    {
+        elements.pop();
+    }
+}
+
+type Elements = Vec<Element>;
 
 /// A message: its UNH header and its body (UNT is written from the count).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,7 +205,10 @@ pub fn read_interchanges<R: Read>(input: R) -> Result<Vec<Interchange>, TreeErro
                     b"UNT" => {}
                     b"UNH" => {
                         let in_group = group_open
-                            || interchange.groups.last().is_some_and(|g| g.header.is_none());
+                            || interchange
+                                .groups
+                                .last()
+                                .is_some_and(|g| g.header.is_none());
                         if !in_group {
                             interchange.groups.push(Group {
                                 header: None,

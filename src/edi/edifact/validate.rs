@@ -123,7 +123,11 @@ impl<'c> Validator<'c> {
     }
 
     fn service_dictionary(&self, syntax_version: u8) -> Option<&Dictionary> {
-        let name = if syntax_version >= 4 { "syntax4" } else { "syntax3" };
+        let name = if syntax_version >= 4 {
+            "syntax4"
+        } else {
+            "syntax3"
+        };
         self.catalog.dictionary(name).map(|d| &**d)
     }
 }
@@ -154,7 +158,11 @@ impl OpenMessage<'_> {
         let Some(guide) = self.guide else {
             return;
         };
-        for (seen, q) in self.qualifiers_seen.iter_mut().zip(&guide.required_qualifiers) {
+        for (seen, q) in self
+            .qualifiers_seen
+            .iter_mut()
+            .zip(&guide.required_qualifiers)
+        {
             if !*seen && q.tag == tag {
                 let value = segment.value(q.element, q.component.unwrap_or(1));
                 *seen = value.as_deref() == Some(q.value.as_bytes());
@@ -415,7 +423,13 @@ impl<'v> Run<'v> {
             Placement::Found { node, loop_id } => {
                 segment_group = Some(loop_id);
                 let def = &guide.dictionary.segments[node.def];
-                check_segment(segment, def, &guide.dictionary, charset, &mut message.problems);
+                check_segment(
+                    segment,
+                    def,
+                    &guide.dictionary,
+                    charset,
+                    &mut message.problems,
+                );
                 message.note_qualifiers(segment, tag);
             }
             Placement::OutOfOrder => {
@@ -447,6 +461,9 @@ impl<'v> Run<'v> {
         let Some(message) = &mut self.message else {
             return;
         };
+        if message.events.is_empty() && message.problems.is_empty() {
+            return;
+        }
         let events = std::mem::take(&mut message.events);
         let problems = std::mem::take(&mut message.problems);
         let group = segment_group.filter(|g| !g.is_empty()).map(str::to_string);
@@ -527,11 +544,16 @@ impl<'v> Run<'v> {
         level: Level,
         mut problems: Vec<EnvelopeProblem>,
     ) {
-        let (syntax_version, charset) = self.interchange.as_ref().map_or((3, Charset::Iso8859(1)), |i| {
-            (i.report.header.syntax_version, i.charset)
-        });
+        let (syntax_version, charset) = self
+            .interchange
+            .as_ref()
+            .map_or((3, Charset::Iso8859(1)), |i| {
+                (i.report.header.syntax_version, i.charset)
+            });
         if let Some(dictionary) = self.validator.service_dictionary(syntax_version) {
-            if let Some((_, def)) = Tag::from_bytes(segment.tag()).and_then(|t| dictionary.segment(t)) {
+            if let Some((_, def)) =
+                Tag::from_bytes(segment.tag()).and_then(|t| dictionary.segment(t))
+            {
                 let mut found = Vec::new();
                 check_segment(segment, def, dictionary, charset, &mut found);
                 problems.extend(

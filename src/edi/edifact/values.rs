@@ -103,6 +103,9 @@ fn report_missing(
     present_mask: u64,
     out: &mut Vec<ElementProblem>,
 ) {
+    if def.mandatory_mask() & !present_mask == 0 {
+        return;
+    }
     for (index, usage) in def.elements.iter().enumerate() {
         let position = index as u16 + 1;
         if usage.usage == Usage::Mandatory && present_mask & (1 << position.min(63)) == 0 {
@@ -133,7 +136,7 @@ fn check_element(
     out: &mut Vec<ElementProblem>,
 ) {
     let reference = dictionary.reference(usage.kind);
-    let repetitions = pieces.iter().map(|p| p.repetition).max().unwrap_or(1);
+    let repetitions = pieces.last().map_or(1, |p| p.repetition);
     if u32::from(repetitions) > usage.repeat {
         let extra = pieces
             .iter()
@@ -165,7 +168,15 @@ fn check_element(
                         format!("{reference} is a simple data element; it has no components"),
                     ));
                 } else if piece.component == 1 && piece.end > piece.start {
-                    check_piece(segment, piece, def, usage.codes.as_deref(), charset, None, out);
+                    check_piece(
+                        segment,
+                        piece,
+                        def,
+                        usage.codes.as_deref(),
+                        charset,
+                        None,
+                        out,
+                    );
                 }
             }
         }
@@ -173,7 +184,8 @@ fn check_element(
             let composite = &dictionary.composites[c];
             for repetition in 1..=repetitions {
                 let mut mask = 0u64;
-                for piece in pieces.iter().filter(|p| p.repetition == repetition) {
+                let in_repetition = |p: &&Piece| p.repetition == repetition;
+                for piece in pieces.iter().filter(in_repetition) {
                     if piece.end == piece.start {
                         continue;
                     }
@@ -196,16 +208,28 @@ fn check_element(
                     if let ElementKind::Simple(e) = component.kind {
                         let def = &dictionary.elements[e];
                         let codes = component.codes.as_deref();
-                        check_piece(segment, piece, def, codes, charset, Some(piece.component), out);
+                        check_piece(
+                            segment,
+                            piece,
+                            def,
+                            codes,
+                            charset,
+                            Some(piece.component),
+                            out,
+                        );
                     }
                 }
-                if mask == 0 {
+                if mask == 0 || composite.mandatory_mask() & !mask == 0 {
+                    check_dependencies(segment, &composite.notes, mask, pieces[0].element, out);
                     continue;
                 }
                 for (k, component) in composite.components.iter().enumerate() {
                     let position = k as u16 + 1;
                     if component.usage == Usage::Mandatory && mask & (1 << position.min(63)) == 0 {
-                        let at = pieces.iter().find(|p| p.repetition == repetition).unwrap_or(&pieces[0]);
+                        let at = pieces
+                            .iter()
+                            .find(|p| p.repetition == repetition)
+                            .unwrap_or(&pieces[0]);
                         let name = dictionary.reference(component.kind);
                         out.push(ElementProblem {
                             component: Some(position),
@@ -301,7 +325,11 @@ pub fn check_value(
     (!list.contains(value)).then(|| {
         (
             codes::INVALID_VALUE,
-            format!("not a code of {id} ({}): expected one of {}", def.name, list.describe()),
+            format!(
+                "not a code of {id} ({}): expected one of {}",
+                def.name,
+                list.describe()
+            ),
         )
     })
 }
@@ -317,13 +345,24 @@ pub fn number_digits(value: &[u8]) -> Result<usize, (u8, &'static str)> {
             b'0'..=b'9' => digits += 1,
             b'.' | b',' if mark.is_none() => mark = Some(i),
             b'.' | b',' => return Err((codes::INVALID_DECIMAL_NOTATION, "two decimal marks")),
-            _ => return Err((codes::INVALID_CHARACTER_TYPE, "only digits, a sign and a decimal mark are allowed")),
+            _ => {
+                return Err((
+                    codes::INVALID_CHARACTER_TYPE,
+                    "only digits, a sign and a decimal mark are allowed",
+                ))
+            }
         }
     }
     match mark {
         _ if digits == 0 => Err((codes::INVALID_CHARACTER_TYPE, "no digits")),
-        Some(0) => Err((codes::MISSING_DIGIT_BEFORE_DECIMAL, "a digit must precede the decimal mark")),
-        Some(i) if i + 1 == body.len() => Err((codes::INVALID_DECIMAL_NOTATION, "a digit must follow the decimal mark")),
+        Some(0) => Err((
+            codes::MISSING_DIGIT_BEFORE_DECIMAL,
+            "a digit must precede the decimal mark",
+        )),
+        Some(i) if i + 1 == body.len() => Err((
+            codes::INVALID_DECIMAL_NOTATION,
+            "a digit must follow the decimal mark",
+        )),
         _ => Ok(digits),
     }
 }
@@ -357,7 +396,11 @@ fn check_dependencies(
                 "dependency note {} is broken: position {} {}",
                 b.note,
                 b.position,
-                if b.missing { "is required" } else { "must be absent" }
+                if b.missing {
+                    "is required"
+                } else {
+                    "must be absent"
+                }
             ),
             data: None,
             warning: false,
@@ -394,9 +437,21 @@ mod tests {
     fn numbers_take_either_decimal_mark() {
         assert_eq!(number_digits(b"12.50"), Ok(4));
         assert_eq!(number_digits(b"-12,5"), Ok(3));
-        assert_eq!(number_digits(b".5").unwrap_err().0, codes::MISSING_DIGIT_BEFORE_DECIMAL);
-        assert_eq!(number_digits(b"5.").unwrap_err().0, codes::INVALID_DECIMAL_NOTATION);
-        assert_eq!(number_digits(b"1.2.3").unwrap_err().0, codes::INVALID_DECIMAL_NOTATION);
-        assert_eq!(number_digits(b"1E5").unwrap_err().0, codes::INVALID_CHARACTER_TYPE);
+        assert_eq!(
+            number_digits(b".5").unwrap_err().0,
+            codes::MISSING_DIGIT_BEFORE_DECIMAL
+        );
+        assert_eq!(
+            number_digits(b"5.").unwrap_err().0,
+            codes::INVALID_DECIMAL_NOTATION
+        );
+        assert_eq!(
+            number_digits(b"1.2.3").unwrap_err().0,
+            codes::INVALID_DECIMAL_NOTATION
+        );
+        assert_eq!(
+            number_digits(b"1E5").unwrap_err().0,
+            codes::INVALID_CHARACTER_TYPE
+        );
     }
 }

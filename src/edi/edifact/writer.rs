@@ -125,7 +125,11 @@ impl<W: Write> Writer<W> {
                 self.segment(&une, &s, charset)?;
             }
         }
-        let explicit_groups = interchange.groups.iter().filter(|g| g.header.is_some()).count();
+        let explicit_groups = interchange
+            .groups
+            .iter()
+            .filter(|g| g.header.is_some())
+            .count();
         let count = if explicit_groups > 0 {
             explicit_groups
         } else {
@@ -153,7 +157,11 @@ impl<W: Write> Writer<W> {
         charset: Charset,
     ) -> Result<(), WriteError> {
         let tag = segment.tag.as_bytes();
-        if tag.len() != 3 || !tag.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if tag.len() != 3
+            || !tag
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return Err(WriteError::BadTag(segment.tag.clone()));
         }
         let mut line = Vec::with_capacity(64);
@@ -188,13 +196,14 @@ impl<W: Write> Writer<W> {
                     if k > 0 {
                         line.push(s.component);
                     }
-                    let bytes = charset.encode(value).map_err(|character| {
-                        WriteError::NotInRepertoire {
-                            segment: segment.tag.clone(),
-                            element: position,
-                            character,
-                        }
-                    })?;
+                    let bytes =
+                        charset
+                            .encode(value)
+                            .map_err(|character| WriteError::NotInRepertoire {
+                                segment: segment.tag.clone(),
+                                element: position,
+                                character,
+                            })?;
                     release_into(&bytes, s, &mut line).map_err(|b| WriteError::CannotRelease {
                         segment: segment.tag.clone(),
                         element: position,

@@ -51,10 +51,9 @@ pub fn check_value(
     let malformed_number = matches!(
         def.data_type,
         DataType::Numeric(_) | DataType::Decimal | DataType::Number
-    )
-        && out
-            .iter()
-            .any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
+    ) && out
+        .iter()
+        .any(|p| matches!(p, ValueProblem::InvalidCharacter { .. }));
     if malformed_number {
         // The digit count means little here; still say when the value is
         // plainly too long.
@@ -114,7 +113,10 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
         }
         DataType::Numeric(_) | DataType::Decimal | DataType::Number => {
             let digits = value.strip_prefix(b"-").unwrap_or(value);
-            let points_allowed = usize::from(matches!(rule.data_type, DataType::Decimal | DataType::Number));
+            let points_allowed = usize::from(matches!(
+                rule.data_type,
+                DataType::Decimal | DataType::Number
+            ));
             let mut points = 0;
             let mut others = 0;
             for &b in digits {
@@ -132,7 +134,7 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
 
 /// Every byte is printable ASCII (0x20 to 0x7E); eight bytes at a time.
 #[inline]
-fn printable_ascii(value: &[u8]) -> bool {
+pub fn printable_ascii(value: &[u8]) -> bool {
     if value.len() < 8 {
         return !value
             .iter()

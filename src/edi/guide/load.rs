@@ -56,8 +56,7 @@ impl ElementEntry {
             (Some(f), None, None, None) => DataType::parse_format(f)
                 .ok_or_else(|| format!("format {f:?} should read like an..35, n3 or a1")),
             (None, Some(t), Some(min), Some(max)) => {
-                let data_type =
-                    DataType::parse(t).ok_or_else(|| format!("unknown type {t:?}"))?;
+                let data_type = DataType::parse(t).ok_or_else(|| format!("unknown type {t:?}"))?;
                 if min > max || max == 0 {
                     return Err(format!("min {min} and max {max} do not fit"));
                 }
@@ -200,12 +199,12 @@ impl DictionarySource {
             let notes = notes(&c.notes, components.len())
                 .map_err(|m| err(file, format!("composite {id}: {m}")))?;
             d.composite_ids.insert(id.clone(), d.composites.len());
-            d.composites.push(CompositeDef {
-                id: id.clone(),
-                name: c.name.clone(),
+            d.composites.push(CompositeDef::new(
+                id.clone(),
+                c.name.clone(),
                 components,
                 notes,
-            });
+            ));
         }
         for (id, (s, file)) in &self.segments {
             let tag = Tag::from_bytes(id.as_bytes())

@@ -12,7 +12,9 @@ mod model;
 mod partner;
 mod walker;
 
-pub use check::{check_notes, check_value, plainly_valid, NoteViolation, ValueProblem};
+pub use check::{
+    check_notes, check_value, plainly_valid, printable_ascii, NoteViolation, ValueProblem,
+};
 pub use load::{parse_structure, GuideError};
 pub use model::*;
 pub use partner::{load_partner_guide, PartnerGuideError};
@@ -68,7 +70,12 @@ impl Catalog {
     /// (0054) and type (0065): the directory `D` + `96A` = `D96A`. CONTRL
     /// is a service message: its guide follows the syntax version it
     /// answers in (`D:3` → `syntax3`, `4:1` → `syntax4`).
-    pub fn message(&self, version: &str, release: &str, message_type: &str) -> Option<&Arc<SetGuide>> {
+    pub fn message(
+        &self,
+        version: &str,
+        release: &str,
+        message_type: &str,
+    ) -> Option<&Arc<SetGuide>> {
         if message_type == "CONTRL" {
             let syntax = match (version, release) {
                 ("4", _) => "syntax4",

@@ -385,6 +385,46 @@ pub struct CompositeDef {
     pub components: Vec<ElementUse>,
     /// Syntax notes over component positions.
     pub notes: Vec<SyntaxNote>,
+    /// Bit `p` set for each mandatory component position `p` (1-based).
+    pub(crate) mandatory_mask: u64,
+}
+
+impl CompositeDef {
+    /// A composite over `components`.
+    pub fn new(
+        id: String,
+        name: String,
+        components: Vec<ElementUse>,
+        notes: Vec<SyntaxNote>,
+    ) -> Self {
+        let mut def = CompositeDef {
+            id,
+            name,
+            components,
+            notes,
+            mandatory_mask: 0,
+        };
+        def.refresh();
+        def
+    }
+
+    /// Recomputes what is derived from the components, after they changed.
+    pub fn refresh(&mut self) {
+        self.mandatory_mask = mandatory_mask(&self.components);
+    }
+
+    /// Bit `p` set for each mandatory component position `p` (1-based).
+    pub fn mandatory_mask(&self) -> u64 {
+        self.mandatory_mask
+    }
+}
+
+/// Bit `p` for each mandatory position `p` (1-based, up to 63).
+fn mandatory_mask(uses: &[ElementUse]) -> u64 {
+    uses.iter()
+        .enumerate()
+        .filter(|(i, u)| u.usage == Usage::Mandatory && *i < 63)
+        .fold(0, |mask, (i, _)| mask | 1 << (i + 1))
 }
 
 /// What the validator's fast path needs of one element position, flattened
@@ -453,6 +493,8 @@ pub struct SegmentDef {
     pub(crate) required_through: usize,
     /// One rule per element position, derived from `elements`.
     pub(crate) rules: Vec<ValueRule>,
+    /// Bit `p` set for each mandatory element position `p` (1-based).
+    pub(crate) mandatory_mask: u64,
 }
 
 impl SegmentDef {
@@ -472,6 +514,7 @@ impl SegmentDef {
             notes,
             required_through: 0,
             rules: Vec::new(),
+            mandatory_mask: 0,
         };
         def.refresh(dictionary_elements);
         def
@@ -489,6 +532,12 @@ impl SegmentDef {
             .iter()
             .map(|u| ValueRule::for_use(u, dictionary_elements))
             .collect();
+        self.mandatory_mask = mandatory_mask(&self.elements);
+    }
+
+    /// Bit `p` set for each mandatory element position `p` (1-based).
+    pub fn mandatory_mask(&self) -> u64 {
+        self.mandatory_mask
     }
 
     /// The flattened rule of each element position.

@@ -188,7 +188,15 @@ fn apply_element_change(
                 return Err(format!("{at}: {} has no component {c}", copy.id));
             }
             let (usage, codes) = (change.usage.clone(), change.codes.clone());
-            change_use(&mut copy.components[c - 1], usage, codes, elements, any_type_coded, at)?;
+            change_use(
+                &mut copy.components[c - 1],
+                usage,
+                codes,
+                elements,
+                any_type_coded,
+                at,
+            )?;
+            copy.refresh();
             composites.push(copy);
             element.kind = ElementKind::Composite(composites.len() - 1);
             segment.refresh(elements);
@@ -219,7 +227,8 @@ fn change_use(
     at: &str,
 ) -> Result<(), String> {
     if let Some(u) = &usage {
-        target.usage = Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O, C or X"))?;
+        target.usage =
+            Usage::parse(u).ok_or_else(|| format!("usage {u:?} must be M, O, C or X"))?;
     }
     if let Some(codes) = &codes {
         let coded = match target.kind {

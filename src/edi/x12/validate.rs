@@ -10,8 +10,8 @@ use super::elements::{check_segment, ElementFinding, Scratch};
 use super::envelope::{check_gs, check_isa, functional_group_of};
 use super::reader::{LexError, ReaderOptions, SegmentReader};
 use super::report::*;
-use crate::edi::seen::SeenNumbers;
 use super::segment::Segment;
+use crate::edi::seen::SeenNumbers;
 
 /// What validation keeps and how far it reads.
 #[derive(Debug, Clone)]
