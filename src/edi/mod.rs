@@ -5,6 +5,7 @@
 //! (the standards as data) that validation of both walks.
 
 pub mod edifact;
+pub(crate) mod blocks;
 pub mod guide;
 pub(crate) mod seen;
 pub mod x12;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::separators::Separators;
+use crate::edi::blocks::{any_of, BLOCK};
 
 /// One component (or the value of a simple data element) of one repetition
 /// of one data element, as a byte range of its segment.
@@ -143,39 +144,85 @@ impl fmt::Debug for Segment<'_> {
 
 /// Splits a segment's bytes into pieces, appending to `out`; returns the
 /// length of the tag. Separators preceded by the release character are data.
+///
+/// Sixteen bytes are compared against every separator at once; only the
+/// bytes that match are looked at one by one.
 pub(crate) fn split(raw: &[u8], classes: &Classes, out: &mut Vec<Piece>) -> usize {
     out.clear();
-    let class = &classes.0;
-    let mut tag_end = None;
-    let mut piece = Piece {
-        start: 0,
-        end: 0,
-        element: 0,
-        repetition: 1,
-        component: 1,
-        escaped: false,
+    let mut state = Splitter {
+        piece: Piece {
+            start: 0,
+            end: 0,
+            element: 0,
+            repetition: 1,
+            component: 1,
+            escaped: false,
+        },
+        tag_end: None,
+        released_to: 0,
     };
-    let mut i = 0;
-    while i < raw.len() {
-        let kind = class[raw[i] as usize];
-        if kind == Class::Data {
-            i += 1;
-            continue;
+    let mut base = 0;
+    while base + BLOCK <= raw.len() {
+        let block: &[u8; BLOCK] = raw[base..base + BLOCK].try_into().expect("a full block");
+        let mut mask = any_of(block, &classes.1);
+        while mask != 0 {
+            let i = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            state.at(i, classes.0[raw[i] as usize], out);
         }
-        if kind == Class::Release {
+        base += BLOCK;
+    }
+    if base < raw.len() {
+        // The tail, padded: only bits of real bytes count.
+        let rest = raw.len() - base;
+        let mut block = [0u8; BLOCK];
+        block[..rest].copy_from_slice(&raw[base..]);
+        let mut mask = any_of(&block, &classes.1) & ((1u32 << rest) - 1);
+        while mask != 0 {
+            let i = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            state.at(i, classes.0[raw[i] as usize], out);
+        }
+    }
+    state.piece.end = raw.len() as u32;
+    if state.piece.element == 0 {
+        state.tag_end.get_or_insert(raw.len());
+    } else {
+        out.push(state.piece);
+    }
+    state.tag_end.unwrap_or(raw.len())
+}
+
+/// The splitter's position: the piece being read.
+struct Splitter {
+    piece: Piece,
+    tag_end: Option<usize>,
+    /// Bytes before this index were released (are data).
+    released_to: usize,
+}
+
+impl Splitter {
+    /// Handles the service character of class `class` at index `i`.
+    #[inline(always)]
+    fn at(&mut self, i: usize, class: Class, out: &mut Vec<Piece>) {
+        if i < self.released_to {
+            return;
+        }
+        let piece = &mut self.piece;
+        if class == Class::Release {
             piece.escaped = true;
-            i += 2;
-            continue;
+            self.released_to = i + 2;
+            return;
         }
         piece.end = i as u32;
         if piece.element == 0 {
-            tag_end.get_or_insert(i);
+            self.tag_end.get_or_insert(i);
         } else {
-            out.push(piece);
+            out.push(*piece);
         }
         piece.start = i as u32 + 1;
         piece.escaped = false;
-        match kind {
+        match class {
             Class::Element => {
                 piece.element += 1;
                 piece.repetition = 1;
@@ -187,20 +234,13 @@ pub(crate) fn split(raw: &[u8], classes: &Classes, out: &mut Vec<Piece>) -> usiz
                 piece.component = 1;
             }
         }
-        i += 1;
     }
-    piece.end = raw.len().min(i) as u32;
-    if piece.element == 0 {
-        tag_end.get_or_insert(raw.len());
-    } else {
-        out.push(piece);
-    }
-    tag_end.unwrap_or(raw.len())
 }
 
-/// What each byte is to the splitter, for one set of separators.
+/// What each byte is to the splitter, for one set of separators, and the
+/// bytes the block compare looks for.
 #[derive(Clone)]
-pub(crate) struct Classes([Class; 256]);
+pub(crate) struct Classes([Class; 256], [u8; 4]);
 
 impl Classes {
     pub(crate) fn new(separators: &Separators) -> Classes {
@@ -213,7 +253,13 @@ impl Classes {
         if let Some(r) = separators.release {
             class[r as usize] = Class::Release;
         }
-        Classes(class)
+        let needles = [
+            separators.element,
+            separators.component,
+            separators.repetition.unwrap_or(separators.element),
+            separators.release.unwrap_or(separators.element),
+        ];
+        Classes(class, needles)
     }
 }
 
@@ -283,6 +329,58 @@ mod tests {
         );
         let (_, p) = pieces(b"XYZ+A*B", &Separators::SYNTAX_3);
         assert_eq!(p, vec![(1, 1, 1, "A*B".into())]);
+    }
+
+    /// The plain byte-at-a-time split the block split must agree with.
+    fn reference_split(raw: &[u8], s: &Separators) -> (usize, Vec<Piece>) {
+        let mut out = Vec::new();
+        let mut piece = Piece { start: 0, end: 0, element: 0, repetition: 1, component: 1, escaped: false };
+        let mut tag_end = None;
+        let mut i = 0;
+        while i < raw.len() {
+            let b = raw[i];
+            if Some(b) == s.release {
+                piece.escaped = true;
+                i += 2;
+                continue;
+            }
+            let separator = b == s.element || b == s.component || Some(b) == s.repetition;
+            if separator {
+                piece.end = i as u32;
+                if piece.element == 0 {
+                    tag_end.get_or_insert(i);
+                } else {
+                    out.push(piece);
+                }
+                piece.start = i as u32 + 1;
+                piece.escaped = false;
+                if b == s.element {
+                    (piece.element, piece.repetition, piece.component) = (piece.element + 1, 1, 1);
+                } else if b == s.component {
+                    piece.component += 1;
+                } else {
+                    (piece.repetition, piece.component) = (piece.repetition + 1, 1);
+                }
+            }
+            i += 1;
+        }
+        piece.end = raw.len() as u32;
+        if piece.element == 0 {
+            tag_end.get_or_insert(raw.len());
+        } else {
+            out.push(piece);
+        }
+        (tag_end.unwrap_or(raw.len()), out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_split_agrees_with_the_plain_split(raw in proptest::collection::vec(proptest::sample::select(b"AB1 +:*?'".to_vec()), 0..70), v4 in proptest::bool::ANY) {
+            let s = if v4 { Separators::SYNTAX_4 } else { Separators::SYNTAX_3 };
+            let mut out = Vec::new();
+            let tag = split(&raw, &Classes::new(&s), &mut out);
+            proptest::prop_assert_eq!((tag, out), reference_split(&raw, &s));
+        }
     }
 
     #[test]

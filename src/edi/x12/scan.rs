@@ -11,16 +11,7 @@
 
 use super::delimiters::Delimiters;
 
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// A mask with the high bit of every byte of `word` that equals `byte`.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * byte as u64);
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
+use crate::edi::blocks::{byte_bits, bytes_equal, BLOCK};
 
 /// The bytes the scan looks for.
 #[derive(Clone, Copy, Debug)]
@@ -64,8 +55,6 @@ struct Masks {
     special: u32,
 }
 
-/// Bytes examined per block.
-const BLOCK: usize = 16;
 
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
@@ -121,18 +110,6 @@ fn block_masks_swar(block: &[u8; BLOCK], needles: &Needles) -> Masks {
         masks.special |= (byte_bits(nested) | unusual) << shift;
     }
     masks
-}
-
-/// One bit per byte from a mask with the high bit of each matching byte.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-#[inline(always)]
-fn byte_bits(mut mask: u64) -> u32 {
-    let mut out = 0u32;
-    while mask != 0 {
-        out |= 1 << (mask.trailing_zeros() / 8);
-        mask &= mask - 1;
-    }
-    out
 }
 
 /// Scans `hay[from..]`, recording element separators (relative to
