@@ -4,8 +4,8 @@
 //! does the same for UN/EDIFACT; [`guide`] holds the implementation guides
 //! (the standards as data) that validation of both walks.
 
-pub mod edifact;
 pub(crate) mod blocks;
+pub mod edifact;
 pub mod guide;
 pub(crate) mod seen;
 pub mod x12;

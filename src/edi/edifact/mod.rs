@@ -17,6 +17,7 @@ pub use reader::{LexError, ReaderOptions, SegmentReader};
 pub use segment::{Piece, Segment};
 pub use separators::Separators;
 mod envelope;
+mod fast;
 pub mod report;
 pub mod validate;
 pub mod values;

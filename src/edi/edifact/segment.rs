@@ -334,7 +334,14 @@ mod tests {
     /// The plain byte-at-a-time split the block split must agree with.
     fn reference_split(raw: &[u8], s: &Separators) -> (usize, Vec<Piece>) {
         let mut out = Vec::new();
-        let mut piece = Piece { start: 0, end: 0, element: 0, repetition: 1, component: 1, escaped: false };
+        let mut piece = Piece {
+            start: 0,
+            end: 0,
+            element: 0,
+            repetition: 1,
+            component: 1,
+            escaped: false,
+        };
         let mut tag_end = None;
         let mut i = 0;
         while i < raw.len() {

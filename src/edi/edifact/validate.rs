@@ -5,13 +5,16 @@
 //! open interchange, group and message; each message walks its guide's
 //! structure as its segments arrive.
 
+use std::collections::HashMap;
 use std::io::Read;
+use std::rc::Rc;
 
 use crate::edi::guide::{Catalog, Dictionary, Placement, SetGuide, StructureEvent, Tag, Walker};
 use crate::edi::seen::SeenNumbers;
 
 use super::charset::Charset;
 use super::envelope::{read_unb, read_ung, read_unh, EnvelopeProblem};
+use super::fast::FlatDictionary;
 use super::reader::{ReaderOptions, SegmentReader};
 use super::report::*;
 use super::segment::Segment;
@@ -81,6 +84,8 @@ impl<'c> Validator<'c> {
             message: None,
             interchange_refs: SeenNumbers::default(),
             pending_una: None,
+            flat: HashMap::new(),
+            last_guide: None,
         };
         loop {
             match reader.next_segment() {
@@ -151,6 +156,8 @@ struct OpenMessage<'v> {
     problems: Vec<ElementProblem>,
     /// For each qualified segment the guide requires: whether it came.
     qualifiers_seen: Vec<bool>,
+    /// The guide's dictionary flattened for the fast path.
+    flat: Option<Rc<FlatDictionary>>,
 }
 
 impl OpenMessage<'_> {
@@ -180,6 +187,11 @@ struct Run<'v> {
     interchange_refs: SeenNumbers,
     /// The offset of a UNA waiting for its UNB.
     pending_una: Option<u64>,
+    /// Flattened dictionaries, by the address of the dictionary.
+    flat: HashMap<usize, Rc<FlatDictionary>>,
+    /// The last message identifier looked up and the guide it found:
+    /// interchanges mostly repeat one message type.
+    last_guide: Option<(String, String, String, Option<&'v SetGuide>)>,
 }
 
 impl<'v> Run<'v> {
@@ -194,6 +206,36 @@ impl<'v> Run<'v> {
             b"UNT" => self.unt(segment),
             _ => self.body(segment),
         }
+    }
+
+    /// The guide for a message, remembered for the next message of the
+    /// same type.
+    fn guide_for(&mut self, message: &MessageReport) -> Option<&'v SetGuide> {
+        if let Some((version, release, message_type, guide)) = &self.last_guide {
+            if *version == message.version
+                && *release == message.release
+                && *message_type == message.message_type
+            {
+                return *guide;
+            }
+        }
+        let guide = self.validator.guide_for(message);
+        self.last_guide = Some((
+            message.version.clone(),
+            message.release.clone(),
+            message.message_type.clone(),
+            guide,
+        ));
+        guide
+    }
+
+    /// The fast-path form of `dictionary`, built once per run.
+    fn flatten(&mut self, dictionary: &Dictionary) -> Rc<FlatDictionary> {
+        let key = dictionary as *const Dictionary as usize;
+        self.flat
+            .entry(key)
+            .or_insert_with(|| Rc::new(FlatDictionary::new(dictionary)))
+            .clone()
     }
 
     fn una(&mut self, segment: &Segment<'_>) {
@@ -344,7 +386,7 @@ impl<'v> Run<'v> {
                 ));
             }
         }
-        let guide = self.validator.guide_for(&report);
+        let guide = self.guide_for(&report);
         report.guide = guide.map(|g| match &g.partner {
             Some(p) => format!("EDIFACT {} {} ({p})", g.version, g.id),
             None => format!("EDIFACT {} {}", g.version, g.id),
@@ -374,6 +416,7 @@ impl<'v> Run<'v> {
             events: Vec::new(),
             problems: Vec::new(),
             qualifiers_seen: vec![false; guide.map_or(0, |g| g.required_qualifiers.len())],
+            flat: guide.map(|g| self.flatten(&g.dictionary)),
         };
         if let Some(w) = &mut message.walker {
             w.place(tag_of(segment), &mut message.events);
@@ -422,14 +465,15 @@ impl<'v> Run<'v> {
         match placement {
             Placement::Found { node, loop_id } => {
                 segment_group = Some(loop_id);
-                let def = &guide.dictionary.segments[node.def];
-                check_segment(
-                    segment,
-                    def,
-                    &guide.dictionary,
-                    charset,
-                    &mut message.problems,
-                );
+                let plain = message
+                    .flat
+                    .as_ref()
+                    .is_some_and(|f| f.plainly_valid(node.def, segment, charset));
+                if !plain {
+                    let def = &guide.dictionary.segments[node.def];
+                    let problems = &mut message.problems;
+                    check_segment(segment, def, &guide.dictionary, charset, problems);
+                }
                 message.note_qualifiers(segment, tag);
             }
             Placement::OutOfOrder => {
@@ -551,18 +595,26 @@ impl<'v> Run<'v> {
                 (i.report.header.syntax_version, i.charset)
             });
         if let Some(dictionary) = self.validator.service_dictionary(syntax_version) {
-            if let Some((_, def)) =
+            if let Some((index, def)) =
                 Tag::from_bytes(segment.tag()).and_then(|t| dictionary.segment(t))
             {
-                let mut found = Vec::new();
-                check_segment(segment, def, dictionary, charset, &mut found);
-                problems.extend(
-                    found
-                        .into_iter()
-                        .filter(|p| !p.warning)
-                        .map(|p| (p.code, p.element, p.component, p.message)),
-                );
+                let plain = self
+                    .flatten(dictionary)
+                    .plainly_valid(index, segment, charset);
+                if !plain {
+                    let mut found = Vec::new();
+                    check_segment(segment, def, dictionary, charset, &mut found);
+                    problems.extend(
+                        found
+                            .into_iter()
+                            .filter(|p| !p.warning)
+                            .map(|p| (p.code, p.element, p.component, p.message)),
+                    );
+                }
             }
+        }
+        if problems.is_empty() {
+            return;
         }
         let tag = String::from_utf8_lossy(segment.tag()).into_owned();
         let mut location = self.envelope_location(segment.offset());

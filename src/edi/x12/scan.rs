@@ -55,7 +55,6 @@ struct Masks {
     special: u32,
 }
 
-
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn block_masks(block: &[u8; BLOCK], needles: &Needles) -> Masks {
