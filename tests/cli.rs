@@ -180,3 +180,28 @@ fn partner_guide_option_applies_the_narrower_rules() {
     let bad = edigate(&["validate", "--partner-guide", "no/such.toml", VALID]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn edifact_is_validated_and_answered_with_contrl() {
+    let sample = common::project_dir().join("samples/edifact/ORDERS/orders-d96a-valid.edi");
+    let eancom = common::project_dir().join("guides/edifact/partners/eancom-orders.toml");
+    let o = edigate(&["validate", "--partner-guide", path(&eancom), path(&sample)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("valid (EDIFACT)"));
+
+    let bad = common::project_dir().join("samples/edifact/ORDERS/orders-bad-code-invalid.edi");
+    let o = edigate(&["ack", path(&bad), "--stamp", "20260102", "0800"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("UNH+1+CONTRL:D:3:UN'"), "{text}");
+    assert!(text.contains("UCM+1+ORDERS:D:96A:UN+4'"), "{text}");
+    assert!(text.contains("UCD+12+1:1'"), "{text}");
+
+    let o = edigate(&["ack", path(&bad), "--kind", "997"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--kind contrl"));
+
+    let x12 = common::project_dir().join("samples/x12/850/850-004010-valid.edi");
+    let o = edigate(&["ack", path(&x12), "--kind", "contrl"]);
+    assert_eq!(o.status.code(), Some(2));
+}
