@@ -5,7 +5,9 @@
 //! know nothing of orders or customers; [`detect`] tells which syntax a file
 //! speaks.
 
+pub mod cxml;
 pub mod detect;
 pub mod edi;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod xml;

@@ -1,0 +1,236 @@
+//! The machinery every cXML type uses to read itself from an element tree
+//! and write itself back: taking children by name, keeping what is not
+//! modelled, collecting warnings with their path, and writing children in
+//! the order the DTD gives.
+
+use crate::xml::{Element, Node};
+
+/// A problem with a document that stops it being read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct CxmlError {
+    /// Where, as an element path (`cXML/Request/OrderRequest/ItemOut[2]`).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Something accepted but worth saying: a lenient read, a vendor
+/// extension.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// Where.
+    pub path: String,
+    /// What.
+    pub message: String,
+}
+
+/// The reading context: the path so far, the warnings found, and the
+/// problems that do not stop reading but make the document invalid.
+#[derive(Debug, Default)]
+pub struct Cx {
+    path: Vec<String>,
+    /// Warnings in document order.
+    pub warnings: Vec<Warning>,
+    /// Breaches of the DTD the reader tolerated.
+    pub invalid: Vec<Warning>,
+}
+
+impl Cx {
+    /// The current path.
+    pub fn path(&self) -> String {
+        self.path.join("/")
+    }
+
+    /// Runs `f` one level down, at `name`.
+    pub fn within<T>(&mut self, name: &str, f: impl FnOnce(&mut Cx) -> T) -> T {
+        self.path.push(name.to_string());
+        let out = f(self);
+        self.path.pop();
+        out
+    }
+
+    /// Records a warning at the current path.
+    pub fn warn(&mut self, message: impl Into<String>) {
+        let path = self.path();
+        self.warnings.push(Warning {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// Records a breach of the DTD that reading tolerates.
+    pub fn invalid(&mut self, message: impl Into<String>) {
+        let path = self.path();
+        self.invalid.push(Warning {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// An error at the current path.
+    pub fn error(&self, message: impl Into<String>) -> CxmlError {
+        CxmlError {
+            path: self.path(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A type that reads from and writes to one element.
+pub trait Codec: Sized {
+    /// Reads the type from `element` (taken by value: its strings move).
+    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError>;
+    /// Writes the type as an element.
+    fn encode(&self) -> Element;
+}
+
+/// An element's attributes and children, taken out one by one; what is
+/// left at the end is kept as extensions.
+pub struct Parts {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+    text: String,
+}
+
+impl Parts {
+    /// Splits `element` into its parts.
+    pub fn of(element: Element) -> Self {
+        let mut children = Vec::with_capacity(element.children.len());
+        let mut text = String::new();
+        for node in element.children {
+            match node {
+                Node::Element(e) => children.push(e),
+                Node::Text(t) => text.push_str(&t),
+            }
+        }
+        Parts {
+            name: element.name,
+            attributes: element.attributes,
+            children,
+            text,
+        }
+    }
+
+    /// The element's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Takes attribute `name`.
+    pub fn attr(&mut self, name: &str) -> Option<String> {
+        let i = self.attributes.iter().position(|(n, _)| n == name)?;
+        Some(self.attributes.swap_remove(i).1)
+    }
+
+    /// Takes attribute `name`, which the DTD requires.
+    pub fn required_attr(&mut self, name: &str, cx: &Cx) -> Result<String, CxmlError> {
+        self.attr(name)
+            .ok_or_else(|| cx.error(format!("the attribute {name} is required")))
+    }
+
+    /// The element's text, trimmed.
+    pub fn text(&self) -> String {
+        self.text.trim().to_string()
+    }
+
+    /// Takes the first child named `name`.
+    pub fn one(&mut self, name: &str) -> Option<Element> {
+        let i = self.children.iter().position(|c| c.name == name)?;
+        Some(self.children.remove(i))
+    }
+
+    /// Takes every child named `name`.
+    pub fn all(&mut self, name: &str) -> Vec<Element> {
+        let (taken, kept) = std::mem::take(&mut self.children)
+            .into_iter()
+            .partition(|c| c.name == name);
+        self.children = kept;
+        taken
+    }
+
+    /// Takes and decodes the first child named `name`.
+    pub fn decode_one<T: Codec>(
+        &mut self,
+        name: &str,
+        cx: &mut Cx,
+    ) -> Result<Option<T>, CxmlError> {
+        match self.one(name) {
+            Some(e) => cx.within(name, |cx| T::decode(e, cx)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Takes and decodes the child `name`, which the DTD requires.
+    pub fn decode_required<T: Codec>(&mut self, name: &str, cx: &mut Cx) -> Result<T, CxmlError> {
+        self.decode_one(name, cx)?
+            .ok_or_else(|| cx.error(format!("the element {name} is required")))
+    }
+
+    /// Takes and decodes every child named `name`.
+    pub fn decode_all<T: Codec>(&mut self, name: &str, cx: &mut Cx) -> Result<Vec<T>, CxmlError> {
+        self.all(name)
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| cx.within(&format!("{name}[{}]", i + 1), |cx| T::decode(e, cx)))
+            .collect()
+    }
+
+    /// The first child named `name`, left in place (read, not taken).
+    pub fn children_named(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// The text of the first child named `name`.
+    pub fn text_of(&mut self, name: &str) -> Option<String> {
+        self.one(name).map(|e| e.text_content())
+    }
+
+    /// The attributes not taken.
+    pub fn leftover_attributes(&self) -> impl Iterator<Item = &str> {
+        self.attributes.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The children not taken: kept, in order, as extensions. Those the DTD
+    /// does not know at this place (`known`) are vendor extensions and get
+    /// a warning.
+    pub fn rest(self, known: &[&str], cx: &mut Cx) -> Vec<Element> {
+        for (name, _) in &self.attributes {
+            if !name.starts_with("xmlns") && name != "xml:lang" {
+                cx.warn(format!(
+                    "the attribute {name} of <{}> is not read",
+                    self.name
+                ));
+            }
+        }
+        for child in &self.children {
+            if !known.contains(&child.name.as_str()) {
+                cx.warn(format!(
+                    "<{}> is not part of <{}>; kept, but not read",
+                    child.name, self.name
+                ));
+            }
+        }
+        self.children
+    }
+}
+
+/// Sorts `element`'s children into the order the DTD gives (`order`, by
+/// name); children the order does not name go last, in their own order.
+pub fn in_dtd_order(mut element: Element, order: &[&str]) -> Element {
+    let rank = |n: &Node| match n {
+        Node::Element(e) => order
+            .iter()
+            .position(|o| *o == e.name)
+            .unwrap_or(order.len()),
+        Node::Text(_) => 0,
+    };
+    element.children.sort_by_key(rank);
+    element
+}
+
+/// An element holding only `text`.
+pub fn text_element(name: &str, text: &str) -> Element {
+    Element::new(name).text(text)
+}
