@@ -10,4 +10,5 @@ pub mod detect;
 pub mod edi;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod oci;
 pub mod xml;

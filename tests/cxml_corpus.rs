@@ -59,3 +59,25 @@ fn invalid_corpus_documents_are_flagged() {
         }
     }
 }
+
+#[test]
+fn the_corpus_oci_cart_reads_and_round_trips() {
+    use edigate::oci;
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    for file in common::files_under(&corpus.join("oci")) {
+        let name = file.display().to_string();
+        let html = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        let fields = oci::fields_from_html(&html);
+        let cart = oci::parse_cart(&fields).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!cart.items.is_empty(), "{name}");
+        let again = oci::parse_cart(&oci::fields_from_html(&oci::cart_form(
+            "https://hook",
+            &cart.items,
+            None,
+        )))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(again.items, cart.items, "{name}");
+    }
+}

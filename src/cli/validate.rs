@@ -4,10 +4,12 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::path::PathBuf;
 
+use edigate::cxml;
 use edigate::detect::{detect, Format};
 use edigate::edi::edifact;
 use edigate::edi::guide::{load_partner_guide, Catalog};
 use edigate::edi::x12::{ValidateOptions, ValidationReport, Validator};
+use edigate::oci;
 use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_USAGE, EXIT_VALID};
@@ -46,6 +48,7 @@ struct FileResult {
 enum Report {
     X12(ValidationReport),
     Edifact(edifact::ValidationReport),
+    Document(DocumentReport),
 }
 
 impl Report {
@@ -53,8 +56,26 @@ impl Report {
         match self {
             Report::X12(r) => (r.bytes, r.segments),
             Report::Edifact(r) => (r.bytes, r.segments),
+            Report::Document(r) => (r.bytes, 0),
         }
     }
+}
+
+/// The report on a cXML document or an OCI cart.
+#[derive(Serialize)]
+struct DocumentReport {
+    /// The message (`OrderRequest`, `OCI cart`).
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dtd: Option<String>,
+    /// Cart or order lines, where the document has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<usize>,
+    errors: Vec<cxml::Warning>,
+    warnings: Vec<cxml::Warning>,
+    bytes: u64,
 }
 
 /// The validators of each syntax, with the partner guides given.
@@ -157,10 +178,9 @@ fn validate_file(validators: &Validators<'_>, path: &PathBuf) -> FileResult {
         Err(e) => return unreadable(e),
     };
     let format = detect(&head[..n]);
-    let input = head[..n].chain(reader);
     match format {
         Format::X12 => {
-            let report = validators.x12.validate(input);
+            let report = validators.x12.validate(head[..n].chain(reader));
             FileResult {
                 file,
                 format: "X12",
@@ -170,7 +190,7 @@ fn validate_file(validators: &Validators<'_>, path: &PathBuf) -> FileResult {
             }
         }
         Format::Edifact => {
-            let report = validators.edifact.validate(input);
+            let report = validators.edifact.validate(head[..n].chain(reader));
             FileResult {
                 file,
                 format: "EDIFACT",
@@ -179,29 +199,130 @@ fn validate_file(validators: &Validators<'_>, path: &PathBuf) -> FileResult {
                 error: None,
             }
         }
-        Format::Xml => FileResult {
-            file,
-            format: format.name(),
-            valid: false,
-            report: None,
-            error: Some(format!(
-                "{} files are recognised but this release validates X12 and EDIFACT only",
-                format.name()
-            )),
+        Format::Xml | Format::Unknown => {
+            let mut bytes = head[..n].to_vec();
+            let limit = edigate::xml::Limits::default().max_bytes as u64;
+            if let Err(e) = reader.take(limit + 1).read_to_end(&mut bytes) {
+                return unreadable(e);
+            }
+            validate_document(file, &bytes)
+        }
+    }
+}
+
+/// cXML, an OCI cart (form body or HTML page), or nothing we know.
+fn validate_document(file: String, bytes: &[u8]) -> FileResult {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let result = |format: &'static str, report: DocumentReport| FileResult {
+        file: file.clone(),
+        format,
+        valid: report.errors.is_empty(),
+        report: Some(Report::Document(report)),
+        error: None,
+    };
+    if start.contains("<cxml") {
+        return result("cXML", cxml_report(bytes));
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if text.contains("NEW_ITEM-") {
+        return result("OCI", oci_report(&text, bytes.len()));
+    }
+    let error = if bytes.is_empty() {
+        "the file is empty".to_string()
+    } else if start.trim_start().starts_with('<') {
+        "an XML or HTML document, but neither cXML (no <cXML> root) nor an OCI cart (no NEW_ITEM- fields)".to_string()
+    } else {
+        format!(
+            "not an EDI file: it starts with \"{}\", not ISA (X12), UNA/UNB (EDIFACT), cXML or an OCI cart",
+            edigate::edi::x12::delimiters::excerpt(&bytes[..bytes.len().min(20)], 20)
+        )
+    };
+    FileResult {
+        file,
+        format: "unknown",
+        valid: false,
+        report: None,
+        error: Some(error),
+    }
+}
+
+fn cxml_report(bytes: &[u8]) -> DocumentReport {
+    match cxml::read(bytes) {
+        Ok(document) => {
+            let lines = match &document.envelope.body {
+                cxml::Body::Request {
+                    request: cxml::Request::Order(o),
+                    ..
+                } => Some(o.items.len()),
+                cxml::Body::Message {
+                    message: cxml::MessageContent::PunchOutOrder(m),
+                    ..
+                } => Some(m.items.len()),
+                _ => None,
+            };
+            DocumentReport {
+                kind: document.envelope.kind(),
+                payload_id: Some(document.envelope.payload_id.clone()),
+                dtd: document.dtd.clone(),
+                lines,
+                errors: cxml::errors(&document),
+                warnings: document.warnings,
+                bytes: bytes.len() as u64,
+            }
+        }
+        Err(e) => DocumentReport {
+            kind: "cXML".into(),
+            payload_id: None,
+            dtd: None,
+            lines: None,
+            errors: vec![match e {
+                cxml::ReadError::Cxml(c) => cxml::Warning {
+                    path: c.path,
+                    message: c.message,
+                },
+                cxml::ReadError::Xml(x) => cxml::Warning {
+                    path: String::new(),
+                    message: x.to_string(),
+                },
+            }],
+            warnings: Vec::new(),
+            bytes: bytes.len() as u64,
         },
-        Format::Unknown => FileResult {
-            file,
-            format: "unknown",
-            valid: false,
-            report: None,
-            error: Some(if n == 0 {
-                "the file is empty".to_string()
-            } else {
-                format!(
-                    "not an EDI file: it starts with \"{}\", not ISA (X12), UNA/UNB (EDIFACT) or XML",
-                    edigate::edi::x12::delimiters::excerpt(&head[..n.min(20)], 20)
-                )
-            }),
+    }
+}
+
+fn oci_report(text: &str, bytes: usize) -> DocumentReport {
+    let html = text.trim_start().starts_with('<') || text.starts_with("HTTP/");
+    let fields = if html {
+        oci::fields_from_html(text)
+    } else {
+        cxml::parse_form_body(text.trim().as_bytes())
+    };
+    let finding = |message: String| cxml::Warning {
+        path: String::new(),
+        message,
+    };
+    match oci::parse_cart(&fields) {
+        Ok(cart) => {
+            let (errors, long) = oci::check_cart(&cart.items);
+            DocumentReport {
+                kind: "OCI cart".into(),
+                payload_id: None,
+                dtd: None,
+                lines: Some(cart.items.len()),
+                errors: errors.into_iter().map(finding).collect(),
+                warnings: cart.warnings.into_iter().chain(long).map(finding).collect(),
+                bytes: bytes as u64,
+            }
+        }
+        Err(e) => DocumentReport {
+            kind: "OCI cart".into(),
+            payload_id: None,
+            dtd: None,
+            lines: None,
+            errors: vec![finding(e.to_string())],
+            warnings: Vec::new(),
+            bytes: bytes as u64,
         },
     }
 }
@@ -226,8 +347,32 @@ fn print_text(out: &mut impl Write, r: &FileResult) -> io::Result<()> {
     match &r.report {
         Some(Report::X12(report)) => print_x12(out, report),
         Some(Report::Edifact(report)) => print_edifact(out, report),
+        Some(Report::Document(report)) => print_document(out, report),
         None => Ok(()),
     }
+}
+
+fn print_document(out: &mut impl Write, report: &DocumentReport) -> io::Result<()> {
+    let lines = report
+        .lines
+        .map(|n| format!(", {n} line(s)"))
+        .unwrap_or_default();
+    let payload = report
+        .payload_id
+        .as_deref()
+        .map(|p| format!(" payloadID {p}"))
+        .unwrap_or_default();
+    writeln!(out, "  {}{payload}{lines}", report.kind)?;
+    for (label, list) in [("error", &report.errors), ("warning", &report.warnings)] {
+        for f in list {
+            if f.path.is_empty() {
+                writeln!(out, "  {label}: {}", f.message)?;
+            } else {
+                writeln!(out, "  {label} at {}: {}", f.path, f.message)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_x12(out: &mut impl Write, report: &ValidationReport) -> io::Result<()> {

@@ -7,6 +7,7 @@
 //! secrets in one-way messages). Elements the typed model does not cover
 //! are kept and written back, so nothing received is lost.
 
+mod check;
 mod codec;
 mod common;
 mod credential;
@@ -20,6 +21,7 @@ mod punchout;
 mod status;
 mod values;
 
+pub use check::errors;
 pub use codec::{Codec, Cx, CxmlError, Warning};
 pub use common::*;
 pub use credential::{check_sender, CredentialCheck, ExpectedCredential};

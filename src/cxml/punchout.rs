@@ -61,6 +61,9 @@ impl Codec for PunchOutSetupRequest {
             .map(|e| e.text_content())
             .ok_or_else(|| cx.error("the element BuyerCookie is required"))?;
         let url_in = |e: Element| e.first("URL").map(|u| u.text_content());
+        if operation != "inspect" && p.children_named("BrowserFormPost").is_none() {
+            cx.warn("no BrowserFormPost: the cart can only go back by other means");
+        }
         Ok(PunchOutSetupRequest {
             operation,
             buyer_cookie,
@@ -232,8 +235,12 @@ impl Codec for ItemIn {
     fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let q = p.required_attr("quantity", cx)?;
+        let quantity = quantity(&q, cx)?;
+        if quantity.is_zero() {
+            cx.warn("quantity is 0");
+        }
         Ok(ItemIn {
-            quantity: quantity(&q, cx)?,
+            quantity,
             line_number: p.attr("lineNumber"),
             parent_line_number: p.attr("parentLineNumber"),
             item_type: p.attr("itemType"),
