@@ -131,3 +131,37 @@ pub fn exercise_edifact(data: &[u8]) {
         );
     }
 }
+
+/// The cXML counterpart: the reader over arbitrary bytes (bounded, never
+/// panicking), and what it reads must write and read back to the same
+/// model; OCI form and page readers alike.
+pub fn exercise_cxml(data: &[u8]) {
+    use crate::{cxml, oci};
+    let limits = crate::xml::Limits {
+        max_bytes: 1 << 20,
+        max_depth: 32,
+    };
+    if let Ok(document) = cxml::read_with(data, &limits) {
+        let _ = cxml::errors(&document);
+        let written = cxml::write(&document.envelope, cxml::DEFAULT_VERSION);
+        let again = cxml::read(written.as_bytes())
+            .unwrap_or_else(|e| panic!("a written document does not read back: {e}\n{written}"));
+        let mut expected = document.envelope.clone();
+        if let cxml::Body::Message { .. } = expected.body {
+            expected.header = expected.header.map(|h| h.without_secrets());
+        }
+        assert_eq!(
+            expected, again.envelope,
+            "the model changed in a round trip"
+        );
+    }
+    let text = String::from_utf8_lossy(data);
+    let fields = oci::fields_from_html(&text);
+    let _ = oci::parse_cart(&fields);
+    let _ = oci::parse_entry(&cxml::parse_form_body(data));
+    if let Ok(cart) = oci::parse_cart(&cxml::parse_form_body(data)) {
+        let again = oci::parse_cart(&oci::cart_fields(&cart.items))
+            .unwrap_or_else(|e| panic!("a written cart does not read back: {e}"));
+        assert_eq!(again.items, cart.items, "the cart changed in a round trip");
+    }
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use edigate::fuzzing::{exercise, exercise_edifact};
+use edigate::fuzzing::{exercise, exercise_cxml, exercise_edifact};
 
 fn seeds() -> Vec<Vec<u8>> {
     let dirs = [
@@ -12,11 +12,15 @@ fn seeds() -> Vec<Vec<u8>> {
         common::project_dir().join("samples/x12"),
         common::project_dir().join("fuzz/corpus/edifact_validate"),
         common::project_dir().join("samples/edifact"),
+        common::project_dir().join("fuzz/corpus/cxml_read"),
     ];
     let files: Vec<_> = dirs
         .iter()
         .flat_map(|d| common::files_under(d))
-        .filter(|p| p.extension().is_some_and(|e| e == "edi"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "edi" || e == "xml" || e == "txt" || e == "html")
+        })
         .collect();
     assert!(files.len() >= 40, "only {} seed files", files.len());
     files.iter().map(|f| std::fs::read(f).unwrap()).collect()
@@ -27,6 +31,7 @@ fn seeds_hold_the_invariants() {
     for seed in seeds() {
         exercise(&seed);
         exercise_edifact(&seed);
+        exercise_cxml(&seed);
     }
 }
 
@@ -39,7 +44,7 @@ fn mutated_seeds_hold_the_invariants() {
         state ^= state << 17;
         state
     };
-    const INTERESTING: &[u8] = b"*~:^>|+?'\n\r\x00\xffISAGSTEUNABHZ0123456789 ";
+    const INTERESTING: &[u8] = b"*~:^>|+?'<>/=&;\"\n\r\x00\xffISAGSTEUNABHZ0123456789 ";
     for seed in seeds() {
         for _ in 0..60 {
             let mut data = seed.clone();
@@ -67,6 +72,7 @@ fn mutated_seeds_hold_the_invariants() {
             }
             exercise(&data);
             exercise_edifact(&data);
+            exercise_cxml(&data);
         }
     }
 }

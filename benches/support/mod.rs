@@ -1,6 +1,9 @@
 //! What the throughput benches share: interleaved best-of timing, counting
 //! instructions under callgrind, and the peak RSS of `edigate validate`.
 
+// Each bench compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;

@@ -29,7 +29,9 @@ pub struct Warning {
 /// problems that do not stop reading but make the document invalid.
 #[derive(Debug, Default)]
 pub struct Cx {
-    path: Vec<String>,
+    /// Element names down to here, with the index of repeated ones; kept
+    /// as borrowed names so that reading allocates nothing for the path.
+    path: Vec<(std::borrow::Cow<'static, str>, Option<usize>)>,
     /// Warnings in document order.
     pub warnings: Vec<Warning>,
     /// Breaches of the DTD the reader tolerated.
@@ -37,14 +39,36 @@ pub struct Cx {
 }
 
 impl Cx {
-    /// The current path.
+    /// The current path (`cXML/Request/OrderRequest/ItemOut[2]`).
     pub fn path(&self) -> String {
-        self.path.join("/")
+        let parts: Vec<String> = self
+            .path
+            .iter()
+            .map(|(name, index)| match index {
+                Some(i) => format!("{name}[{i}]"),
+                None => name.to_string(),
+            })
+            .collect();
+        parts.join("/")
     }
 
     /// Runs `f` one level down, at `name`.
-    pub fn within<T>(&mut self, name: &str, f: impl FnOnce(&mut Cx) -> T) -> T {
-        self.path.push(name.to_string());
+    pub fn within<T>(&mut self, name: &'static str, f: impl FnOnce(&mut Cx) -> T) -> T {
+        self.within_at(name.into(), None, f)
+    }
+
+    /// Runs `f` one level down, at `name` (a name read from the document).
+    pub fn within_named<T>(&mut self, name: String, f: impl FnOnce(&mut Cx) -> T) -> T {
+        self.within_at(name.into(), None, f)
+    }
+
+    fn within_at<T>(
+        &mut self,
+        name: std::borrow::Cow<'static, str>,
+        index: Option<usize>,
+        f: impl FnOnce(&mut Cx) -> T,
+    ) -> T {
+        self.path.push((name, index));
         let out = f(self);
         self.path.pop();
         out
@@ -88,8 +112,8 @@ pub trait Codec: Sized {
 /// An element's attributes and children, taken out one by one; what is
 /// left at the end is kept as extensions.
 pub struct Parts {
-    name: String,
-    attributes: Vec<(String, String)>,
+    name: std::borrow::Cow<'static, str>,
+    attributes: Vec<(std::borrow::Cow<'static, str>, String)>,
     children: Vec<Element>,
     text: String,
 }
@@ -102,6 +126,7 @@ impl Parts {
         for node in element.children {
             match node {
                 Node::Element(e) => children.push(e),
+                Node::Text(t) if text.is_empty() => text = t,
                 Node::Text(t) => text.push_str(&t),
             }
         }
@@ -121,7 +146,7 @@ impl Parts {
     /// Takes attribute `name`.
     pub fn attr(&mut self, name: &str) -> Option<String> {
         let i = self.attributes.iter().position(|(n, _)| n == name)?;
-        Some(self.attributes.swap_remove(i).1)
+        Some(self.attributes.remove(i).1)
     }
 
     /// Takes attribute `name`, which the DTD requires.
@@ -130,9 +155,9 @@ impl Parts {
             .ok_or_else(|| cx.error(format!("the attribute {name} is required")))
     }
 
-    /// The element's text, trimmed.
-    pub fn text(&self) -> String {
-        self.text.trim().to_string()
+    /// Takes the element's text, trimmed.
+    pub fn text(&mut self) -> String {
+        crate::xml::trim_owned(std::mem::take(&mut self.text))
     }
 
     /// Takes the first child named `name`.
@@ -153,7 +178,7 @@ impl Parts {
     /// Takes and decodes the first child named `name`.
     pub fn decode_one<T: Codec>(
         &mut self,
-        name: &str,
+        name: &'static str,
         cx: &mut Cx,
     ) -> Result<Option<T>, CxmlError> {
         match self.one(name) {
@@ -163,17 +188,25 @@ impl Parts {
     }
 
     /// Takes and decodes the child `name`, which the DTD requires.
-    pub fn decode_required<T: Codec>(&mut self, name: &str, cx: &mut Cx) -> Result<T, CxmlError> {
+    pub fn decode_required<T: Codec>(
+        &mut self,
+        name: &'static str,
+        cx: &mut Cx,
+    ) -> Result<T, CxmlError> {
         self.decode_one(name, cx)?
             .ok_or_else(|| cx.error(format!("the element {name} is required")))
     }
 
     /// Takes and decodes every child named `name`.
-    pub fn decode_all<T: Codec>(&mut self, name: &str, cx: &mut Cx) -> Result<Vec<T>, CxmlError> {
+    pub fn decode_all<T: Codec>(
+        &mut self,
+        name: &'static str,
+        cx: &mut Cx,
+    ) -> Result<Vec<T>, CxmlError> {
         self.all(name)
             .into_iter()
             .enumerate()
-            .map(|(i, e)| cx.within(&format!("{name}[{}]", i + 1), |cx| T::decode(e, cx)))
+            .map(|(i, e)| cx.within_at(name.into(), Some(i + 1), |cx| T::decode(e, cx)))
             .collect()
     }
 
@@ -182,37 +215,69 @@ impl Parts {
         self.children.iter().find(|c| c.name == name)
     }
 
-    /// The text of the first child named `name`.
+    /// Takes the text of the first child named `name`.
     pub fn text_of(&mut self, name: &str) -> Option<String> {
-        self.one(name).map(|e| e.text_content())
+        self.one(name).map(Element::into_text)
     }
 
     /// The attributes not taken.
     pub fn leftover_attributes(&self) -> impl Iterator<Item = &str> {
-        self.attributes.iter().map(|(n, _)| n.as_str())
+        self.attributes.iter().map(|(n, _)| n.as_ref())
     }
 
-    /// The children not taken: kept, in order, as extensions. Those the DTD
-    /// does not know at this place (`known`) are vendor extensions and get
-    /// a warning.
-    pub fn rest(self, known: &[&str], cx: &mut Cx) -> Vec<Element> {
-        for (name, _) in &self.attributes {
-            if !name.starts_with("xmlns") && name != "xml:lang" {
-                cx.warn(format!(
-                    "the attribute {name} of <{}> is not read",
-                    self.name
-                ));
-            }
-        }
+    /// The attributes and children not taken: kept, in order, as
+    /// extensions. Children the DTD does not know at this place (`known`)
+    /// are vendor extensions and get a warning.
+    pub fn rest(self, known: &[&str], cx: &mut Cx) -> Extensions {
         for child in &self.children {
-            if !known.contains(&child.name.as_str()) {
+            if !known.contains(&child.name.as_ref()) {
                 cx.warn(format!(
                     "<{}> is not part of <{}>; kept, but not read",
                     child.name, self.name
                 ));
             }
         }
+        Extensions {
+            attributes: self.attributes,
+            elements: self.children,
+        }
+    }
+}
+
+/// What a typed element did not read: attributes and child elements, kept
+/// in order and written back, so nothing received is lost.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Extensions {
+    /// Attributes not modelled.
+    pub attributes: Vec<(std::borrow::Cow<'static, str>, String)>,
+    /// Child elements not modelled.
+    pub elements: Vec<Element>,
+}
+
+impl Extensions {
+    /// Whether nothing was left over.
+    pub fn is_empty(&self) -> bool {
+        self.attributes.is_empty() && self.elements.is_empty()
+    }
+}
+
+/// Writing back what [`Extensions`] kept.
+pub trait Extended {
+    /// Adds the kept attributes the element does not already have, then
+    /// the kept children (builder style).
+    fn extended(self, extensions: &Extensions) -> Self;
+}
+
+impl Extended for Element {
+    fn extended(mut self, extensions: &Extensions) -> Element {
+        for (name, value) in &extensions.attributes {
+            if self.attribute(name).is_none() {
+                self.attributes.push((name.clone(), value.clone()));
+            }
+        }
         self.children
+            .extend(extensions.elements.iter().cloned().map(Node::Element));
+        self
     }
 }
 
@@ -231,6 +296,6 @@ pub fn in_dtd_order(mut element: Element, order: &[&str]) -> Element {
 }
 
 /// An element holding only `text`.
-pub fn text_element(name: &str, text: &str) -> Element {
+pub fn text_element(name: &'static str, text: &str) -> Element {
     Element::new(name).text(text)
 }

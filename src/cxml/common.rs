@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::values::{decimal, money_in, Money};
 use crate::xml::{Element, Node};
 
@@ -17,7 +17,7 @@ pub struct Extrinsic {
     /// Nested extrinsics, in order.
     pub nested: Vec<Extrinsic>,
     /// Other nested elements, kept as received.
-    pub other: Vec<Element>,
+    pub other: Extensions,
 }
 
 impl Codec for Extrinsic {
@@ -40,7 +40,7 @@ impl Codec for Extrinsic {
             .attr("name", self.name.clone())
             .text(self.value.clone())
             .children(self.nested.iter().map(Codec::encode))
-            .children(self.other.iter().cloned())
+            .extended(&self.other)
     }
 }
 
@@ -75,7 +75,7 @@ pub struct PostalAddress {
     /// `Country` text.
     pub country: String,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const POSTAL_ADDRESS: &[&str] = &[
@@ -141,7 +141,7 @@ impl Codec for PostalAddress {
                     .attr("isoCountryCode", self.country_code.clone())
                     .text(self.country.clone()),
             )
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, POSTAL_ADDRESS)
     }
 }
@@ -162,7 +162,7 @@ pub struct Address {
     /// `Email`.
     pub email: Option<String>,
     /// Elements not modelled (Phone, Fax, URL), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ADDRESS: &[&str] = &["Name", "PostalAddress", "Email", "Phone", "Fax", "URL"];
@@ -193,7 +193,7 @@ impl Codec for Address {
             )
             .child_opt(self.postal.as_ref().map(Codec::encode))
             .child_opt(self.email.as_ref().map(|m| text_element("Email", m)))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ADDRESS)
     }
 }
@@ -204,7 +204,7 @@ pub struct Location {
     /// The address.
     pub address: Address,
     /// Elements not modelled (CarrierIdentifier, IdReference …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const LOCATION: &[&str] = &[
@@ -225,18 +225,22 @@ impl Location {
     }
 
     /// Writes it as `name` (`ShipTo`, `BillTo`).
-    pub fn write(&self, name: &str) -> Element {
+    pub fn write(&self, name: &'static str) -> Element {
         in_dtd_order(
             Element::new(name)
                 .child(self.address.encode())
-                .children(self.extensions.iter().cloned()),
+                .extended(&self.extensions),
             LOCATION,
         )
     }
 }
 
 /// Reads the optional location child `name` of `p`.
-pub fn location(p: &mut Parts, name: &str, cx: &mut Cx) -> Result<Option<Location>, CxmlError> {
+pub fn location(
+    p: &mut Parts,
+    name: &'static str,
+    cx: &mut Cx,
+) -> Result<Option<Location>, CxmlError> {
     match p.one(name) {
         Some(e) => cx.within(name, |cx| Location::read(e, cx)).map(Some),
         None => Ok(None),
@@ -255,7 +259,7 @@ pub struct Contact {
     /// Extrinsics.
     pub extrinsics: Vec<Extrinsic>,
     /// Elements not modelled (PostalAddress, Phone …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const CONTACT: &[&str] = &[
@@ -291,7 +295,7 @@ impl Codec for Contact {
             )
             .children(self.emails.iter().map(|m| text_element("Email", m)))
             .children(self.extrinsics.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, CONTACT)
     }
 }
@@ -307,7 +311,7 @@ pub struct ItemId {
     /// `BuyerPartID`.
     pub buyer_part_id: Option<String>,
     /// Elements not modelled (IdReference), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ITEM_ID: &[&str] = &[
@@ -346,7 +350,7 @@ impl Codec for ItemId {
                     .as_ref()
                     .map(|b| text_element("BuyerPartID", b)),
             )
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ITEM_ID)
     }
 }
@@ -422,14 +426,11 @@ impl Codec for Classification {
     }
 
     fn encode(&self) -> Element {
-        let domain = if self.domain.is_empty() {
-            "UNSPSC"
-        } else {
-            &self.domain
-        };
-        Element::new("Classification")
-            .attr("domain", domain)
-            .text(self.code.clone())
+        // The DTD requires the attribute; an empty domain stays empty
+        // rather than being guessed.
+        let mut e = Element::new("Classification").text(self.code.clone());
+        e.attributes.push(("domain".into(), self.domain.clone()));
+        e
     }
 }
 
@@ -455,7 +456,7 @@ pub struct ItemDetail {
     /// Extrinsics.
     pub extrinsics: Vec<Extrinsic>,
     /// Elements not modelled (PriceBasisQuantity, Dimension …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ITEM_DETAIL: &[&str] = &[
@@ -528,7 +529,7 @@ impl Codec for ItemDetail {
                     .map(|l| text_element("LeadTime", &l.to_string())),
             )
             .children(self.extrinsics.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ITEM_DETAIL)
     }
 }

@@ -1,7 +1,7 @@
 //! The cXML envelope: `cXML` with its Header (From, To, Sender credentials)
 //! and one Request, Response or Message.
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::fulfill::{ConfirmationRequest, ShipNoticeRequest};
 use super::invoice::InvoiceDetailRequest;
 use super::order::OrderRequest;
@@ -27,7 +27,7 @@ pub struct Envelope {
     /// What the document carries.
     pub body: Body,
     /// Elements not modelled (`ds:Signature`), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 /// `<Header>`.
@@ -42,7 +42,7 @@ pub struct Header {
     /// `Sender/UserAgent`.
     pub user_agent: String,
     /// Elements not modelled (Path, OriginalDocument, Correspondent), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 /// `<Credential domain="…">`.
@@ -161,17 +161,17 @@ impl Envelope {
                 Request::InvoiceDetail(_) => "InvoiceDetailRequest".into(),
                 Request::StatusUpdate(_) => "StatusUpdateRequest".into(),
                 Request::Profile => "ProfileRequest".into(),
-                Request::Other(e) => e.name.clone(),
+                Request::Other(e) => e.name.to_string(),
             },
             Body::Response { content, .. } => match content {
                 Some(ResponseContent::PunchOutSetup { .. }) => "PunchOutSetupResponse".into(),
                 Some(ResponseContent::Profile(_)) => "ProfileResponse".into(),
-                Some(ResponseContent::Other(e)) => e.name.clone(),
+                Some(ResponseContent::Other(e)) => e.name.to_string(),
                 None => "Response".into(),
             },
             Body::Message { message, .. } => match message {
                 MessageContent::PunchOutOrder(_) => "PunchOutOrderMessage".into(),
-                MessageContent::Other(e) => e.name.clone(),
+                MessageContent::Other(e) => e.name.to_string(),
             },
         }
     }
@@ -265,7 +265,7 @@ impl Codec for Envelope {
             .attr_opt("xml:lang", self.lang.as_ref())
             .child_opt(self.header.as_ref().map(|h| h.write(strip_secrets)))
             .child(body)
-            .children(self.extensions.iter().cloned())
+            .extended(&self.extensions)
     }
 }
 
@@ -273,11 +273,11 @@ fn read_request(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
     let mut p = Parts::of(element);
     let deployment_mode = p.attr("deploymentMode");
     check_attributes(&p, &["Id"], cx);
-    let Some(inner) = p.rest(&[], &mut Cx::default()).into_iter().next() else {
+    let Some(inner) = p.rest(&[], &mut Cx::default()).elements.into_iter().next() else {
         return Err(cx.error("the Request is empty"));
     };
-    let name = inner.name.clone();
-    let request = cx.within(&name, |cx| {
+    let name = inner.name.to_string();
+    let request = cx.within_named(name.clone(), |cx| {
         Ok::<_, CxmlError>(match name.as_str() {
             "PunchOutSetupRequest" => Request::PunchOutSetup(Box::new(Codec::decode(inner, cx)?)),
             "OrderRequest" => Request::Order(Box::new(Codec::decode(inner, cx)?)),
@@ -372,11 +372,11 @@ fn read_response(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
     let mut p = Parts::of(element);
     check_attributes(&p, &["Id"], cx);
     let status: Status = p.decode_required("Status", cx)?;
-    let content = match p.rest(&[], &mut Cx::default()).into_iter().next() {
+    let content = match p.rest(&[], &mut Cx::default()).elements.into_iter().next() {
         None => None,
         Some(inner) => {
-            let name = inner.name.clone();
-            Some(cx.within(&name, |cx| {
+            let name = inner.name.to_string();
+            Some(cx.within_named(name.clone(), |cx| {
                 Ok::<_, CxmlError>(match name.as_str() {
                     "PunchOutSetupResponse" => {
                         let start_page = inner
@@ -415,11 +415,11 @@ fn read_message(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
     let in_reply_to = p.attr("inReplyTo");
     check_attributes(&p, &["Id"], cx);
     let _status = p.one("Status");
-    let Some(inner) = p.rest(&[], &mut Cx::default()).into_iter().next() else {
+    let Some(inner) = p.rest(&[], &mut Cx::default()).elements.into_iter().next() else {
         return Err(cx.error("the Message is empty"));
     };
-    let name = inner.name.clone();
-    let message = cx.within(&name, |cx| {
+    let name = inner.name.to_string();
+    let message = cx.within_named(name.clone(), |cx| {
         Ok::<_, CxmlError>(match name.as_str() {
             "PunchOutOrderMessage" => {
                 MessageContent::PunchOutOrder(Box::new(Codec::decode(inner, cx)?))
@@ -442,18 +442,19 @@ const HEADER: &[&str] = &["From", "To", "Sender", "Path", "OriginalDocument"];
 impl Codec for Header {
     fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
-        let mut credentials =
-            |name: &str, cx: &mut Cx| -> Result<(Vec<Credential>, Option<Element>), CxmlError> {
-                let Some(e) = p.one(name) else {
-                    return Err(cx.error(format!("the element {name} is required")));
-                };
-                cx.within(name, |cx| {
-                    let mut party = Parts::of(e);
-                    let credentials = party.decode_all("Credential", cx)?;
-                    let user_agent = party.one("UserAgent");
-                    Ok((credentials, user_agent))
-                })
+        let mut credentials = |name: &'static str,
+                               cx: &mut Cx|
+         -> Result<(Vec<Credential>, Option<Element>), CxmlError> {
+            let Some(e) = p.one(name) else {
+                return Err(cx.error(format!("the element {name} is required")));
             };
+            cx.within(name, |cx| {
+                let mut party = Parts::of(e);
+                let credentials = party.decode_all("Credential", cx)?;
+                let user_agent = party.one("UserAgent");
+                Ok((credentials, user_agent))
+            })
+        };
         let (from, _) = credentials("From", cx)?;
         let (to, _) = credentials("To", cx)?;
         let (sender, user_agent) = credentials("Sender", cx)?;
@@ -502,14 +503,14 @@ impl Header {
     /// Writes the header; `strip_secrets` leaves out every secret (one-way
     /// messages travel through the user's browser).
     pub fn write(&self, strip_secrets: bool) -> Element {
-        let party = |name: &str, list: &[Credential]| {
+        let party = |name: &'static str, list: &[Credential]| {
             Element::new(name).children(list.iter().map(|c| c.write(strip_secrets)))
         };
         let e = Element::new("Header")
             .child(party("From", &self.from))
             .child(party("To", &self.to))
             .child(party("Sender", &self.sender).child(text_element("UserAgent", &self.user_agent)))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, HEADER)
     }
 }

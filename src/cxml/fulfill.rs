@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
 
@@ -62,13 +62,13 @@ pub struct ConfirmationRequest {
     /// `Total`.
     pub total: Option<Money>,
     /// Header elements not modelled, kept.
-    pub header_extensions: Vec<Element>,
+    pub header_extensions: Extensions,
     /// `OrderReference`.
     pub order_reference: OrderReference,
     /// Per-line confirmations.
     pub items: Vec<ConfirmationItem>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const CONFIRMATION: &[&str] = &[
@@ -144,12 +144,12 @@ impl Codec for ConfirmationRequest {
                     .as_ref()
                     .map(|m| Element::new("Total").child(m.encode())),
             )
-            .children(self.header_extensions.iter().cloned());
+            .extended(&self.header_extensions);
         let e = Element::new("ConfirmationRequest")
             .child(in_dtd_order(header, CONFIRMATION_HEADER))
             .child(self.order_reference.encode())
             .children(self.items.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, CONFIRMATION)
     }
 }
@@ -166,7 +166,7 @@ pub struct ConfirmationItem {
     /// The statuses (quantities accepted, backordered, rejected …).
     pub statuses: Vec<ConfirmationStatus>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const CONFIRMATION_ITEM: &[&str] = &["UnitOfMeasure", "Contact", "Hazard", "ConfirmationStatus"];
@@ -190,7 +190,7 @@ impl Codec for ConfirmationItem {
             .attr("lineNumber", self.line_number.clone())
             .child(Element::new("UnitOfMeasure").text(self.unit_of_measure.clone()))
             .children(self.statuses.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, CONFIRMATION_ITEM)
     }
 }
@@ -209,7 +209,7 @@ pub struct ConfirmationStatus {
     /// `UnitOfMeasure`.
     pub unit_of_measure: String,
     /// Elements not modelled (ItemIn, Comments …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const CONFIRMATION_STATUS: &[&str] = &[
@@ -261,7 +261,7 @@ impl Codec for ConfirmationStatus {
                     .as_ref(),
             )
             .child(Element::new("UnitOfMeasure").text(self.unit_of_measure.clone()))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, CONFIRMATION_STATUS)
     }
 }
@@ -280,7 +280,7 @@ pub struct ShipNoticeRequest {
     /// `deliveryDate`.
     pub delivery_date: Option<DateTimeValue>,
     /// Header elements not modelled, kept.
-    pub header_extensions: Vec<Element>,
+    pub header_extensions: Extensions,
     /// `ShipControl`s: carrier and tracking.
     pub controls: Vec<ShipControl>,
     /// `ShipNoticePortion`s: what of which order is in the shipment.
@@ -361,7 +361,7 @@ impl Codec for ShipNoticeRequest {
                     .map(DateTimeValue::to_cxml)
                     .as_ref(),
             )
-            .children(self.header_extensions.iter().cloned());
+            .extended(&self.header_extensions);
         Element::new("ShipNoticeRequest")
             .child(in_dtd_order(header, SHIP_NOTICE_HEADER))
             .children(self.controls.iter().map(Codec::encode))
@@ -377,7 +377,7 @@ pub struct ShipControl {
     /// `ShipmentIdentifier`s as (tracking number, `trackingURL`).
     pub tracking: Vec<(String, Option<String>)>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const SHIP_CONTROL: &[&str] = &[
@@ -432,7 +432,7 @@ impl Codec for ShipControl {
                     .attr_opt("trackingURL", url.as_ref())
                     .text(n.clone())
             }))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, SHIP_CONTROL)
     }
 }
@@ -445,7 +445,7 @@ pub struct ShipNoticePortion {
     /// `ShipNoticeItem`s.
     pub items: Vec<ShipNoticeItem>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const PORTION: &[&str] = &[
@@ -473,7 +473,7 @@ impl Codec for ShipNoticePortion {
         let e = Element::new("ShipNoticePortion")
             .child(self.order_reference.encode())
             .children(self.items.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, PORTION)
     }
 }
@@ -488,7 +488,7 @@ pub struct ShipNoticeItem {
     /// `UnitOfMeasure`.
     pub unit_of_measure: String,
     /// Elements not modelled (ItemID, Packaging, Batch …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const SHIP_NOTICE_ITEM: &[&str] = &[
@@ -526,7 +526,7 @@ impl Codec for ShipNoticeItem {
             .attr("quantity", self.quantity.to_string())
             .attr("lineNumber", self.line_number.clone())
             .child(Element::new("UnitOfMeasure").text(self.unit_of_measure.clone()))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, SHIP_NOTICE_ITEM)
     }
 }

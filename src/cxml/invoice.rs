@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
 
@@ -18,7 +18,7 @@ pub struct InvoiceDetailRequest {
     /// `operation`: `new` or `delete`.
     pub operation: String,
     /// Header elements not modelled (parties, payment terms …), kept.
-    pub header_extensions: Vec<Element>,
+    pub header_extensions: Extensions,
     /// Invoiced lines, grouped by order.
     pub orders: Vec<InvoiceDetailOrder>,
     /// `InvoiceDetailHeaderOrder`s (header-level invoicing), kept.
@@ -100,7 +100,7 @@ impl Codec for InvoiceDetailRequest {
                     .map(DateTimeValue::to_cxml)
                     .as_ref(),
             )
-            .children(self.header_extensions.iter().cloned());
+            .extended(&self.header_extensions);
         Element::new("InvoiceDetailRequest")
             .child(in_dtd_order(header, INVOICE_HEADER))
             .children(self.orders.iter().map(Codec::encode))
@@ -121,7 +121,7 @@ pub struct InvoiceDetailOrder {
     pub items: Vec<InvoiceDetailItem>,
     /// Elements not modelled (receipt and ship notice info, service
     /// items), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const INVOICE_ORDER: &[&str] = &[
@@ -163,7 +163,7 @@ impl Codec for InvoiceDetailOrder {
         let e = Element::new("InvoiceDetailOrder")
             .child(self.order_info.clone())
             .children(self.items.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, INVOICE_ORDER)
     }
 }
@@ -184,7 +184,7 @@ pub struct InvoiceDetailItem {
     /// `SubtotalAmount`.
     pub subtotal: Option<Money>,
     /// Elements not modelled (the item reference, Tax, discounts …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const INVOICE_ITEM: &[&str] = &[
@@ -256,7 +256,7 @@ impl Codec for InvoiceDetailItem {
                     .as_ref()
                     .map(|m| Element::new("SubtotalAmount").child(m.encode())),
             )
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, INVOICE_ITEM)
     }
 }
@@ -269,7 +269,7 @@ pub struct InvoiceDetailSummary {
     /// `Tax/Money`.
     pub tax: Money,
     /// The rest of `Tax` (Description, TaxDetail), kept.
-    pub tax_details: Vec<Element>,
+    pub tax_details: Extensions,
     /// `GrossAmount`.
     pub gross_amount: Option<Money>,
     /// `NetAmount`.
@@ -277,7 +277,7 @@ pub struct InvoiceDetailSummary {
     /// `DueAmount`.
     pub due_amount: Option<Money>,
     /// Elements not modelled (shipping, discounts, charges …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const SUMMARY: &[&str] = &[
@@ -300,12 +300,13 @@ const SUMMARY: &[&str] = &[
 impl Codec for InvoiceDetailSummary {
     fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
-        let amount = |p: &mut Parts, name: &str, cx: &mut Cx| -> Result<Option<Money>, CxmlError> {
-            match p.one(name) {
-                Some(e) => cx.within(name, |cx| money_in(e, cx)).map(Some),
-                None => Ok(None),
-            }
-        };
+        let amount =
+            |p: &mut Parts, name: &'static str, cx: &mut Cx| -> Result<Option<Money>, CxmlError> {
+                match p.one(name) {
+                    Some(e) => cx.within(name, |cx| money_in(e, cx)).map(Some),
+                    None => Ok(None),
+                }
+            };
         let subtotal = amount(&mut p, "SubtotalAmount", cx)?
             .ok_or_else(|| cx.error("the element SubtotalAmount is required"))?;
         let (tax, tax_details) = match p.one("Tax") {
@@ -344,18 +345,18 @@ impl Codec for InvoiceDetailSummary {
     }
 
     fn encode(&self) -> Element {
-        let amount = |name: &str, m: &Money| Element::new(name).child(m.encode());
+        let amount = |name: &'static str, m: &Money| Element::new(name).child(m.encode());
         let e = Element::new("InvoiceDetailSummary")
             .child(amount("SubtotalAmount", &self.subtotal))
             .child(
                 Element::new("Tax")
                     .child(self.tax.encode())
-                    .children(self.tax_details.iter().cloned()),
+                    .extended(&self.tax_details),
             )
             .child_opt(self.gross_amount.as_ref().map(|m| amount("GrossAmount", m)))
             .child(amount("NetAmount", &self.net_amount))
             .child_opt(self.due_amount.as_ref().map(|m| amount("DueAmount", m)))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, SUMMARY)
     }
 }

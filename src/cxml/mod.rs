@@ -15,6 +15,7 @@ mod envelope;
 mod form;
 mod fulfill;
 mod invoice;
+mod names;
 mod order;
 mod profile;
 mod punchout;
@@ -22,7 +23,7 @@ mod status;
 mod values;
 
 pub use check::errors;
-pub use codec::{Codec, Cx, CxmlError, Warning};
+pub use codec::{Codec, Cx, CxmlError, Extended, Extensions, Warning};
 pub use common::*;
 pub use credential::{check_sender, CredentialCheck, ExpectedCredential};
 pub use envelope::*;
@@ -78,7 +79,7 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
 
 /// Reads a cXML document within `limits`.
 pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<ReadDocument, ReadError> {
-    let document = xml::parse(bytes, limits)?;
+    let document = xml::parse_with(bytes, limits, xml::KnownNames(names::NAMES))?;
     let mut cx = Cx::default();
     let envelope = cx.within("cXML", |cx| Envelope::decode(document.root, cx))?;
     let dtd = document.doctype.as_deref().and_then(system_id);

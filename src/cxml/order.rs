@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::common::{location, Contact, Distribution, Extrinsic, ItemDetail, ItemId, Location};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
@@ -54,7 +54,7 @@ pub struct OrderRequestHeader {
     /// Extrinsics.
     pub extrinsics: Vec<Extrinsic>,
     /// Elements not modelled (DocumentReference for update/delete …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ORDER_HEADER: &[&str] = &[
@@ -173,7 +173,7 @@ impl Codec for OrderRequestHeader {
                     .text(c.clone())
             }))
             .children(self.extrinsics.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ORDER_HEADER)
     }
 }
@@ -203,7 +203,7 @@ pub struct ItemOut {
     /// `Comments` text.
     pub comments: Option<String>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ITEM_OUT: &[&str] = &[
@@ -277,7 +277,7 @@ impl Codec for ItemOut {
                     .attr("xml:lang", "en")
                     .text(c.clone())
             }))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ITEM_OUT)
     }
 }

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::common::{location, Contact, Extrinsic, ItemDetail, ItemId, Location};
 use super::order::ItemOut;
 use super::values::{money_in, quantity, Money};
@@ -30,7 +30,7 @@ pub struct PunchOutSetupRequest {
     /// For edit and inspect: the cart as it was.
     pub items: Vec<ItemOut>,
     /// Elements not modelled (SelectedItem), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const SETUP: &[&str] = &[
@@ -78,7 +78,7 @@ impl Codec for PunchOutSetupRequest {
     }
 
     fn encode(&self) -> Element {
-        let url = |name: &str, u: &String| Element::new(name).child(text_element("URL", u));
+        let url = |name: &'static str, u: &String| Element::new(name).child(text_element("URL", u));
         let e = Element::new("PunchOutSetupRequest")
             .attr("operation", self.operation.clone())
             .child(text_element("BuyerCookie", &self.buyer_cookie))
@@ -96,7 +96,7 @@ impl Codec for PunchOutSetupRequest {
             )
             .child_opt(self.ship_to.as_ref().map(|s| s.write("ShipTo")))
             .children(self.items.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, SETUP)
     }
 }
@@ -118,11 +118,11 @@ pub struct PunchOutOrderMessage {
     /// `ShipTo`.
     pub ship_to: Option<Location>,
     /// `Shipping` and `Tax` and the rest of the header, kept.
-    pub header_extensions: Vec<Element>,
+    pub header_extensions: Extensions,
     /// The lines.
     pub items: Vec<ItemIn>,
     /// Elements not modelled, kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const POOM: &[&str] = &["BuyerCookie", "PunchOutOrderMessageHeader", "ItemIn"];
@@ -181,12 +181,12 @@ impl Codec for PunchOutOrderMessage {
             .attr_opt("quoteStatus", self.quote_status.as_ref())
             .child(Element::new("Total").child(self.total.encode()))
             .child_opt(self.ship_to.as_ref().map(|s| s.write("ShipTo")))
-            .children(self.header_extensions.iter().cloned());
+            .extended(&self.header_extensions);
         let e = Element::new("PunchOutOrderMessage")
             .child(text_element("BuyerCookie", &self.buyer_cookie))
             .child(in_dtd_order(header, POOM_HEADER))
             .children(self.items.iter().map(Codec::encode))
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, POOM)
     }
 }
@@ -207,7 +207,7 @@ pub struct ItemIn {
     /// `ItemDetail`.
     pub item_detail: ItemDetail,
     /// Elements not modelled (ShipTo, Shipping, Tax …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const ITEM_IN: &[&str] = &[
@@ -258,7 +258,7 @@ impl Codec for ItemIn {
             .attr_opt("itemType", self.item_type.as_ref())
             .child(self.item_id.encode())
             .child(self.item_detail.encode())
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, ITEM_IN)
     }
 }

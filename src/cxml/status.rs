@@ -1,7 +1,7 @@
 //! cXML status codes, the one function that builds every Response, and
 //! `StatusUpdateRequest`.
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
 use super::envelope::{Body, Envelope, ResponseContent};
 use super::values::DateTimeValue;
 use crate::xml::Element;
@@ -60,32 +60,38 @@ pub fn retry_class(code: u16) -> Retry {
     }
 }
 
-/// The standard text of a status code.
+/// The standard text of a status code (unknown codes by their class).
 pub fn status_text(code: u16) -> &'static str {
-    match code {
-        200 => "OK",
-        201 => "Accepted",
-        204 => "No Content",
-        280 | 281 => "Forwarded",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        406 => "Not Acceptable",
-        409 => "Conflict",
-        412 => "Precondition Failed",
-        417 => "Expectation Failed",
-        450 => "Not Implemented",
-        475 => "Signature Required",
-        476 => "Signature Verification Failed",
-        477 => "Signature Unacceptable",
-        500 => "Internal Server Error",
-        550 => "Unable to reach cXML server",
-        551 => "Unable to forward request",
-        560 => "Temporary server error",
-        200..=299 => "OK",
-        400..=499 => "Bad Request",
-        _ => "Internal Server Error",
+    const TEXTS: &[(u16, &str)] = &[
+        (200, "OK"),
+        (201, "Accepted"),
+        (204, "No Content"),
+        (280, "Forwarded"),
+        (281, "Forwarded"),
+        (400, "Bad Request"),
+        (401, "Unauthorized"),
+        (402, "Payment Required"),
+        (403, "Forbidden"),
+        (406, "Not Acceptable"),
+        (409, "Conflict"),
+        (412, "Precondition Failed"),
+        (417, "Expectation Failed"),
+        (450, "Not Implemented"),
+        (475, "Signature Required"),
+        (476, "Signature Verification Failed"),
+        (477, "Signature Unacceptable"),
+        (500, "Internal Server Error"),
+        (550, "Unable to reach cXML server"),
+        (551, "Unable to forward request"),
+        (560, "Temporary server error"),
+    ];
+    if let Some((_, text)) = TEXTS.iter().find(|(c, _)| *c == code) {
+        return text;
+    }
+    match retry_class(code) {
+        Retry::Done => "OK",
+        Retry::Permanent => "Bad Request",
+        Retry::Transient => "Internal Server Error",
     }
 }
 
@@ -106,7 +112,7 @@ pub fn response(
         lang: Some("en-US".into()),
         header: None,
         body: Body::Response { status, content },
-        extensions: Vec::new(),
+        extensions: Extensions::default(),
     }
 }
 
@@ -118,10 +124,13 @@ impl Codec for Status {
             .trim()
             .parse()
             .map_err(|_| cx.error(format!("status code {code_text:?} is not a number")))?;
-        let text = p.attr("text").unwrap_or_else(|| {
-            cx.warn("Status has no text attribute");
-            String::new()
-        });
+        let text = match p.attr("text").filter(|t| !t.is_empty()) {
+            Some(t) => t,
+            None => {
+                cx.warn("Status has no text; read as the standard text of its code");
+                status_text(code).to_string()
+            }
+        };
         let message = p.text();
         p.rest(&[], cx);
         Ok(Status {
@@ -155,7 +164,7 @@ pub struct StatusUpdateRequest {
     /// `Status`.
     pub status: Status,
     /// Elements not modelled (PaymentStatus, DocumentStatus …), kept.
-    pub extensions: Vec<Element>,
+    pub extensions: Extensions,
 }
 
 const STATUS_UPDATE: &[&str] = &[
@@ -190,7 +199,7 @@ impl Codec for StatusUpdateRequest {
                     .map(|id| Element::new("DocumentReference").attr("payloadID", id.clone())),
             )
             .child(self.status.encode())
-            .children(self.extensions.iter().cloned());
+            .extended(&self.extensions);
         in_dtd_order(e, STATUS_UPDATE)
     }
 }

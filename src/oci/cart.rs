@@ -333,6 +333,60 @@ pub fn cart_form(hook_url: &str, items: &[OciItem], target: Option<&str>) -> Str
     )
 }
 
+/// The published field lengths of the standard fields (OCI 4.0/5.0).
+const LENGTHS: &[(&str, usize)] = &[
+    ("DESCRIPTION", 40),
+    ("MATNR", 40),
+    ("UNIT", 3),
+    ("CURRENCY", 5),
+    ("VENDOR", 10),
+    ("VENDORMAT", 40),
+    ("MANUFACTCODE", 10),
+    ("MANUFACTMAT", 40),
+    ("MATGROUP", 10),
+    ("CONTRACT", 10),
+    ("CONTRACT_ITEM", 5),
+    ("EXT_QUOTE_ID", 35),
+    ("EXT_QUOTE_ITEM", 10),
+    ("EXT_PRODUCT_ID", 40),
+];
+
+/// What makes a cart unusable for the receiving system (errors: missing
+/// units, prices without currency, negative quantities) and what it will
+/// likely cut (warnings: values longer than their SAP field).
+pub fn check_cart(items: &[OciItem]) -> (Vec<String>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut long = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let n = i + 1;
+        if item.unit.trim().is_empty() {
+            out.push(format!("line {n}: NEW_ITEM-UNIT is empty"));
+        }
+        if item.price.is_some() && item.currency.is_none() {
+            out.push(format!("line {n}: a price without NEW_ITEM-CURRENCY"));
+        }
+        if item.quantity.is_sign_negative() {
+            out.push(format!("line {n}: the quantity is negative"));
+        }
+        for (name, value) in cart_fields(std::slice::from_ref(item)) {
+            let field = name
+                .trim_start_matches("NEW_ITEM-")
+                .split('[')
+                .next()
+                .unwrap_or_default();
+            if let Some((_, max)) = LENGTHS.iter().find(|(f, _)| *f == field) {
+                if value.chars().count() > *max {
+                    long.push(format!(
+                        "line {n}: NEW_ITEM-{field} is {} characters; SAP's field holds {max} and cuts the rest",
+                        value.chars().count()
+                    ));
+                }
+            }
+        }
+    }
+    (out, long)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,58 +441,4 @@ mod tests {
         assert_eq!(cart.items[0].quantity, Decimal::new(15, 1));
         assert!(cart.warnings[0].contains("decimal comma"));
     }
-}
-
-/// The published field lengths of the standard fields (OCI 4.0/5.0).
-const LENGTHS: &[(&str, usize)] = &[
-    ("DESCRIPTION", 40),
-    ("MATNR", 40),
-    ("UNIT", 3),
-    ("CURRENCY", 5),
-    ("VENDOR", 10),
-    ("VENDORMAT", 40),
-    ("MANUFACTCODE", 10),
-    ("MANUFACTMAT", 40),
-    ("MATGROUP", 10),
-    ("CONTRACT", 10),
-    ("CONTRACT_ITEM", 5),
-    ("EXT_QUOTE_ID", 35),
-    ("EXT_QUOTE_ITEM", 10),
-    ("EXT_PRODUCT_ID", 40),
-];
-
-/// What makes a cart unusable for the receiving system (errors: missing
-/// units, prices without currency, negative quantities) and what it will
-/// likely cut (warnings: values longer than their SAP field).
-pub fn check_cart(items: &[OciItem]) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut long = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let n = i + 1;
-        if item.unit.trim().is_empty() {
-            out.push(format!("line {n}: NEW_ITEM-UNIT is empty"));
-        }
-        if item.price.is_some() && item.currency.is_none() {
-            out.push(format!("line {n}: a price without NEW_ITEM-CURRENCY"));
-        }
-        if item.quantity.is_sign_negative() {
-            out.push(format!("line {n}: the quantity is negative"));
-        }
-        for (name, value) in cart_fields(std::slice::from_ref(item)) {
-            let field = name
-                .trim_start_matches("NEW_ITEM-")
-                .split('[')
-                .next()
-                .unwrap_or_default();
-            if let Some((_, max)) = LENGTHS.iter().find(|(f, _)| *f == field) {
-                if value.chars().count() > *max {
-                    long.push(format!(
-                        "line {n}: NEW_ITEM-{field} is {} characters; SAP's field holds {max} and cuts the rest",
-                        value.chars().count()
-                    ));
-                }
-            }
-        }
-    }
-    (out, long)
 }

@@ -8,6 +8,7 @@ mod read;
 mod tree;
 mod write;
 
-pub use read::{parse, Document, Limits, XmlError};
+pub use read::{parse, parse_with, Document, KnownNames, Limits, XmlError};
+pub(crate) use tree::trim_owned;
 pub use tree::{Element, Node};
 pub use write::{escape_attribute, escape_text, write_document};

@@ -1,6 +1,8 @@
 //! Reading XML into a tree with limits: input size, nesting depth, no DTD
 //! processing, only the predefined entities and character references.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -20,6 +22,20 @@ impl Default for Limits {
         Limits {
             max_bytes: 64 * 1024 * 1024,
             max_depth: 64,
+        }
+    }
+}
+
+/// Element and attribute names a format uses, sorted: the reader borrows
+/// these instead of allocating a copy for each occurrence.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KnownNames(pub &'static [&'static str]);
+
+impl KnownNames {
+    fn get(&self, name: &[u8]) -> Cow<'static, str> {
+        match self.0.binary_search_by(|k| k.as_bytes().cmp(name)) {
+            Ok(i) => Cow::Borrowed(self.0[i]),
+            Err(_) => Cow::Owned(String::from_utf8_lossy(name).into_owned()),
         }
     }
 }
@@ -68,6 +84,11 @@ pub enum XmlError {
 
 /// Parses `bytes` into a tree, within `limits`.
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Document, XmlError> {
+    parse_with(bytes, limits, KnownNames::default())
+}
+
+/// Parses `bytes` into a tree, within `limits`, borrowing `names`.
+pub fn parse_with(bytes: &[u8], limits: &Limits, names: KnownNames) -> Result<Document, XmlError> {
     if bytes.len() > limits.max_bytes {
         return Err(XmlError::TooLarge {
             size: bytes.len(),
@@ -97,10 +118,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Document, XmlError> {
                         limit: limits.max_depth,
                     });
                 }
-                stack.push(element_of(&start, offset)?);
+                stack.push(element_of(&start, offset, names)?);
             }
             Event::Empty(start) => {
-                let element = element_of(&start, offset)?;
+                let element = element_of(&start, offset, names)?;
                 close(&mut stack, &mut root, element, offset)?;
             }
             Event::End(_) => {
@@ -177,12 +198,12 @@ fn predefined(name: &str) -> Option<&'static str> {
     })
 }
 
-fn element_of(start: &BytesStart<'_>, offset: u64) -> Result<Element, XmlError> {
-    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+fn element_of(start: &BytesStart<'_>, offset: u64, names: KnownNames) -> Result<Element, XmlError> {
+    let name = names.get(start.name().as_ref());
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|e| malformed(offset, e))?;
-        let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
+        let key = names.get(attribute.key.as_ref());
         let value = attribute.unescape_value().map_err(|e| match e {
             quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(
                 _,
@@ -240,6 +261,9 @@ fn push_text(stack: &mut [Element], text: &str, offset: u64) -> Result<(), XmlEr
     };
     match parent.children.last_mut() {
         Some(Node::Text(previous)) => previous.push_str(text),
+        // Whitespace-only runs between elements are layout: not kept (a
+        // value is never only whitespace in the formats read here).
+        _ if text.trim().is_empty() => {}
         _ => parent.children.push(Node::Text(text.to_string())),
     }
     Ok(())

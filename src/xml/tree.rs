@@ -1,5 +1,7 @@
 //! The element tree: names, attributes in document order, and children.
 
+use std::borrow::Cow;
+
 /// A child of an element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
@@ -13,17 +15,18 @@ pub enum Node {
 /// An element with its attributes in document order.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Element {
-    /// The qualified name as written (`cXML`, `ds:Signature`).
-    pub name: String,
+    /// The qualified name as written (`cXML`, `ds:Signature`); borrowed
+    /// when it is one of the names the reader was told to expect.
+    pub name: Cow<'static, str>,
     /// Attributes in document order, values unescaped.
-    pub attributes: Vec<(String, String)>,
+    pub attributes: Vec<(Cow<'static, str>, String)>,
     /// Children in document order.
     pub children: Vec<Node>,
 }
 
 impl Element {
     /// An element without attributes or children.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
         Element {
             name: name.into(),
             ..Element::default()
@@ -31,16 +34,16 @@ impl Element {
     }
 
     /// Adds an attribute (builder style); an empty `value` adds nothing.
-    pub fn attr(mut self, name: &str, value: impl Into<String>) -> Self {
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Self {
         let value = value.into();
         if !value.is_empty() {
-            self.attributes.push((name.to_string(), value));
+            self.attributes.push((Cow::Borrowed(name), value));
         }
         self
     }
 
     /// Adds an attribute when `value` is `Some` (builder style).
-    pub fn attr_opt(self, name: &str, value: Option<&String>) -> Self {
+    pub fn attr_opt(self, name: &'static str, value: Option<&String>) -> Self {
         match value {
             Some(v) => self.attr(name, v.clone()),
             None => self,
@@ -109,8 +112,35 @@ impl Element {
         out.trim().to_string()
     }
 
+    /// The element's text, trimmed, taking it out of the element (no copy
+    /// when there is one text child already trimmed).
+    pub fn into_text(self) -> String {
+        let mut texts = self.children.into_iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t),
+            Node::Element(_) => None,
+        });
+        let Some(mut text) = texts.next() else {
+            return String::new();
+        };
+        for more in texts {
+            text.push_str(&more);
+        }
+        trim_owned(text)
+    }
+
     /// The number of elements in this subtree, itself included.
     pub fn count(&self) -> usize {
         1 + self.elements().map(Element::count).sum::<usize>()
     }
+}
+
+/// `text` without leading and trailing whitespace, reusing its buffer.
+pub(crate) fn trim_owned(mut text: String) -> String {
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    if start > 0 {
+        text.drain(..start);
+    }
+    text
 }
