@@ -205,3 +205,34 @@ fn edifact_is_validated_and_answered_with_contrl() {
     let o = edigate(&["ack", path(&x12), "--kind", "contrl"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn cxml_and_oci_are_validated_with_their_findings() {
+    let samples = common::project_dir().join("samples");
+    let order = samples.join("cxml/order-request-valid.xml");
+    let o = edigate(&["validate", path(&order)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("valid (cXML)"));
+    assert!(stdout(&o).contains("OrderRequest payloadID"));
+
+    let bomb = samples.join("cxml/entity-bomb-invalid.xml");
+    let o = edigate(&["validate", "--json", path(&bomb)]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let message = json[0]["report"]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("internal subset"), "{message}");
+
+    let lenient = samples.join("cxml/lenient-valid.xml");
+    let o = edigate(&["validate", path(&lenient)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("warning at"), "{}", stdout(&o));
+
+    let cart = samples.join("oci/cart-form-valid.txt");
+    let o = edigate(&["validate", path(&cart)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("OCI cart, 2 line(s)"), "{}", stdout(&o));
+    let bad = samples.join("oci/cart-bad-number-invalid.txt");
+    let o = edigate(&["validate", path(&bad)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("is not a number"));
+}
