@@ -227,6 +227,14 @@ fn validate_document(file: String, bytes: &[u8]) -> FileResult {
     if text.contains("NEW_ITEM-") {
         return result("OCI", oci_report(&text, bytes.len()));
     }
+    if text
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("HOOK_URL=")
+        || text.contains("&HOOK_URL=")
+    {
+        return result("OCI", oci_entry_report(&text, bytes.len()));
+    }
     let error = if bytes.is_empty() {
         "the file is empty".to_string()
     } else if start.trim_start().starts_with('<') {
@@ -288,6 +296,26 @@ fn cxml_report(bytes: &[u8]) -> DocumentReport {
             warnings: Vec::new(),
             bytes: bytes.len() as u64,
         },
+    }
+}
+
+fn oci_entry_report(text: &str, bytes: usize) -> DocumentReport {
+    let fields = cxml::parse_form_body(text.trim().as_bytes());
+    let errors = match oci::parse_entry(&fields) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![cxml::Warning {
+            path: String::new(),
+            message: e.to_string(),
+        }],
+    };
+    DocumentReport {
+        kind: "OCI entry call".into(),
+        payload_id: None,
+        dtd: None,
+        lines: None,
+        errors,
+        warnings: Vec::new(),
+        bytes: bytes as u64,
     }
 }
 
