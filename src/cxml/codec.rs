@@ -228,7 +228,15 @@ impl Parts {
     /// The attributes and children not taken: kept, in order, as
     /// extensions. Children the DTD does not know at this place (`known`)
     /// are vendor extensions and get a warning.
-    pub fn rest(self, known: &[&str], cx: &mut Cx) -> Extensions {
+    pub fn rest(mut self, known: &[&str], cx: &mut Cx) -> Extensions {
+        // Kept in the order they will be written (the DTD's), so that a
+        // document read, written and read again gives the same model.
+        self.children.sort_by_key(|c| {
+            known
+                .iter()
+                .position(|k| *k == c.name)
+                .unwrap_or(known.len())
+        });
         for child in &self.children {
             if !known.contains(&child.name.as_ref()) {
                 cx.warn(format!(
