@@ -182,3 +182,20 @@ fn the_cart_survives_the_browser_form_both_ways() {
         );
     }
 }
+
+#[test]
+fn an_empty_cart_cancels_or_removes_the_lines() {
+    let doc = cxml::read(POOM.as_bytes()).unwrap();
+    let cxml::Body::Message {
+        message: cxml::MessageContent::PunchOutOrder(mut cart),
+        ..
+    } = doc.envelope.body
+    else {
+        panic!("a cart");
+    };
+    assert_eq!(cart.outcome("create"), cxml::CartOutcome::Cart);
+    cart.items.clear();
+    assert_eq!(cart.outcome("create"), cxml::CartOutcome::Cancelled);
+    assert_eq!(cart.outcome("inspect"), cxml::CartOutcome::Cancelled);
+    assert_eq!(cart.outcome("edit"), cxml::CartOutcome::RemoveAll);
+}

@@ -643,3 +643,54 @@ pub fn accounting_value<'a>(distributions: &'a [Distribution], kind: &str) -> Op
         .find(|s| s.name.to_ascii_lowercase().contains(&kind))
         .map(|s| s.id.as_str())
 }
+
+/// `Shipping` or `Tax`: an amount, what it is for, and the rest kept.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Charge {
+    /// The amount.
+    pub money: Money,
+    /// `Description`.
+    pub description: Option<Description>,
+    /// Attributes and elements not modelled (TaxDetail, tracking), kept.
+    pub extensions: Extensions,
+}
+
+const CHARGE: &[&str] = &[
+    "Money",
+    "Description",
+    "TaxDetail",
+    "TaxAdjustment",
+    "Modifications",
+    "Extrinsic",
+];
+
+impl Charge {
+    /// Reads a `Shipping` or `Tax` element.
+    pub fn read(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+        let mut p = Parts::of(element);
+        Ok(Charge {
+            money: p.decode_required("Money", cx)?,
+            description: p.decode_one("Description", cx)?,
+            extensions: p.rest(CHARGE, cx),
+        })
+    }
+
+    /// Writes it as `name` (`Shipping`, `Tax`).
+    pub fn write(&self, name: &'static str) -> Element {
+        in_dtd_order(
+            Element::new(name)
+                .child(self.money.encode())
+                .child_opt(self.description.as_ref().map(Codec::encode))
+                .extended(&self.extensions),
+            CHARGE,
+        )
+    }
+}
+
+/// Reads the optional charge child `name` of `p`.
+pub fn charge(p: &mut Parts, name: &'static str, cx: &mut Cx) -> Result<Option<Charge>, CxmlError> {
+    match p.one(name) {
+        Some(e) => cx.within(name, |cx| Charge::read(e, cx)).map(Some),
+        None => Ok(None),
+    }
+}

@@ -5,7 +5,9 @@
 use rust_decimal::Decimal;
 
 use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
-use super::common::{location, Contact, Distribution, Extrinsic, ItemDetail, ItemId, Location};
+use super::common::{
+    charge, location, Charge, Contact, Distribution, Extrinsic, ItemDetail, ItemId, Location,
+};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
 
@@ -41,10 +43,10 @@ pub struct OrderRequestHeader {
     pub ship_to: Option<Location>,
     /// `BillTo`.
     pub bill_to: Option<Location>,
-    /// `Shipping`, kept as received.
-    pub shipping: Option<Element>,
-    /// `Tax`, kept as received.
-    pub tax: Option<Element>,
+    /// `Shipping`.
+    pub shipping: Option<Charge>,
+    /// `Tax`.
+    pub tax: Option<Charge>,
     /// `Payment` (PCard), kept as received.
     pub payment: Option<Element>,
     /// Contacts.
@@ -125,8 +127,8 @@ impl Codec for OrderRequestHeader {
             total,
             ship_to: location(&mut p, "ShipTo", cx)?,
             bill_to: location(&mut p, "BillTo", cx)?,
-            shipping: p.one("Shipping"),
-            tax: p.one("Tax"),
+            shipping: charge(&mut p, "Shipping", cx)?,
+            tax: charge(&mut p, "Tax", cx)?,
             payment: p.one("Payment"),
             contacts: p.decode_all("Contact", cx)?,
             comments: p.text_of("Comments"),
@@ -163,8 +165,8 @@ impl Codec for OrderRequestHeader {
             )
             .child_opt(self.ship_to.as_ref().map(|s| s.write("ShipTo")))
             .child_opt(self.bill_to.as_ref().map(|s| s.write("BillTo")))
-            .child_opt(self.shipping.clone())
-            .child_opt(self.tax.clone())
+            .child_opt(self.shipping.as_ref().map(|c| c.write("Shipping")))
+            .child_opt(self.tax.as_ref().map(|c| c.write("Tax")))
             .child_opt(self.payment.clone())
             .children(self.contacts.iter().map(Codec::encode))
             .child_opt(self.comments.as_ref().map(|c| {

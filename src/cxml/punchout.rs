@@ -125,6 +125,30 @@ pub struct PunchOutOrderMessage {
     pub extensions: Extensions,
 }
 
+/// What a returned cart asks the procurement system to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CartOutcome {
+    /// Lines to add (create) or to replace the session's cart (edit).
+    Cart,
+    /// An empty cart in a create or inspect session: the user cancelled.
+    Cancelled,
+    /// An empty cart in an edit session: remove the lines that were sent.
+    RemoveAll,
+}
+
+impl PunchOutOrderMessage {
+    /// What this cart means for a session opened with `operation`
+    /// (`create`, `edit`, `inspect`): an empty cart cancels, or in an edit
+    /// session deletes the lines.
+    pub fn outcome(&self, operation: &str) -> CartOutcome {
+        match (self.items.is_empty(), operation) {
+            (false, _) => CartOutcome::Cart,
+            (true, "edit") => CartOutcome::RemoveAll,
+            (true, _) => CartOutcome::Cancelled,
+        }
+    }
+}
+
 const POOM: &[&str] = &["BuyerCookie", "PunchOutOrderMessageHeader", "ItemIn"];
 const POOM_HEADER: &[&str] = &[
     "SourcingStatus",
