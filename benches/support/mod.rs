@@ -4,6 +4,11 @@
 // Each bench compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
+/// The allocator the edigate binary uses, so that the figures are the
+/// binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;

@@ -101,52 +101,84 @@ impl Cx {
     }
 }
 
+/// An element of the document being read.
+pub type XNode<'x, 'a> = crate::xml::ArenaNode<'x, 'a>;
+
 /// A type that reads from and writes to one element.
 pub trait Codec: Sized {
-    /// Reads the type from `element` (taken by value: its strings move).
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError>;
+    /// Reads the type from `element`.
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError>;
     /// Writes the type as an element.
     fn encode(&self) -> Element;
 }
 
 /// An element's attributes and children, taken out one by one; what is
 /// left at the end is kept as extensions.
-pub struct Parts {
-    name: std::borrow::Cow<'static, str>,
-    attributes: Vec<(std::borrow::Cow<'static, str>, String)>,
-    children: Vec<Element>,
-    text: String,
+pub struct Parts<'x, 'a> {
+    node: XNode<'x, 'a>,
+    children: Taken,
+    attributes: Taken,
 }
 
-impl Parts {
-    /// Splits `element` into its parts.
-    pub fn of(element: Element) -> Self {
-        let mut children = Vec::with_capacity(element.children.len());
-        let mut text = String::new();
-        for node in element.children {
-            match node {
-                Node::Element(e) => children.push(e),
-                Node::Text(t) if text.is_empty() => text = t,
-                Node::Text(t) => text.push_str(&t),
+/// Which of a node's children (or attributes) were taken: bits for the
+/// first 64, a vector beyond (an order with thousands of lines).
+#[derive(Default)]
+struct Taken {
+    bits: u64,
+    more: Vec<bool>,
+}
+
+impl Taken {
+    fn is_taken(&self, i: usize) -> bool {
+        match i {
+            0..=63 => self.bits & (1 << i) != 0,
+            _ => self.more.get(i - 64).copied().unwrap_or(false),
+        }
+    }
+
+    fn take(&mut self, i: usize) {
+        match i {
+            0..=63 => self.bits |= 1 << i,
+            _ => {
+                if self.more.len() <= i - 64 {
+                    self.more.resize(i - 63, false);
+                }
+                self.more[i - 64] = true;
             }
         }
+    }
+}
+
+impl<'x, 'a> Parts<'x, 'a> {
+    /// Splits `element` into its parts.
+    pub fn of(element: XNode<'x, 'a>) -> Self {
         Parts {
-            name: element.name,
-            attributes: element.attributes,
-            children,
-            text,
+            node: element,
+            children: Taken::default(),
+            attributes: Taken::default(),
         }
     }
 
     /// The element's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.node.name()
     }
 
     /// Takes attribute `name`.
     pub fn attr(&mut self, name: &str) -> Option<String> {
-        let i = self.attributes.iter().position(|(n, _)| n == name)?;
-        Some(self.attributes.remove(i).1)
+        self.attr_str(name).map(str::to_string)
+    }
+
+    /// Takes attribute `name`, borrowed from the document.
+    pub fn attr_str(&mut self, name: &str) -> Option<&'x str> {
+        let (i, (_, value)) = self
+            .node
+            .attributes()
+            .iter()
+            .enumerate()
+            .find(|(i, (n, _))| *n == name && !self.attributes.is_taken(*i))?;
+        self.attributes.take(i);
+        Some(value.as_ref())
     }
 
     /// Takes attribute `name`, which the DTD requires.
@@ -155,24 +187,48 @@ impl Parts {
             .ok_or_else(|| cx.error(format!("the attribute {name} is required")))
     }
 
-    /// Takes the element's text, trimmed.
+    /// The element's text, trimmed.
     pub fn text(&mut self) -> String {
-        crate::xml::trim_owned(std::mem::take(&mut self.text))
+        self.text_str().to_string()
+    }
+
+    /// The element's text, trimmed, borrowed from the document.
+    pub fn text_str(&self) -> &'x str {
+        crate::xml::trim_xml(self.node.raw_text())
+    }
+
+    fn left(&self) -> impl Iterator<Item = (usize, XNode<'x, 'a>)> + '_ {
+        self.node
+            .children()
+            .enumerate()
+            .filter(|(i, _)| !self.children.is_taken(*i))
     }
 
     /// Takes the first child named `name`.
-    pub fn one(&mut self, name: &str) -> Option<Element> {
-        let i = self.children.iter().position(|c| c.name == name)?;
-        Some(self.children.remove(i))
+    pub fn one(&mut self, name: &str) -> Option<XNode<'x, 'a>> {
+        let (i, child) = self.left().find(|(_, c)| c.name() == name)?;
+        self.children.take(i);
+        Some(child)
+    }
+
+    /// Takes the first child left, whatever its name.
+    pub fn next_child(&mut self) -> Option<XNode<'x, 'a>> {
+        let (i, child) = self.left().next()?;
+        self.children.take(i);
+        Some(child)
     }
 
     /// Takes every child named `name`.
-    pub fn all(&mut self, name: &str) -> Vec<Element> {
-        let (taken, kept) = std::mem::take(&mut self.children)
+    pub fn all(&mut self, name: &str) -> Vec<XNode<'x, 'a>> {
+        let found: Vec<(usize, XNode<'x, 'a>)> =
+            self.left().filter(|(_, c)| c.name() == name).collect();
+        found
             .into_iter()
-            .partition(|c| c.name == name);
-        self.children = kept;
-        taken
+            .map(|(i, c)| {
+                self.children.take(i);
+                c
+            })
+            .collect()
     }
 
     /// Takes and decodes the first child named `name`.
@@ -211,43 +267,58 @@ impl Parts {
     }
 
     /// The first child named `name`, left in place (read, not taken).
-    pub fn children_named(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+    pub fn children_named(&self, name: &str) -> Option<XNode<'x, 'a>> {
+        self.left().map(|(_, c)| c).find(|c| c.name() == name)
     }
 
     /// Takes the text of the first child named `name`.
     pub fn text_of(&mut self, name: &str) -> Option<String> {
-        self.one(name).map(Element::into_text)
+        self.one(name).map(|e| e.text_content())
     }
 
     /// The attributes not taken.
     pub fn leftover_attributes(&self) -> impl Iterator<Item = &str> {
-        self.attributes.iter().map(|(n, _)| n.as_ref())
+        self.node
+            .attributes()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.attributes.is_taken(*i))
+            .map(|(_, (n, _))| *n)
     }
 
     /// The attributes and children not taken: kept, in order, as
     /// extensions. Children the DTD does not know at this place (`known`)
     /// are vendor extensions and get a warning.
-    pub fn rest(mut self, known: &[&str], cx: &mut Cx) -> Extensions {
+    pub fn rest(self, known: &[&str], cx: &mut Cx) -> Extensions {
+        let mut children: Vec<XNode<'x, 'a>> = self.left().map(|(_, c)| c).collect();
         // Kept in the order they will be written (the DTD's), so that a
         // document read, written and read again gives the same model.
-        self.children.sort_by_key(|c| {
+        children.sort_by_key(|c| {
             known
                 .iter()
-                .position(|k| *k == c.name)
+                .position(|k| *k == c.name())
                 .unwrap_or(known.len())
         });
-        for child in &self.children {
-            if !known.contains(&child.name.as_ref()) {
+        for child in &children {
+            if !known.contains(&child.name()) {
                 cx.warn(format!(
                     "<{}> is not part of <{}>; kept, but not read",
-                    child.name, self.name
+                    child.name(),
+                    self.name()
                 ));
             }
         }
+        let attributes = self
+            .node
+            .attributes()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.attributes.is_taken(*i))
+            .map(|(_, (k, v))| (std::borrow::Cow::Owned(k.to_string()), v.to_string()))
+            .collect();
         Extensions {
-            attributes: self.attributes,
-            elements: self.children,
+            attributes,
+            elements: children.iter().map(XNode::to_element).collect(),
         }
     }
 }

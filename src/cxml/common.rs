@@ -3,9 +3,11 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{
+    in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode,
+};
 use super::values::{decimal, money_in, Money};
-use crate::xml::{Element, Node};
+use crate::xml::Element;
 
 /// `<Extrinsic name="…">`: a named value the partners agreed on; may nest.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +23,7 @@ pub struct Extrinsic {
 }
 
 impl Codec for Extrinsic {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let name = p.required_attr("name", cx)?;
         let value = p.text();
@@ -90,15 +92,11 @@ const POSTAL_ADDRESS: &[&str] = &[
 ];
 
 impl Codec for PostalAddress {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let name = p.attr("name");
-        let deliver_to = p
-            .all("DeliverTo")
-            .iter()
-            .map(Element::text_content)
-            .collect();
-        let street = p.all("Street").iter().map(Element::text_content).collect();
+        let deliver_to = p.all("DeliverTo").iter().map(XNode::text_content).collect();
+        let street = p.all("Street").iter().map(XNode::text_content).collect();
         let city = p.text_of("City").unwrap_or_default();
         let state = p.text_of("State");
         let postal_code = p.text_of("PostalCode");
@@ -168,7 +166,7 @@ pub struct Address {
 const ADDRESS: &[&str] = &["Name", "PostalAddress", "Email", "Phone", "Fax", "URL"];
 
 impl Codec for Address {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         Ok(Address {
             address_id: p.attr("addressID"),
@@ -216,7 +214,7 @@ const LOCATION: &[&str] = &[
 
 impl Location {
     /// Reads a `ShipTo`/`BillTo` element.
-    pub fn read(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    pub fn read(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         Ok(Location {
             address: p.decode_required("Address", cx)?,
@@ -274,12 +272,12 @@ const CONTACT: &[&str] = &[
 ];
 
 impl Codec for Contact {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         Ok(Contact {
             role: p.attr("role"),
             name: p.text_of("Name").unwrap_or_default(),
-            emails: p.all("Email").iter().map(Element::text_content).collect(),
+            emails: p.all("Email").iter().map(XNode::text_content).collect(),
             extrinsics: p.decode_all("Extrinsic", cx)?,
             extensions: p.rest(CONTACT, cx),
         })
@@ -322,7 +320,7 @@ const ITEM_ID: &[&str] = &[
 ];
 
 impl Codec for ItemId {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let supplier_part_id = p
             .text_of("SupplierPartID")
@@ -331,7 +329,9 @@ impl Codec for ItemId {
             supplier_part_id,
             // The auxiliary ID is the supplier's to read: kept exactly,
             // whitespace included.
-            supplier_part_auxiliary_id: p.one("SupplierPartAuxiliaryID").map(|e| raw_text(&e)),
+            supplier_part_auxiliary_id: p
+                .one("SupplierPartAuxiliaryID")
+                .map(|e| e.raw_text().to_string()),
             buyer_part_id: p.text_of("BuyerPartID"),
             extensions: p.rest(ITEM_ID, cx),
         })
@@ -355,17 +355,6 @@ impl Codec for ItemId {
     }
 }
 
-/// The text of an element exactly as received (not trimmed).
-fn raw_text(e: &Element) -> String {
-    e.children
-        .iter()
-        .filter_map(|n| match n {
-            Node::Text(t) => Some(t.as_str()),
-            Node::Element(_) => None,
-        })
-        .collect()
-}
-
 /// `<Description xml:lang="…">` with an optional `ShortName`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Description {
@@ -378,7 +367,7 @@ pub struct Description {
 }
 
 impl Codec for Description {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let lang = p.attr("xml:lang").unwrap_or_else(|| {
             cx.warn("Description has no xml:lang; read as en");
@@ -413,7 +402,7 @@ pub struct Classification {
 }
 
 impl Codec for Classification {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let domain = p.attr("domain").unwrap_or_default();
         if domain.is_empty() {
@@ -479,7 +468,7 @@ const ITEM_DETAIL: &[&str] = &[
 ];
 
 impl Codec for ItemDetail {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let unit_price = match p.one("UnitPrice") {
             Some(e) => Some(cx.within("UnitPrice", |cx| money_in(e, cx))?),
@@ -561,7 +550,7 @@ pub struct Distribution {
 }
 
 impl Codec for Distribution {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let mut accounting = Parts::of(
             p.one("Accounting")
@@ -666,7 +655,7 @@ const CHARGE: &[&str] = &[
 
 impl Charge {
     /// Reads a `Shipping` or `Tax` element.
-    pub fn read(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    pub fn read(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         Ok(Charge {
             money: p.decode_required("Money", cx)?,
@@ -688,7 +677,11 @@ impl Charge {
 }
 
 /// Reads the optional charge child `name` of `p`.
-pub fn charge(p: &mut Parts, name: &'static str, cx: &mut Cx) -> Result<Option<Charge>, CxmlError> {
+pub fn charge(
+    p: &mut Parts<'_, '_>,
+    name: &'static str,
+    cx: &mut Cx,
+) -> Result<Option<Charge>, CxmlError> {
     match p.one(name) {
         Some(e) => cx.within(name, |cx| Charge::read(e, cx)).map(Some),
         None => Ok(None),

@@ -1,7 +1,9 @@
 //! The cXML envelope: `cXML` with its Header (From, To, Sender credentials)
 //! and one Request, Response or Message.
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{
+    in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode,
+};
 use super::fulfill::{ConfirmationRequest, ShipNoticeRequest};
 use super::invoice::InvoiceDetailRequest;
 use super::order::OrderRequest;
@@ -178,17 +180,17 @@ impl Envelope {
 }
 
 impl Codec for Envelope {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
-        if element.name != "cXML" {
-            if element.name.eq_ignore_ascii_case("cxml") {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
+        if element.name() != "cXML" {
+            if element.name().eq_ignore_ascii_case("cxml") {
                 cx.warn(format!(
                     "the root element is <{}>; cXML writes <cXML>",
-                    element.name
+                    element.name()
                 ));
             } else {
                 return Err(cx.error(format!(
                     "the root element is <{}>, not <cXML>",
-                    element.name
+                    element.name()
                 )));
             }
         }
@@ -269,14 +271,14 @@ impl Codec for Envelope {
     }
 }
 
-fn read_request(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
+fn read_request(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Body, CxmlError> {
     let mut p = Parts::of(element);
     let deployment_mode = p.attr("deploymentMode");
     check_attributes(&p, &["Id"], cx);
-    let Some(inner) = p.rest(&[], &mut Cx::default()).elements.into_iter().next() else {
+    let Some(inner) = p.next_child() else {
         return Err(cx.error("the Request is empty"));
     };
-    let name = inner.name.to_string();
+    let name = inner.name().to_string();
     let request = cx.within_named(name.clone(), |cx| {
         Ok::<_, CxmlError>(match name.as_str() {
             "PunchOutSetupRequest" => Request::PunchOutSetup(Box::new(Codec::decode(inner, cx)?)),
@@ -288,11 +290,11 @@ fn read_request(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
             "ProfileRequest" => Request::Profile,
             _ if REQUESTS.contains(&name.as_str()) => {
                 cx.warn(format!("{name} is not modelled; kept as received"));
-                Request::Other(inner)
+                Request::Other(inner.to_element())
             }
             _ => {
                 cx.invalid(format!("<{name}> is not a cXML request"));
-                Request::Other(inner)
+                Request::Other(inner.to_element())
             }
         })
     })?;
@@ -354,7 +356,7 @@ const REQUESTS: &[&str] = &[
 ];
 
 /// Attributes the DTD gives an envelope element: anything else breaks it.
-fn check_attributes(p: &Parts, allowed: &[&str], cx: &mut Cx) {
+fn check_attributes(p: &Parts<'_, '_>, allowed: &[&str], cx: &mut Cx) {
     let unknown: Vec<String> = p
         .leftover_attributes()
         .filter(|a| !allowed.contains(a) && !a.starts_with("xmlns"))
@@ -368,14 +370,14 @@ fn check_attributes(p: &Parts, allowed: &[&str], cx: &mut Cx) {
     }
 }
 
-fn read_response(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
+fn read_response(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Body, CxmlError> {
     let mut p = Parts::of(element);
     check_attributes(&p, &["Id"], cx);
     let status: Status = p.decode_required("Status", cx)?;
-    let content = match p.rest(&[], &mut Cx::default()).elements.into_iter().next() {
+    let content = match p.next_child() {
         None => None,
         Some(inner) => {
-            let name = inner.name.to_string();
+            let name = inner.name().to_string();
             Some(cx.within_named(name.clone(), |cx| {
                 Ok::<_, CxmlError>(match name.as_str() {
                     "PunchOutSetupResponse" => {
@@ -391,7 +393,7 @@ fn read_response(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
                     }
                     _ => {
                         cx.warn(format!("{name} is not modelled; kept as received"));
-                        ResponseContent::Other(inner)
+                        ResponseContent::Other(inner.to_element())
                     }
                 })
             })?)
@@ -409,16 +411,16 @@ fn write_response_content(content: &ResponseContent) -> Element {
     }
 }
 
-fn read_message(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
+fn read_message(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Body, CxmlError> {
     let mut p = Parts::of(element);
     let deployment_mode = p.attr("deploymentMode");
     let in_reply_to = p.attr("inReplyTo");
     check_attributes(&p, &["Id"], cx);
     let _status = p.one("Status");
-    let Some(inner) = p.rest(&[], &mut Cx::default()).elements.into_iter().next() else {
+    let Some(inner) = p.next_child() else {
         return Err(cx.error("the Message is empty"));
     };
-    let name = inner.name.to_string();
+    let name = inner.name().to_string();
     let message = cx.within_named(name.clone(), |cx| {
         Ok::<_, CxmlError>(match name.as_str() {
             "PunchOutOrderMessage" => {
@@ -426,7 +428,7 @@ fn read_message(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
             }
             _ => {
                 cx.warn(format!("{name} is not modelled; kept as received"));
-                MessageContent::Other(inner)
+                MessageContent::Other(inner.to_element())
             }
         })
     })?;
@@ -440,18 +442,18 @@ fn read_message(element: Element, cx: &mut Cx) -> Result<Body, CxmlError> {
 const HEADER: &[&str] = &["From", "To", "Sender", "Path", "OriginalDocument"];
 
 impl Codec for Header {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let mut credentials = |name: &'static str,
                                cx: &mut Cx|
-         -> Result<(Vec<Credential>, Option<Element>), CxmlError> {
+         -> Result<(Vec<Credential>, Option<String>), CxmlError> {
             let Some(e) = p.one(name) else {
                 return Err(cx.error(format!("the element {name} is required")));
             };
             cx.within(name, |cx| {
                 let mut party = Parts::of(e);
                 let credentials = party.decode_all("Credential", cx)?;
-                let user_agent = party.one("UserAgent");
+                let user_agent = party.text_of("UserAgent");
                 Ok((credentials, user_agent))
             })
         };
@@ -462,7 +464,7 @@ impl Codec for Header {
             from,
             to,
             sender,
-            user_agent: user_agent.map(|u| u.text_content()).unwrap_or_default(),
+            user_agent: user_agent.unwrap_or_default(),
             extensions: p.rest(HEADER, cx),
         })
     }
@@ -516,7 +518,7 @@ impl Header {
 }
 
 impl Codec for Credential {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let domain = p.required_attr("domain", cx)?;
         let credential_type = p.attr("type");
@@ -526,7 +528,7 @@ impl Codec for Credential {
         } else {
             p.one("CredentialMac")
                 .or_else(|| p.one("DigitalSignature"))
-                .map(Secret::Other)
+                .map(|n| Secret::Other(n.to_element()))
         };
         Ok(Credential {
             domain,

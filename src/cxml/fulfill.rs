@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
 
@@ -18,7 +18,7 @@ pub struct OrderReference {
 }
 
 impl Codec for OrderReference {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let payload_id = p
             .one("DocumentReference")
@@ -91,7 +91,7 @@ const CONFIRMATION_HEADER: &[&str] = &[
 ];
 
 impl Codec for ConfirmationRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let header = p
             .one("ConfirmationHeader")
@@ -172,7 +172,7 @@ pub struct ConfirmationItem {
 const CONFIRMATION_ITEM: &[&str] = &["UnitOfMeasure", "Contact", "Hazard", "ConfirmationStatus"];
 
 impl Codec for ConfirmationItem {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let q = p.required_attr("quantity", cx)?;
         Ok(ConfirmationItem {
@@ -225,7 +225,7 @@ const CONFIRMATION_STATUS: &[&str] = &[
 ];
 
 impl Codec for ConfirmationStatus {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let q = p.required_attr("quantity", cx)?;
         Ok(ConfirmationStatus {
@@ -305,7 +305,7 @@ const SHIP_NOTICE_HEADER: &[&str] = &[
 ];
 
 impl Codec for ShipNoticeRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let header = p
             .one("ShipNoticeHeader")
@@ -391,7 +391,7 @@ const SHIP_CONTROL: &[&str] = &[
 ];
 
 impl Codec for ShipControl {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let carriers = p
             .all("CarrierIdentifier")
@@ -460,7 +460,7 @@ const PORTION: &[&str] = &[
 ];
 
 impl Codec for ShipNoticePortion {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         Ok(ShipNoticePortion {
             order_reference: p.decode_required("OrderReference", cx)?,
@@ -510,7 +510,7 @@ const SHIP_NOTICE_ITEM: &[&str] = &[
 ];
 
 impl Codec for ShipNoticeItem {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let q = p.required_attr("quantity", cx)?;
         Ok(ShipNoticeItem {

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode};
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
 
@@ -52,7 +52,7 @@ const INVOICE_HEADER: &[&str] = &[
 ];
 
 impl Codec for InvoiceDetailRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let header = p
             .one("InvoiceDetailRequestHeader")
@@ -68,7 +68,11 @@ impl Codec for InvoiceDetailRequest {
             h.rest(INVOICE_HEADER, cx)
         });
         let orders = p.decode_all("InvoiceDetailOrder", cx)?;
-        let header_orders = p.all("InvoiceDetailHeaderOrder");
+        let header_orders: Vec<Element> = p
+            .all("InvoiceDetailHeaderOrder")
+            .iter()
+            .map(XNode::to_element)
+            .collect();
         if orders.is_empty() && header_orders.is_empty() {
             return Err(
                 cx.error("an invoice needs an InvoiceDetailOrder or an InvoiceDetailHeaderOrder")
@@ -133,7 +137,7 @@ const INVOICE_ORDER: &[&str] = &[
 ];
 
 impl Codec for InvoiceDetailOrder {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let order_info = p
             .one("InvoiceDetailOrderInfo")
@@ -152,7 +156,7 @@ impl Codec for InvoiceDetailOrder {
                 .map(str::to_string)
         });
         Ok(InvoiceDetailOrder {
-            order_info,
+            order_info: order_info.to_element(),
             order_id,
             items: p.decode_all("InvoiceDetailItem", cx)?,
             extensions: p.rest(INVOICE_ORDER, cx),
@@ -216,7 +220,7 @@ const INVOICE_ITEM: &[&str] = &[
 ];
 
 impl Codec for InvoiceDetailItem {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let q = p.required_attr("quantity", cx)?;
         let unit_price = match p.one("UnitPrice") {
@@ -298,7 +302,7 @@ const SUMMARY: &[&str] = &[
 ];
 
 impl Codec for InvoiceDetailSummary {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let amount =
             |p: &mut Parts, name: &'static str, cx: &mut Cx| -> Result<Option<Money>, CxmlError> {

@@ -15,7 +15,6 @@ mod envelope;
 mod form;
 mod fulfill;
 mod invoice;
-mod names;
 mod order;
 mod profile;
 mod punchout;
@@ -79,10 +78,18 @@ pub fn read(bytes: &[u8]) -> Result<ReadDocument, ReadError> {
 
 /// Reads a cXML document within `limits`.
 pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<ReadDocument, ReadError> {
-    let document = xml::parse_with(bytes, limits, xml::KnownNames(names::NAMES))?;
+    if bytes.len() > limits.max_bytes {
+        return Err(XmlError::TooLarge {
+            size: bytes.len(),
+            limit: limits.max_bytes,
+        }
+        .into());
+    }
+    let (text, _) = xml::to_utf8(bytes)?;
+    let arena = xml::Arena::parse(&text, limits)?;
     let mut cx = Cx::default();
-    let envelope = cx.within("cXML", |cx| Envelope::decode(document.root, cx))?;
-    let dtd = document.doctype.as_deref().and_then(system_id);
+    let envelope = cx.within("cXML", |cx| Envelope::decode(arena.root(), cx))?;
+    let dtd = arena.doctype.as_deref().and_then(system_id);
     Ok(ReadDocument {
         envelope,
         dtd,

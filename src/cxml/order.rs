@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode};
 use super::common::{
     charge, location, Charge, Contact, Distribution, Extrinsic, ItemDetail, ItemId, Location,
 };
@@ -84,7 +84,7 @@ const ORDER_HEADER: &[&str] = &[
 ];
 
 impl Codec for OrderRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let header = p.decode_required("OrderRequestHeader", cx)?;
         let items: Vec<ItemOut> = p.decode_all("ItemOut", cx)?;
@@ -103,7 +103,7 @@ impl Codec for OrderRequest {
 }
 
 impl Codec for OrderRequestHeader {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let order_id = p.required_attr("orderID", cx)?;
         let order_date = p.attr("orderDate").map(|d| DateTimeValue::read(&d, cx));
@@ -129,7 +129,7 @@ impl Codec for OrderRequestHeader {
             bill_to: location(&mut p, "BillTo", cx)?,
             shipping: charge(&mut p, "Shipping", cx)?,
             tax: charge(&mut p, "Tax", cx)?,
-            payment: p.one("Payment"),
+            payment: p.one("Payment").map(|n| n.to_element()),
             contacts: p.decode_all("Contact", cx)?,
             comments: p.text_of("Comments"),
             extrinsics: p.decode_all("Extrinsic", cx)?,
@@ -237,11 +237,13 @@ const ITEM_OUT: &[&str] = &[
 ];
 
 impl Codec for ItemOut {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
-        let q = p.required_attr("quantity", cx)?;
+        let q = p
+            .attr_str("quantity")
+            .ok_or_else(|| cx.error("the attribute quantity is required"))?;
         Ok(ItemOut {
-            quantity: quantity(&q, cx)?,
+            quantity: quantity(q, cx)?,
             line_number: p.attr("lineNumber"),
             requisition_id: p.attr("requisitionID"),
             requested_delivery_date: p

@@ -1,6 +1,6 @@
 //! `ProfileResponse`: which requests a party serves, and where.
 
-use super::codec::{text_element, Codec, Cx, CxmlError, Parts};
+use super::codec::{text_element, Codec, Cx, CxmlError, Parts, XNode};
 use super::values::DateTimeValue;
 use crate::xml::Element;
 
@@ -26,7 +26,7 @@ pub struct Transaction {
     pub options: Vec<(String, String)>,
 }
 
-fn take_options(p: &mut Parts) -> Vec<(String, String)> {
+fn take_options(p: &mut Parts<'_, '_>) -> Vec<(String, String)> {
     p.all("Option")
         .iter()
         .map(|o| {
@@ -47,7 +47,7 @@ fn option_elements(options: &[(String, String)]) -> impl Iterator<Item = Element
 }
 
 impl Codec for ProfileResponse {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let effective_date = DateTimeValue::read(&p.required_attr("effectiveDate", cx)?, cx);
         let options = take_options(&mut p);

@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use super::codec::{in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{
+    in_dtd_order, text_element, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode,
+};
 use super::common::{location, Contact, Extrinsic, ItemDetail, ItemId, Location};
 use super::order::ItemOut;
 use super::values::{money_in, quantity, Money};
@@ -45,7 +47,7 @@ const SETUP: &[&str] = &[
 ];
 
 impl Codec for PunchOutSetupRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let operation = p.attr("operation").unwrap_or_else(|| {
             cx.warn("operation is missing; read as create");
@@ -60,7 +62,7 @@ impl Codec for PunchOutSetupRequest {
             .one("BuyerCookie")
             .map(|e| e.text_content())
             .ok_or_else(|| cx.error("the element BuyerCookie is required"))?;
-        let url_in = |e: Element| e.first("URL").map(|u| u.text_content());
+        let url_in = |e: XNode<'_, '_>| e.first("URL").map(|u| u.text_content());
         if operation != "inspect" && p.children_named("BrowserFormPost").is_none() {
             cx.warn("no BrowserFormPost: the cart can only go back by other means");
         }
@@ -160,7 +162,7 @@ const POOM_HEADER: &[&str] = &[
 ];
 
 impl Codec for PunchOutOrderMessage {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let buyer_cookie = p
             .one("BuyerCookie")
@@ -256,10 +258,12 @@ const ITEM_IN: &[&str] = &[
 ];
 
 impl Codec for ItemIn {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
-        let q = p.required_attr("quantity", cx)?;
-        let quantity = quantity(&q, cx)?;
+        let q = p
+            .attr_str("quantity")
+            .ok_or_else(|| cx.error("the attribute quantity is required"))?;
+        let quantity = quantity(q, cx)?;
         if quantity.is_zero() {
             cx.warn("quantity is 0");
         }

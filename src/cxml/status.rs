@@ -1,7 +1,7 @@
 //! cXML status codes, the one function that builds every Response, and
 //! `StatusUpdateRequest`.
 
-use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts};
+use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode};
 use super::envelope::{Body, Envelope, ResponseContent};
 use super::values::DateTimeValue;
 use crate::xml::Element;
@@ -117,7 +117,7 @@ pub fn response(
 }
 
 impl Codec for Status {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let code_text = p.required_attr("code", cx)?;
         let code = code_text
@@ -179,7 +179,7 @@ const STATUS_UPDATE: &[&str] = &[
 ];
 
 impl Codec for StatusUpdateRequest {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let document_payload_id = p
             .one("DocumentReference")

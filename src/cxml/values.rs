@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use super::codec::{Codec, Cx, CxmlError, Parts};
+use super::codec::{Codec, Cx, CxmlError, Parts, XNode};
 use crate::xml::Element;
 
 /// An amount with its ISO 4217 currency (`<Money currency="EUR">12.50</Money>`).
@@ -32,15 +32,15 @@ impl Money {
 }
 
 impl Codec for Money {
-    fn decode(element: Element, cx: &mut Cx) -> Result<Self, CxmlError> {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
         let mut p = Parts::of(element);
         let currency = p.required_attr("currency", cx)?;
-        let text = p.text();
+        let text = p.text_str();
         let amount = if text.is_empty() {
             cx.warn("Money has no amount; read as 0");
             Decimal::ZERO
         } else {
-            decimal(&text, cx)?
+            decimal(text, cx)?
         };
         let alternate = match (p.attr("alternateAmount"), p.attr("alternateCurrency")) {
             (Some(a), Some(c)) => Some((decimal(&a, cx)?, c)),
@@ -65,7 +65,7 @@ impl Codec for Money {
 }
 
 /// An element that holds one `Money` (`Total`, `UnitPrice`, `Tax` …).
-pub fn money_in(element: Element, cx: &mut Cx) -> Result<Money, CxmlError> {
+pub fn money_in(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Money, CxmlError> {
     let mut p = Parts::of(element);
     p.decode_required("Money", cx)
 }
@@ -219,12 +219,16 @@ mod tests {
     #[test]
     fn money_is_decimal_with_currency() {
         let mut cx = Cx::default();
-        let e = Element::new("Money").attr("currency", "EUR").text("12.50");
-        let m = Money::decode(e.clone(), &mut cx).unwrap();
+        let text = r#"<Money currency="EUR">12.50</Money>"#;
+        let arena = crate::xml::Arena::parse(text, &Default::default()).unwrap();
+        let m = Money::decode(arena.root(), &mut cx).unwrap();
         assert_eq!(m.amount, Decimal::new(1250, 2));
-        assert_eq!(m.encode(), e);
-        let bad = Element::new("Money").text("1");
-        assert!(Money::decode(bad, &mut cx)
+        assert_eq!(
+            m.encode(),
+            Element::new("Money").attr("currency", "EUR").text("12.50")
+        );
+        let bad = crate::xml::Arena::parse("<Money>1</Money>", &Default::default()).unwrap();
+        assert!(Money::decode(bad.root(), &mut cx)
             .unwrap_err()
             .message
             .contains("currency"));

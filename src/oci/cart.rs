@@ -301,8 +301,9 @@ pub fn cart_fields(items: &[OciItem]) -> Vec<(String, String)> {
         }
         push("PARENT_ID", item.parent_id.clone());
         push("ITEM_TYPE", item.item_type.clone());
+        // Other fields go back as they came, empty ones included.
         for (field, value) in &item.other {
-            push(field, Some(value.clone()));
+            out.push((format!("NEW_ITEM-{field}[{n}]"), value.clone()));
         }
         if let Some(text) = &item.long_text {
             out.push((format!("NEW_ITEM-LONGTEXT_{n}:132[]"), text.clone()));

@@ -4,11 +4,13 @@
 //! Nothing here fetches a DTD, expands a custom entity or accepts an
 //! internal DTD subset: the XML of partners is data, never instructions.
 
+mod arena;
 mod read;
 mod tree;
 mod write;
 
-pub use read::{parse, parse_with, Document, KnownNames, Limits, XmlError};
-pub(crate) use tree::trim_owned;
+pub use arena::{trim_xml, Arena, Children, Node as ArenaNode};
+pub(crate) use read::to_utf8;
+pub use read::{parse, Document, Limits, XmlError};
 pub use tree::{Element, Node};
 pub use write::{escape_attribute, escape_text, write_document};

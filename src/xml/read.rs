@@ -26,20 +26,6 @@ impl Default for Limits {
     }
 }
 
-/// Element and attribute names a format uses, sorted: the reader borrows
-/// these instead of allocating a copy for each occurrence.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KnownNames(pub &'static [&'static str]);
-
-impl KnownNames {
-    fn get(&self, name: &[u8]) -> Cow<'static, str> {
-        match self.0.binary_search_by(|k| k.as_bytes().cmp(name)) {
-            Ok(i) => Cow::Borrowed(self.0[i]),
-            Err(_) => Cow::Owned(String::from_utf8_lossy(name).into_owned()),
-        }
-    }
-}
-
 /// A parsed document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
@@ -82,13 +68,8 @@ pub enum XmlError {
     Empty,
 }
 
-/// Parses `bytes` into a tree, within `limits`.
+/// Parses `bytes` into an owned tree, within `limits`.
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Document, XmlError> {
-    parse_with(bytes, limits, KnownNames::default())
-}
-
-/// Parses `bytes` into a tree, within `limits`, borrowing `names`.
-pub fn parse_with(bytes: &[u8], limits: &Limits, names: KnownNames) -> Result<Document, XmlError> {
     if bytes.len() > limits.max_bytes {
         return Err(XmlError::TooLarge {
             size: bytes.len(),
@@ -118,10 +99,10 @@ pub fn parse_with(bytes: &[u8], limits: &Limits, names: KnownNames) -> Result<Do
                         limit: limits.max_depth,
                     });
                 }
-                stack.push(element_of(&start, offset, names)?);
+                stack.push(element_of(&start, offset)?);
             }
             Event::Empty(start) => {
-                let element = element_of(&start, offset, names)?;
+                let element = element_of(&start, offset)?;
                 close(&mut stack, &mut root, element, offset)?;
             }
             Event::End(_) => {
@@ -180,14 +161,14 @@ pub fn parse_with(bytes: &[u8], limits: &Limits, names: KnownNames) -> Result<Do
     })
 }
 
-fn malformed(offset: u64, e: impl std::fmt::Display) -> XmlError {
+pub(crate) fn malformed(offset: u64, e: impl std::fmt::Display) -> XmlError {
     XmlError::Malformed {
         offset,
         message: e.to_string(),
     }
 }
 
-fn predefined(name: &str) -> Option<&'static str> {
+pub(crate) fn predefined(name: &str) -> Option<&'static str> {
     Some(match name {
         "lt" => "<",
         "gt" => ">",
@@ -198,12 +179,12 @@ fn predefined(name: &str) -> Option<&'static str> {
     })
 }
 
-fn element_of(start: &BytesStart<'_>, offset: u64, names: KnownNames) -> Result<Element, XmlError> {
-    let name = names.get(start.name().as_ref());
+fn element_of(start: &BytesStart<'_>, offset: u64) -> Result<Element, XmlError> {
+    let name = Cow::Owned(String::from_utf8_lossy(start.name().as_ref()).into_owned());
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|e| malformed(offset, e))?;
-        let key = names.get(attribute.key.as_ref());
+        let key = Cow::Owned(String::from_utf8_lossy(attribute.key.as_ref()).into_owned());
         let value = attribute.unescape_value().map_err(|e| match e {
             quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(
                 _,
@@ -270,7 +251,9 @@ fn push_text(stack: &mut [Element], text: &str, offset: u64) -> Result<(), XmlEr
 }
 
 /// The document as UTF-8 text, per its byte-order mark or declaration.
-fn to_utf8(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, Option<String>), XmlError> {
+pub(crate) fn to_utf8(
+    bytes: &[u8],
+) -> Result<(std::borrow::Cow<'_, str>, Option<String>), XmlError> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         if encoding != encoding_rs::UTF_8 {
             let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);

@@ -135,7 +135,7 @@ impl Element {
 }
 
 /// `text` without leading and trailing whitespace, reusing its buffer.
-pub(crate) fn trim_owned(mut text: String) -> String {
+fn trim_owned(mut text: String) -> String {
     let end = text.trim_end().len();
     text.truncate(end);
     let start = text.len() - text.trim_start().len();
