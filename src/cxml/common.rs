@@ -687,3 +687,65 @@ pub fn charge(
         None => Ok(None),
     }
 }
+
+/// `Payment`: how the order is paid, here a purchasing card.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Payment {
+    /// `PCard@number`.
+    pub card_number: Option<String>,
+    /// `PCard@expiration` (a date).
+    pub expiration: Option<String>,
+    /// `PCard@name`: the name on the card.
+    pub name: Option<String>,
+    /// What else the PCard holds (its PostalAddress), kept.
+    pub card_extensions: Extensions,
+    /// Other payment forms and details, kept.
+    pub extensions: Extensions,
+}
+
+impl std::fmt::Debug for Payment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A card number is not for logs: its last four digits only.
+        let masked = self.card_number.as_ref().map(|n| {
+            let digits: Vec<char> = n.chars().collect();
+            let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+            format!("****{tail}")
+        });
+        f.debug_struct("Payment")
+            .field("card_number", &masked)
+            .field("expiration", &self.expiration)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Codec for Payment {
+    fn decode(element: XNode<'_, '_>, cx: &mut Cx) -> Result<Self, CxmlError> {
+        let mut p = Parts::of(element);
+        let mut payment = Payment::default();
+        if let Some(card) = p.one("PCard") {
+            let mut c = Parts::of(card);
+            payment.card_number = c.attr("number");
+            payment.expiration = c.attr("expiration");
+            payment.name = c.attr("name");
+            payment.card_extensions = cx.within("PCard", |cx| c.rest(&["PostalAddress"], cx));
+        }
+        payment.extensions = p.rest(&["PCard", "PaymentToken"], cx);
+        Ok(payment)
+    }
+
+    fn encode(&self) -> Element {
+        let has_card =
+            self.card_number.is_some() || self.name.is_some() || !self.card_extensions.is_empty();
+        let card = has_card.then(|| {
+            Element::new("PCard")
+                .attr_opt("number", self.card_number.as_ref())
+                .attr_opt("expiration", self.expiration.as_ref())
+                .attr_opt("name", self.name.as_ref())
+                .extended(&self.card_extensions)
+        });
+        Element::new("Payment")
+            .child_opt(card)
+            .extended(&self.extensions)
+    }
+}

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::codec::{in_dtd_order, Codec, Cx, CxmlError, Extended, Extensions, Parts, XNode};
 use super::common::{
     charge, location, Charge, Contact, Distribution, Extrinsic, ItemDetail, ItemId, Location,
+    Payment,
 };
 use super::values::{money_in, quantity, DateTimeValue, Money};
 use crate::xml::Element;
@@ -47,8 +48,8 @@ pub struct OrderRequestHeader {
     pub shipping: Option<Charge>,
     /// `Tax`.
     pub tax: Option<Charge>,
-    /// `Payment` (PCard), kept as received.
-    pub payment: Option<Element>,
+    /// `Payment` (PCard).
+    pub payment: Option<Payment>,
     /// Contacts.
     pub contacts: Vec<Contact>,
     /// `Comments` text.
@@ -129,7 +130,7 @@ impl Codec for OrderRequestHeader {
             bill_to: location(&mut p, "BillTo", cx)?,
             shipping: charge(&mut p, "Shipping", cx)?,
             tax: charge(&mut p, "Tax", cx)?,
-            payment: p.one("Payment").map(|n| n.to_element()),
+            payment: p.decode_one("Payment", cx)?,
             contacts: p.decode_all("Contact", cx)?,
             comments: p.text_of("Comments"),
             extrinsics: p.decode_all("Extrinsic", cx)?,
@@ -167,7 +168,7 @@ impl Codec for OrderRequestHeader {
             .child_opt(self.bill_to.as_ref().map(|s| s.write("BillTo")))
             .child_opt(self.shipping.as_ref().map(|c| c.write("Shipping")))
             .child_opt(self.tax.as_ref().map(|c| c.write("Tax")))
-            .child_opt(self.payment.clone())
+            .child_opt(self.payment.as_ref().map(Codec::encode))
             .children(self.contacts.iter().map(Codec::encode))
             .child_opt(self.comments.as_ref().map(|c| {
                 Element::new("Comments")

@@ -60,6 +60,51 @@ pub fn retry_class(code: u16) -> Retry {
     }
 }
 
+/// What came back from sending a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// A cXML Response with this status code.
+    Status(u16),
+    /// No readable cXML answer: connection refused, timeout, an HTTP error
+    /// page. The reference guide counts these as transient.
+    Transport,
+}
+
+/// How a client sends a request again: only after a transient failure,
+/// the same document each time (its payloadID and timestamp unchanged, so
+/// the receiver can tell a resend from a new request), a bounded number of
+/// times. The default follows the reference guide: ten tries an hour
+/// apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// Time between attempts.
+    pub interval: std::time::Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 10,
+            interval: std::time::Duration::from_secs(3600),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// After `attempts_made` attempts ending in `outcome`: how long to wait
+    /// before sending the same document again, or `None` to stop (success,
+    /// a permanent error, or no attempts left).
+    pub fn next(&self, attempts_made: u32, outcome: SendOutcome) -> Option<std::time::Duration> {
+        let transient = match outcome {
+            SendOutcome::Transport => true,
+            SendOutcome::Status(code) => retry_class(code) == Retry::Transient,
+        };
+        (transient && attempts_made < self.max_attempts).then_some(self.interval)
+    }
+}
+
 /// The standard text of a status code (unknown codes by their class).
 pub fn status_text(code: u16) -> &'static str {
     const TEXTS: &[(u16, &str)] = &[
@@ -217,6 +262,17 @@ mod tests {
         assert_eq!(retry_class(560), Retry::Transient);
         assert!(Status::new(503, "").is_transient());
         assert_eq!(Status::new(406, "bad").text, "Not Acceptable");
+    }
+
+    #[test]
+    fn only_transient_failures_are_sent_again_and_not_forever() {
+        let policy = RetryPolicy::default();
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(policy.next(1, SendOutcome::Status(200)), None);
+        assert_eq!(policy.next(1, SendOutcome::Status(406)), None);
+        assert_eq!(policy.next(1, SendOutcome::Status(503)), Some(hour));
+        assert_eq!(policy.next(3, SendOutcome::Transport), Some(hour));
+        assert_eq!(policy.next(10, SendOutcome::Status(500)), None);
     }
 
     #[test]
