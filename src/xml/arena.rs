@@ -77,7 +77,9 @@ impl<'a> Arena<'a> {
                     root_done |= stack.is_empty();
                 }
                 Event::End(_) => {
-                    stack.pop();
+                    if let Some((closed, _)) = stack.pop() {
+                        arena.drop_layout(closed);
+                    }
                     root_done |= stack.is_empty();
                 }
                 Event::Text(t) => {
@@ -176,6 +178,9 @@ impl<'a> Arena<'a> {
             next_sibling: NONE,
             text: Cow::Borrowed(""),
         });
+        if let Some(&(parent, _)) = stack.last() {
+            self.drop_layout(parent);
+        }
         if let Some((parent, last)) = stack.last_mut() {
             if *last == NONE {
                 self.slots[*parent as usize].first_child = index;
@@ -201,14 +206,20 @@ impl<'a> Arena<'a> {
         };
         let slot = &mut self.slots[open as usize];
         if slot.text.is_empty() {
-            // Whitespace-only runs between elements are layout.
-            if !trim_xml(&text).is_empty() {
-                slot.text = text;
-            }
+            slot.text = text;
         } else {
             slot.text.to_mut().push_str(&text);
         }
         Ok(())
+    }
+
+    /// Whitespace-only text beside child elements is layout, not data:
+    /// dropped when a child starts or the element ends.
+    fn drop_layout(&mut self, index: u32) {
+        let slot = &mut self.slots[index as usize];
+        if !slot.text.is_empty() && trim_xml(&slot.text).is_empty() {
+            slot.text = Cow::Borrowed("");
+        }
     }
 
     /// The root element.

@@ -242,9 +242,6 @@ fn push_text(stack: &mut [Element], text: &str, offset: u64) -> Result<(), XmlEr
     };
     match parent.children.last_mut() {
         Some(Node::Text(previous)) => previous.push_str(text),
-        // Whitespace-only runs between elements are layout: not kept (a
-        // value is never only whitespace in the formats read here).
-        _ if text.trim().is_empty() => {}
         _ => parent.children.push(Node::Text(text.to_string())),
     }
     Ok(())
