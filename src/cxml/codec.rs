@@ -169,7 +169,8 @@ impl<'x, 'a> Parts<'x, 'a> {
         self.attr_str(name).map(str::to_string)
     }
 
-    /// Takes attribute `name`, borrowed from the document.
+    /// Takes attribute `name`, borrowed from the document. An empty value
+    /// counts as absent (the writer leaves empty attributes out).
     pub fn attr_str(&mut self, name: &str) -> Option<&'x str> {
         let (i, (_, value)) = self
             .node
@@ -178,7 +179,7 @@ impl<'x, 'a> Parts<'x, 'a> {
             .enumerate()
             .find(|(i, (n, _))| *n == name && !self.attributes.is_taken(*i))?;
         self.attributes.take(i);
-        Some(value.as_ref())
+        Some(value.as_ref()).filter(|v| !v.is_empty())
     }
 
     /// Takes attribute `name`, which the DTD requires.
