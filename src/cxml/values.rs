@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset};
 use rust_decimal::Decimal;
 
 use super::codec::{Codec, Cx, CxmlError, Parts, XNode};
@@ -120,7 +120,7 @@ impl DateTimeValue {
     /// Reads an attribute that may be a date alone (`requestedDeliveryDate`,
     /// `deliveryDate`): a date is read as its midnight without a warning.
     pub fn read_date(text: &str, cx: &mut Cx) -> DateTimeValue {
-        let utc = FixedOffset::east_opt(0).expect("zero is a valid offset");
+        let utc = chrono::Utc.fix();
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single())

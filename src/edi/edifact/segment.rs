@@ -162,8 +162,7 @@ pub(crate) fn split(raw: &[u8], classes: &Classes, out: &mut Vec<Piece>) -> usiz
         released_to: 0,
     };
     let mut base = 0;
-    while base + BLOCK <= raw.len() {
-        let block: &[u8; BLOCK] = raw[base..base + BLOCK].try_into().expect("a full block");
+    while let Some(Ok(block)) = raw.get(base..base + BLOCK).map(<&[u8; BLOCK]>::try_from) {
         let mut mask = any_of(block, &classes.1);
         while mask != 0 {
             let i = base + mask.trailing_zeros() as usize;

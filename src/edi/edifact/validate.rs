@@ -454,12 +454,11 @@ impl<'v> Run<'v> {
             .as_ref()
             .map_or(Charset::Iso8859(1), |i| i.charset);
         let tag = tag_of(segment);
-        let Some(walker) = &mut message.walker else {
+        let (Some(walker), Some(guide)) = (&mut message.walker, message.guide) else {
             check_repertoire(segment, charset, &mut message.problems);
             self.flush_message_problems(segment, None);
             return;
         };
-        let guide = message.guide.expect("a walker has a guide");
         let placement = walker.place(tag, &mut message.events);
         let mut segment_group = None;
         match placement {
@@ -907,7 +906,7 @@ impl<'v> Run<'v> {
 }
 
 fn tag_of(segment: &Segment<'_>) -> Tag {
-    Tag::from_bytes(segment.tag()).unwrap_or(Tag::from_bytes(b"ZZZ").expect("a valid tag"))
+    Tag::from_bytes(segment.tag()).unwrap_or(Tag::INVALID)
 }
 
 /// Checks only the repertoire, for segments no guide describes.

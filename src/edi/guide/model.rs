@@ -10,6 +10,10 @@ use std::sync::Arc;
 pub struct Tag(u32);
 
 impl Tag {
+    /// A tag no guide uses: what a segment whose tag is not a valid
+    /// identifier is placed as (so that it is reported, not matched).
+    pub const INVALID: Tag = Tag(0);
+
     /// A tag from 2 or 3 uppercase letters and digits, as X12 and EDIFACT use.
     pub fn from_bytes(bytes: &[u8]) -> Option<Tag> {
         if !(2..=3).contains(&bytes.len())
