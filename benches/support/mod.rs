@@ -130,3 +130,102 @@ pub fn print_rates(mb: f64, split: (Duration, u64), rows: &[(&str, Duration, u64
         );
     }
 }
+
+/// One EDI syntax's throughput bench: its inputs and the three measured
+/// runs, each a named function so that callgrind can count it alone.
+pub struct SyntaxBench<'b> {
+    /// What is measured, for the first line printed.
+    pub title: String,
+    /// Writes the generated input of `n` units (orders, messages) to a sink.
+    pub generate: &'b dyn Fn(u64, &mut dyn std::io::Write) -> u64,
+    /// Units for the timed input (~50 MB), the callgrind input (~2 MB) and
+    /// the 1 GB memory run.
+    pub sizes: [u64; 3],
+    /// The memchr split (the baseline).
+    pub split: fn(&[u8]) -> u64,
+    /// The lexer alone.
+    pub lex: fn(&[u8]) -> u64,
+    /// Lexer, envelope and guide validation.
+    pub validate: &'b dyn Fn(&[u8]) -> u64,
+    /// Targets as shares of the split for the lexer and validation.
+    pub shares: [f64; 2],
+    /// Targets in instructions per byte for the lexer and validation.
+    pub instructions: [Option<f64>; 2],
+}
+
+fn generated(bench: &SyntaxBench<'_>, units: u64) -> Vec<u8> {
+    let mut data = Vec::new();
+    (bench.generate)(units, &mut data);
+    data
+}
+
+/// Runs the bench: `--callgrind-mode MODE FILE` runs one measurement for
+/// callgrind; `--quick` skips the 1 GB run.
+pub fn run_syntax_bench(bench: SyntaxBench<'_>) {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--callgrind-mode") {
+        let data = std::fs::read(&args[i + 2]).expect("bench file");
+        let n = match args[i + 1].as_str() {
+            "split" => (bench.split)(&data),
+            "lex" => (bench.lex)(&data),
+            _ => (bench.validate)(&data),
+        };
+        black_box(n);
+        return;
+    }
+    let data = generated(&bench, bench.sizes[0]);
+    let mb = data.len() as f64 / 1e6;
+    println!("{}: {mb:.1} MB", bench.title);
+    let times = best_interleaved(
+        7,
+        &mut [
+            &mut || (bench.split)(&data),
+            &mut || (bench.lex)(&data),
+            &mut || (bench.validate)(&data),
+        ],
+    );
+    let [split, (t_lex, segments), (t_val, validated)] = times[..] else {
+        unreachable!("three measurements")
+    };
+    assert_eq!(segments, validated);
+    print_rates(
+        mb,
+        split,
+        &[
+            ("(b) lexer", t_lex, segments, bench.shares[0]),
+            ("(c) lexer+envelope+guide", t_val, segments, bench.shares[1]),
+        ],
+    );
+    let dir = std::env::temp_dir().join(format!("edigate-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    if have_valgrind() {
+        let file = dir.join("callgrind-input");
+        let small = generated(&bench, bench.sizes[1]);
+        std::fs::write(&file, &small).expect("writable");
+        print_instructions_per_byte(
+            &dir,
+            &file,
+            small.len(),
+            &[
+                ("split", "run_split", None),
+                ("lex", "run_lex", bench.instructions[0]),
+                ("validate", "run_validate", bench.instructions[1]),
+            ],
+        );
+    } else {
+        println!("instructions/byte: skipped (valgrind not installed)");
+    }
+    if args.iter().any(|a| a == "--quick") {
+        println!("peak RSS on 1 GB: skipped (--quick)");
+    } else {
+        let file = dir.join("gigabyte-input");
+        let written = {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("writable"));
+            let n = (bench.generate)(bench.sizes[2], &mut out);
+            std::io::Write::flush(&mut out).expect("writable");
+            n
+        };
+        print_peak_rss_of_validate(&file, written);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

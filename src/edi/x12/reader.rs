@@ -7,30 +7,13 @@
 
 use std::io::{self, Read};
 
+pub use crate::edi::ReaderOptions;
+
 use memchr::memchr;
 
 use super::delimiters::{excerpt, show_bytes, Delimiters};
 use super::scan::{find_segment_end, Needles, Progress};
 use super::segment::{Segment, SegmentFlags};
-
-/// How the reader treats its input.
-#[derive(Debug, Clone)]
-pub struct ReaderOptions {
-    /// Bytes read from the source at a time.
-    pub chunk_size: usize,
-    /// The longest segment accepted; a longer one is an error rather than
-    /// unbounded memory.
-    pub max_segment_len: usize,
-}
-
-impl Default for ReaderOptions {
-    fn default() -> Self {
-        ReaderOptions {
-            chunk_size: 256 * 1024,
-            max_segment_len: 1024 * 1024,
-        }
-    }
-}
 
 /// Why the lexer could not go on. After an error the reader yields nothing
 /// more: without a trustworthy terminator there is no safe place to resume.
