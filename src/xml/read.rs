@@ -295,7 +295,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let decl = std::str::from_utf8(&head[..end]).ok()?;
     let at = decl.find("encoding")?;
     let rest = decl[at + 8..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next()?;
+    let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
     let value = rest[1..].split(quote).next()?;
     Some(value.to_string())
 }
@@ -386,6 +386,16 @@ mod tests {
                 .text_content(),
             "ü"
         );
+    }
+
+    #[test]
+    fn an_odd_declaration_is_not_a_panic() {
+        assert!(declared_encoding("<?xml encoding=\u{FFFD}EW\u{FFFD}?>".as_bytes()).is_none());
+        assert!(parse(
+            "<?xml version=\"1.0\" encoding=«UTF-8»?><a/>".as_bytes(),
+            &Limits::default()
+        )
+        .is_ok());
     }
 
     #[test]
