@@ -218,7 +218,7 @@ pub fn read_interchanges<R: Read>(input: R) -> Result<Vec<Interchange>, TreeErro
                         let group = interchange
                             .groups
                             .last_mut()
-                            .ok_or_else(|| misplaced("no group"))?;
+                            .ok_or_else(|| misplaced("a message outside any group"))?;
                         group.messages.push(Message {
                             header: owned,
                             body: Vec::new(),
