@@ -7,6 +7,7 @@
 
 pub mod cxml;
 pub mod detect;
+pub mod document;
 pub mod edi;
 #[doc(hidden)]
 pub mod fuzzing;

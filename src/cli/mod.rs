@@ -2,6 +2,7 @@
 
 mod ack;
 mod bench_data;
+mod schema;
 mod validate;
 
 use std::process::ExitCode;
@@ -23,8 +24,11 @@ enum Command {
     /// Exits 0 when every file is valid, 1 when any is invalid, 2 on usage
     /// or I/O errors.
     Validate(validate::Args),
-    /// Print the acknowledgment (997, 999 or TA1) for an X12 file.
+    /// Print the acknowledgment for an X12 (997, 999, TA1) or EDIFACT
+    /// (CONTRL) file.
     Ack(ack::Args),
+    /// Write the JSON Schemas of the canonical documents.
+    Schema(schema::Args),
     /// Write a large synthetic X12 850 interchange (for benchmarks).
     #[command(hide = true)]
     BenchData(bench_data::Args),
@@ -42,6 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Ack(args) => ack::run(args),
+        Command::Schema(args) => schema::run(args),
         Command::BenchData(args) => bench_data::run(args),
     };
     ExitCode::from(code)
