@@ -204,6 +204,15 @@ fn edifact_is_validated_and_answered_with_contrl() {
     let x12 = common::project_dir().join("samples/x12/850/850-004010-valid.edi");
     let o = edigate(&["ack", path(&x12), "--kind", "contrl"]);
     assert_eq!(o.status.code(), Some(2));
+
+    // A directory we ship no guide for is said so, even when valid.
+    let d97a = temp_file(
+        "d97a.edi",
+        b"UNB+UNOA:3+A+B+260101:1200+R1'UNH+1+INVOIC:D:97A:UN'BGM+380+1'UNT+3+1'UNZ+1+R1'",
+    );
+    let o = edigate(&["validate", path(&d97a)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 without a guide"), "{}", stdout(&o));
 }
 
 #[test]

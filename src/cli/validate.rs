@@ -428,9 +428,13 @@ fn print_x12(out: &mut impl Write, report: &ValidationReport) -> io::Result<()> 
 fn print_edifact(out: &mut impl Write, report: &edifact::ValidationReport) -> io::Result<()> {
     for interchange in &report.interchanges {
         let h = &interchange.header;
+        let unguided = match interchange.unguided {
+            0 => String::new(),
+            n => format!(" ({n} without a guide: envelope and repertoire checked only)"),
+        };
         writeln!(
             out,
-            "  interchange {} ({}:{}) from {} to {}: {} message(s), {} accepted",
+            "  interchange {} ({}:{}) from {} to {}: {} message(s), {} accepted{unguided}",
             h.reference,
             h.syntax_identifier,
             h.syntax_version,

@@ -331,6 +331,9 @@ pub struct InterchangeReport {
     pub issues: Vec<Issue>,
     /// Groups in order (one implicit group when there is no UNG).
     pub groups: Vec<GroupReport>,
+    /// Messages checked without a guide (their directory or type is not
+    /// shipped): envelope and repertoire only.
+    pub unguided: u32,
 }
 
 impl InterchangeReport {

@@ -809,6 +809,11 @@ impl<'v> Run<'v> {
             }
         }
         message.report.segments = message.position;
+        if message.guide.is_none() {
+            if let Some(i) = &mut self.interchange {
+                i.report.unguided += 1;
+            }
+        }
         let accepted = message.report.accepted();
         let keep = self.validator.options.keep_accepted_messages || !accepted;
         let group = self.group.get_or_insert_with(GroupReport::default);
