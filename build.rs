@@ -1,5 +1,6 @@
-//! Embeds every guide file under `guides/` into the binary, so that adding a
-//! transaction set or version is adding a file.
+//! Embeds every guide file under `guides/` and every mapping data file
+//! under `mappings/` into the binary, so that adding a transaction set, a
+//! version or a code table is adding a file.
 
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -18,8 +19,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("guides");
+/// Writes `OUT_DIR/<out>`: a slice of (path relative to `dir`, contents)
+/// for every TOML file under the crate's `dir`.
+fn embed(dir: &str, out: &str) {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join(dir);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
@@ -38,6 +41,10 @@ fn main() {
         ));
     }
     code.push_str("]\n");
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("embedded_guides.rs");
-    fs::write(out, code).unwrap();
+    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join(out), code).unwrap();
+}
+
+fn main() {
+    embed("guides", "embedded_guides.rs");
+    embed("mappings", "embedded_mappings.rs");
 }

@@ -11,5 +11,6 @@ pub mod document;
 pub mod edi;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod mapping;
 pub mod oci;
 pub mod xml;
