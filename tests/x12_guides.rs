@@ -174,3 +174,35 @@ fn code_lists_are_closed_for_the_common_qualifiers() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_set_groups_into_its_guide_loops() {
+    use edigate::edi::guide::{group, Tag};
+    let bytes =
+        std::fs::read(common::project_dir().join("samples/x12/850/850-004010-valid.edi")).unwrap();
+    let interchanges = edigate::edi::x12::tree::parse(bytes.as_slice()).unwrap();
+    let set = &interchanges[0].groups[0].sets[0];
+    let guide = Catalog::x12().unwrap().exact("004010", "850").unwrap();
+    let tags: Vec<Tag> = std::iter::once(&set.header)
+        .chain(&set.body)
+        .chain(&set.trailer)
+        .map(|s| Tag::from_bytes(s.tag.as_bytes()).unwrap())
+        .collect();
+    let top = group(&guide.root, &tags);
+    let po1_segments = set.body.iter().filter(|s| s.tag == "PO1").count();
+    assert!(po1_segments > 0);
+    assert_eq!(top.loops("PO1").count(), po1_segments);
+    let n1_segments = set.body.iter().filter(|s| s.tag == "N1").count();
+    assert_eq!(top.loops("N1").count(), n1_segments);
+    // Every segment lands exactly once.
+    fn count(r: &edigate::edi::guide::LoopRepetition) -> usize {
+        r.members
+            .iter()
+            .map(|m| match m {
+                edigate::edi::guide::Member::Segment(_) => 1,
+                edigate::edi::guide::Member::Loop(l) => count(l),
+            })
+            .sum()
+    }
+    assert_eq!(count(&top), tags.len());
+}

@@ -7,6 +7,7 @@
 //! time; partner guides narrow a base guide for one trading partner.
 
 mod check;
+mod group;
 mod load;
 mod model;
 mod partner;
@@ -15,6 +16,7 @@ mod walker;
 pub use check::{
     check_notes, check_value, plainly_valid, printable_ascii, NoteViolation, ValueProblem,
 };
+pub use group::{group, LoopRepetition, Member};
 pub use load::{parse_structure, GuideError};
 pub use model::*;
 pub use partner::{load_partner_guide, PartnerGuideError};

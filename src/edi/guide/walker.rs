@@ -35,6 +35,8 @@ pub enum Placement<'g> {
 
 struct Frame<'g> {
     node: &'g LoopNode,
+    /// A number that differs for every loop repetition entered.
+    instance: u64,
     /// The position last matched in this loop repetition.
     index: usize,
     /// Occurrences at `index` (segment uses, or repetitions of a child loop).
@@ -45,6 +47,8 @@ struct Frame<'g> {
 pub struct Walker<'g> {
     root: &'g LoopNode,
     stack: Vec<Frame<'g>>,
+    /// Loop repetitions entered so far.
+    entered: u64,
 }
 
 impl<'g> Walker<'g> {
@@ -54,9 +58,11 @@ impl<'g> Walker<'g> {
             root,
             stack: vec![Frame {
                 node: root,
+                instance: 0,
                 index: 0,
                 count: 0,
             }],
+            entered: 0,
         }
     }
 
@@ -82,6 +88,16 @@ impl<'g> Walker<'g> {
         } else {
             Placement::NotInSet
         }
+    }
+
+    /// The loop repetitions the last placed segment sits in, outermost
+    /// first (the set's top level left out): each loop's id and a number
+    /// that is new for every repetition.
+    pub fn repetitions(&self) -> impl Iterator<Item = (&'g str, u64)> + '_ {
+        self.stack
+            .iter()
+            .skip(1)
+            .map(|f| (f.node.id.as_str(), f.instance))
     }
 
     /// Closes every open loop at the end of the set, reporting what is
@@ -161,8 +177,10 @@ impl<'g> Walker<'g> {
                         max: l.max,
                     });
                 }
+                self.entered += 1;
                 self.stack.push(Frame {
                     node: l,
+                    instance: self.entered,
                     index: 0,
                     count: 1,
                 });
