@@ -161,6 +161,62 @@ struct OpenMessage<'v> {
 }
 
 impl OpenMessage<'_> {
+    /// What the structure still lacked at UNT (reported at UNT's position).
+    fn report_end_of_structure(&mut self, location: &Location) {
+        let Some(walker) = &mut self.walker else {
+            return;
+        };
+        let mut events = Vec::new();
+        walker.finish(&mut events);
+        for event in events {
+            let (code, text) = structure_issue(&event);
+            self.report.issues.push(Issue {
+                severity: Severity::Error,
+                level: Level::Segment,
+                code: Some(code),
+                message: text,
+                location: Location {
+                    segment_position: Some(self.position),
+                    segment: Some("UNT".into()),
+                    ..location.clone()
+                },
+                data: None,
+            });
+        }
+    }
+
+    /// The qualified segments a partner guide requires that never came.
+    fn report_missing_qualifiers(&mut self, location: &Location) {
+        let Some(guide) = self.guide else {
+            return;
+        };
+        let missing = guide
+            .required_qualifiers
+            .iter()
+            .zip(&self.qualifiers_seen)
+            .filter(|(_, seen)| !**seen);
+        for (q, _) in missing {
+            let position = match q.component {
+                Some(c) => format!("{:02}-{c}", q.element),
+                None => format!("{:02}", q.element),
+            };
+            self.report.issues.push(Issue {
+                severity: Severity::Error,
+                level: Level::Segment,
+                code: Some(codes::MISSING),
+                message: format!(
+                    "the partner guide requires a {} segment with {}{position} = {}",
+                    q.tag, q.tag, q.value
+                ),
+                location: Location {
+                    segment: Some(q.tag.to_string()),
+                    ..location.clone()
+                },
+                data: None,
+            });
+        }
+    }
+
     fn note_qualifiers(&mut self, segment: &Segment<'_>, tag: Tag) {
         let Some(guide) = self.guide else {
             return;
@@ -240,14 +296,14 @@ impl<'v> Run<'v> {
 
     fn una(&mut self, segment: &Segment<'_>) {
         if self.interchange.is_some() {
-            self.close_interchange(segment.offset(), None);
+            self.close_interchange(segment.offset(), false);
         }
         self.pending_una = Some(segment.offset());
     }
 
     fn unb(&mut self, segment: &Segment<'_>) {
         if self.interchange.is_some() {
-            self.close_interchange(segment.offset(), None);
+            self.close_interchange(segment.offset(), false);
         }
         let mut problems = Vec::new();
         let (header, charset) = read_unb(segment, &mut problems);
@@ -306,7 +362,7 @@ impl<'v> Run<'v> {
             }
         }
         self.envelope_segment(segment, Level::Interchange, problems);
-        self.close_interchange(segment.offset(), Some(()));
+        self.close_interchange(segment.offset(), true);
     }
 
     fn ung(&mut self, segment: &Segment<'_>) {
@@ -753,74 +809,31 @@ impl<'v> Run<'v> {
         let Some(mut message) = self.message.take() else {
             return;
         };
-        if let Some(w) = &mut message.walker {
-            let mut events = Vec::new();
-            w.finish(&mut events);
-            message.events = events;
-        }
-        // Structure events at the end have no segment of their own.
-        let end_events = std::mem::take(&mut message.events);
-        let reference = message.report.reference.clone();
         let location = Location {
-            message: Some(reference),
+            message: Some(message.report.reference.clone()),
             ..self.envelope_location(offset)
         };
-        for event in end_events {
-            let (code, text) = structure_issue(&event);
-            let issue = Issue {
-                severity: Severity::Error,
-                level: Level::Segment,
-                code: Some(code),
-                message: text,
-                location: Location {
-                    segment_position: Some(message.position),
-                    segment: Some("UNT".into()),
-                    ..location.clone()
-                },
-                data: None,
-            };
-            message.report.issues.push(issue);
-        }
-        if let Some(guide) = message.guide {
-            for (q, _) in guide
-                .required_qualifiers
-                .iter()
-                .zip(&message.qualifiers_seen)
-                .filter(|(_, seen)| !**seen)
-            {
-                let position = match q.component {
-                    Some(c) => format!("{:02}-{c}", q.element),
-                    None => format!("{:02}", q.element),
-                };
-                message.report.issues.push(Issue {
-                    severity: Severity::Error,
-                    level: Level::Segment,
-                    code: Some(codes::MISSING),
-                    message: format!(
-                        "the partner guide requires a {} segment with {}{position} = {}",
-                        q.tag, q.tag, q.value
-                    ),
-                    location: Location {
-                        segment: Some(q.tag.to_string()),
-                        ..location.clone()
-                    },
-                    data: None,
-                });
-            }
-        }
+        message.report_end_of_structure(&location);
+        message.report_missing_qualifiers(&location);
         message.report.segments = message.position;
         if message.guide.is_none() {
             if let Some(i) = &mut self.interchange {
                 i.report.unguided += 1;
             }
         }
-        let accepted = message.report.accepted();
+        self.file_message(message.report);
+    }
+
+    /// Counts a finished message in its group, keeping its report when
+    /// asked to or when it failed.
+    fn file_message(&mut self, report: MessageReport) {
+        let accepted = report.accepted();
         let keep = self.validator.options.keep_accepted_messages || !accepted;
         let group = self.group.get_or_insert_with(GroupReport::default);
         group.received += 1;
         group.accepted += u32::from(accepted);
         if keep {
-            group.messages.push(message.report);
+            group.messages.push(report);
         }
         if !group.explicit {
             // Messages outside groups are kept in one implicit group.
@@ -869,9 +882,10 @@ impl<'v> Run<'v> {
         }
     }
 
-    /// Ends the interchange; `trailer` is `None` when its UNZ never came.
-    fn close_interchange(&mut self, offset: u64, trailer: Option<()>) {
-        if trailer.is_none() {
+    /// Ends the interchange; `trailer_seen` is false when its UNZ never
+    /// came.
+    fn close_interchange(&mut self, offset: u64, trailer_seen: bool) {
+        if !trailer_seen {
             self.close_group_if_open(offset, "the end of the interchange");
             let location = Location {
                 segment: Some("UNZ".into()),
@@ -895,7 +909,7 @@ impl<'v> Run<'v> {
 
     fn finish(&mut self, offset: u64) {
         if self.interchange.is_some() {
-            self.close_interchange(offset, None);
+            self.close_interchange(offset, false);
         }
         if self.report.interchanges.is_empty() && self.report.issues.is_empty() {
             self.report.issues.push(Issue {
