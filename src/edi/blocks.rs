@@ -32,17 +32,15 @@ pub(crate) const BLOCK: usize = 16;
 /// `needles`.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-pub(crate) fn any_of(block: &[u8; BLOCK], needles: &[u8; 4]) -> u32 {
+pub(crate) fn any_of<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
     use std::arch::x86_64::*;
     // SAFETY: `block` is 16 readable bytes and the load is unaligned; SSE2
     // is part of the x86-64 baseline, so the instructions always exist.
     unsafe {
         let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
-        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-        let hits = _mm_or_si128(
-            _mm_or_si128(eq(needles[0]), eq(needles[1])),
-            _mm_or_si128(eq(needles[2]), eq(needles[3])),
-        );
+        let hits = needles.iter().fold(_mm_setzero_si128(), |hits, &b| {
+            _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)))
+        });
         _mm_movemask_epi8(hits) as u32
     }
 }
@@ -51,14 +49,14 @@ pub(crate) fn any_of(block: &[u8; BLOCK], needles: &[u8; 4]) -> u32 {
 /// `needles`.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-pub(crate) fn any_of(block: &[u8; BLOCK], needles: &[u8; 4]) -> u32 {
+pub(crate) fn any_of<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
     any_of_swar(block, needles)
 }
 
 /// The portable form of [`any_of`].
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
-pub(crate) fn any_of_swar(block: &[u8; BLOCK], needles: &[u8; 4]) -> u32 {
+pub(crate) fn any_of_swar<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
     let mut out = 0u32;
     for (half, bytes) in block.chunks_exact(8).enumerate() {
         let mut word = [0u8; 8];

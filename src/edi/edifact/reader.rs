@@ -10,9 +10,7 @@ use std::io::{self, Read};
 
 pub use crate::edi::ReaderOptions;
 
-use memchr::{memchr, memchr2};
-
-use super::segment::{split, Classes, Piece, Segment};
+use super::segment::{split_to_terminator, Classes, Piece, Segment};
 use super::separators::{show, Separators, UnaError};
 
 /// Why the lexer could not go on. After an error the reader yields nothing
@@ -69,6 +67,9 @@ pub struct SegmentReader<R> {
     failed: bool,
     separators: Separators,
     classes: Classes,
+    /// The bytes skipped between segments: CR, LF, tab and space, unless
+    /// the separators use them.
+    filler: [bool; 256],
     /// Whether the current interchange opened with a UNA.
     announced: bool,
     /// Set after a UNZ: the next interchange starts from the defaults.
@@ -96,6 +97,7 @@ impl<R: Read> SegmentReader<R> {
             eof: false,
             failed: false,
             classes: Classes::new(&separators),
+            filler: filler_of(&separators),
             separators,
             announced: false,
             interchange_closed: false,
@@ -157,11 +159,15 @@ impl<R: Read> SegmentReader<R> {
         if !self.skip_filler()? {
             return Ok(None);
         }
-        if self.fill_to(3)? && &self.buf[self.start..self.start + 3] == b"UNA" {
+        // Only a segment starting with U can be a UNA (checked bytewise:
+        // this runs for every segment).
+        if self.buf[self.start] == b'U'
+            && self.fill_to(3)?
+            && self.buf[self.start + 1..self.start + 3] == *b"NA"
+        {
             return self.read_una().map(Some);
         }
-        let (from, to) = self.find_terminator()?;
-        let tag_len = split(&self.buf[from..to], &self.classes, &mut self.pieces);
+        let (from, to, tag_len) = self.split_segment()?;
         self.start = to + 1;
         self.after_segment(from, tag_len);
         Ok(Some((from, to, tag_len)))
@@ -185,6 +191,9 @@ impl<R: Read> SegmentReader<R> {
 
     /// Learns the syntax version from a UNB, and notes a UNZ.
     fn after_segment(&mut self, from: usize, tag_len: usize) {
+        if tag_len != 3 || self.buf[from] != b'U' || self.buf[from + 1] != b'N' {
+            return;
+        }
         match &self.buf[from..from + tag_len] {
             b"UNB" => {
                 let version = self
@@ -210,6 +219,7 @@ impl<R: Read> SegmentReader<R> {
         if separators != self.separators {
             self.separators = separators;
             self.classes = Classes::new(&separators);
+            self.filler = filler_of(&separators);
         }
     }
 
@@ -217,17 +227,14 @@ impl<R: Read> SegmentReader<R> {
     /// is a separator). Returns false at the end of the input.
     fn skip_filler(&mut self) -> Result<bool, LexError> {
         loop {
+            if self.at_bom() {
+                self.start += 3;
+            }
             while self.start < self.end {
-                let b = self.buf[self.start];
-                if !matches!(b, b'\r' | b'\n' | b'\t' | b' ' | 0xEF | 0xBB | 0xBF)
-                    || self.separators.is_service(b)
-                {
+                if !self.filler[self.buf[self.start] as usize] {
                     return Ok(true);
                 }
-                if b >= 0xBB && !self.at_bom() {
-                    return Ok(true);
-                }
-                self.start += if b == 0xEF { 3 } else { 1 };
+                self.start += 1;
             }
             if !self.refill()? {
                 return Ok(false);
@@ -242,29 +249,19 @@ impl<R: Read> SegmentReader<R> {
             && self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF")
     }
 
-    /// Finds the terminator of the segment at `start`, reading more as
-    /// needed; returns (segment start, terminator index) in `buf`.
-    fn find_terminator(&mut self) -> Result<(usize, usize), LexError> {
-        let mut scanned = self.start;
+    /// Splits the segment at `start` up to its terminator, reading more
+    /// as needed; returns (segment start, terminator index, tag length) in
+    /// `buf`. After a refill the segment is split again from its start.
+    fn split_segment(&mut self) -> Result<(usize, usize, usize), LexError> {
         loop {
-            let terminator = self.separators.terminator;
-            let hit = match self.separators.release {
-                Some(release) => memchr2(terminator, release, &self.buf[scanned..self.end]),
-                None => memchr(terminator, &self.buf[scanned..self.end]),
-            };
-            match hit {
-                Some(k) if self.buf[scanned + k] == terminator => {
-                    return Ok((self.start, scanned + k));
-                }
-                Some(k) if scanned + k + 1 < self.end => {
-                    // A released byte is data, whatever it is.
-                    scanned += k + 2;
-                    continue;
-                }
-                Some(k) => scanned += k,
-                None => scanned = self.end,
+            let from = self.start;
+            if let Some((end, tag_len)) =
+                split_to_terminator(&self.buf[from..self.end], &self.classes, &mut self.pieces)
+            {
+                return Ok((from, from + end, tag_len));
             }
-            if scanned - self.start > self.options.max_segment_len {
+            let terminator = self.separators.terminator;
+            if self.end - self.start > self.options.max_segment_len {
                 return Err(LexError::SegmentTooLong {
                     offset: self.offset(),
                     limit: self.options.max_segment_len,
@@ -272,7 +269,6 @@ impl<R: Read> SegmentReader<R> {
                     start: self.excerpt(),
                 });
             }
-            let before = self.start;
             if !self.refill()? {
                 return Err(LexError::Truncated {
                     offset: self.offset(),
@@ -280,7 +276,6 @@ impl<R: Read> SegmentReader<R> {
                     start: self.excerpt(),
                 });
             }
-            scanned -= before - self.start;
         }
     }
 
@@ -332,6 +327,15 @@ impl<R: Read> SegmentReader<R> {
             }
         }
     }
+}
+
+/// CR, LF, tab and space, less those `separators` use.
+fn filler_of(separators: &Separators) -> [bool; 256] {
+    let mut filler = [false; 256];
+    for b in [b'\r', b'\n', b'\t', b' '] {
+        filler[b as usize] = !separators.is_service(b);
+    }
+    filler
 }
 
 #[cfg(test)]

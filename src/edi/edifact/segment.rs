@@ -142,58 +142,69 @@ impl fmt::Debug for Segment<'_> {
     }
 }
 
-/// Splits a segment's bytes into pieces, appending to `out`; returns the
-/// length of the tag. Separators preceded by the release character are data.
-///
-/// Sixteen bytes are compared against every separator at once; only the
-/// bytes that match are looked at one by one.
+/// Splits a segment's bytes (without terminator) into pieces, appending
+/// to `out`; returns the length of the tag. Separators preceded by the
+/// release character are data.
+#[cfg(test)]
 pub(crate) fn split(raw: &[u8], classes: &Classes, out: &mut Vec<Piece>) -> usize {
     out.clear();
-    let mut state = Splitter {
-        piece: Piece {
-            start: 0,
-            end: 0,
-            element: 0,
-            repetition: 1,
-            component: 1,
-            escaped: false,
-        },
-        tag_end: None,
-        released_to: 0,
-    };
+    let mut state = Splitter::new(false);
+    let end = scan(raw, classes, out, &mut state).unwrap_or(raw.len());
+    state.finish(end, out)
+}
+
+/// Splits the segment that starts `buf`, up to its terminator: the
+/// terminator's index and the tag's length, or `None` when `buf` ends
+/// first (more input is needed). One pass finds the terminator and the
+/// separators alike, sixteen bytes at a time.
+pub(crate) fn split_to_terminator(
+    buf: &[u8],
+    classes: &Classes,
+    out: &mut Vec<Piece>,
+) -> Option<(usize, usize)> {
+    out.clear();
+    let mut state = Splitter::new(true);
+    let end = scan(buf, classes, out, &mut state)?;
+    Some((end, state.finish(end, out)))
+}
+
+/// Feeds every service character of `buf` to `state`; returns the index
+/// of the first unreleased terminator, if any.
+fn scan(
+    buf: &[u8],
+    classes: &Classes,
+    out: &mut Vec<Piece>,
+    state: &mut Splitter,
+) -> Option<usize> {
     let mut base = 0;
-    while let Some(Ok(block)) = raw.get(base..base + BLOCK).map(<&[u8; BLOCK]>::try_from) {
-        let mut mask = any_of(block, &classes.1);
+    while base < buf.len() {
+        let mut mask = match buf.get(base..base + BLOCK).map(<&[u8; BLOCK]>::try_from) {
+            Some(Ok(block)) => any_of(block, &classes.1),
+            _ => {
+                // The tail, padded: only bits of real bytes count.
+                let rest = buf.len() - base;
+                let mut block = [0u8; BLOCK];
+                block[..rest].copy_from_slice(&buf[base..]);
+                any_of(&block, &classes.1) & ((1u32 << rest) - 1)
+            }
+        };
         while mask != 0 {
             let i = base + mask.trailing_zeros() as usize;
             mask &= mask - 1;
-            state.at(i, classes.0[raw[i] as usize], out);
+            if state.at(i, classes.0[buf[i] as usize], out) {
+                return Some(i);
+            }
         }
         base += BLOCK;
     }
-    if base < raw.len() {
-        // The tail, padded: only bits of real bytes count.
-        let rest = raw.len() - base;
-        let mut block = [0u8; BLOCK];
-        block[..rest].copy_from_slice(&raw[base..]);
-        let mut mask = any_of(&block, &classes.1) & ((1u32 << rest) - 1);
-        while mask != 0 {
-            let i = base + mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            state.at(i, classes.0[raw[i] as usize], out);
-        }
-    }
-    state.piece.end = raw.len() as u32;
-    if state.piece.element == 0 {
-        state.tag_end.get_or_insert(raw.len());
-    } else {
-        out.push(state.piece);
-    }
-    state.tag_end.unwrap_or(raw.len())
+    None
 }
 
 /// The splitter's position: the piece being read.
 struct Splitter {
+    /// Whether a terminator ends the segment (else it is data: the bytes
+    /// given are one segment already).
+    stop_at_terminator: bool,
     piece: Piece,
     tag_end: Option<usize>,
     /// Bytes before this index were released (are data).
@@ -201,17 +212,49 @@ struct Splitter {
 }
 
 impl Splitter {
-    /// Handles the service character of class `class` at index `i`.
+    fn new(stop_at_terminator: bool) -> Self {
+        Splitter {
+            stop_at_terminator,
+            piece: Piece {
+                start: 0,
+                end: 0,
+                element: 0,
+                repetition: 1,
+                component: 1,
+                escaped: false,
+            },
+            tag_end: None,
+            released_to: 0,
+        }
+    }
+
+    /// Ends the segment at `end`; returns the tag's length.
+    fn finish(&mut self, end: usize, out: &mut Vec<Piece>) -> usize {
+        self.piece.end = end as u32;
+        if self.piece.element == 0 {
+            self.tag_end.get_or_insert(end);
+        } else {
+            out.push(self.piece);
+        }
+        self.tag_end.unwrap_or(end)
+    }
+
+    /// Handles the service character of class `class` at index `i`;
+    /// returns true at an unreleased segment terminator.
     #[inline(always)]
-    fn at(&mut self, i: usize, class: Class, out: &mut Vec<Piece>) {
+    fn at(&mut self, i: usize, class: Class, out: &mut Vec<Piece>) -> bool {
         if i < self.released_to {
-            return;
+            return false;
         }
         let piece = &mut self.piece;
-        if class == Class::Release {
-            piece.escaped = true;
-            self.released_to = i + 2;
-            return;
+        match class {
+            Class::Release => {
+                piece.escaped = true;
+                self.released_to = i + 2;
+                return false;
+            }
+            Class::Terminator => return self.stop_at_terminator,
+            _ => {}
         }
         piece.end = i as u32;
         if piece.element == 0 {
@@ -233,13 +276,14 @@ impl Splitter {
                 piece.component = 1;
             }
         }
+        false
     }
 }
 
 /// What each byte is to the splitter, for one set of separators, and the
 /// bytes the block compare looks for.
 #[derive(Clone)]
-pub(crate) struct Classes([Class; 256], [u8; 4]);
+pub(crate) struct Classes([Class; 256], [u8; 5]);
 
 impl Classes {
     pub(crate) fn new(separators: &Separators) -> Classes {
@@ -252,11 +296,13 @@ impl Classes {
         if let Some(r) = separators.release {
             class[r as usize] = Class::Release;
         }
+        class[separators.terminator as usize] = Class::Terminator;
         let needles = [
             separators.element,
             separators.component,
             separators.repetition.unwrap_or(separators.element),
             separators.release.unwrap_or(separators.element),
+            separators.terminator,
         ];
         Classes(class, needles)
     }
@@ -265,6 +311,7 @@ impl Classes {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     Data,
+    Terminator,
     Element,
     Component,
     Repetition,
