@@ -13,4 +13,5 @@ pub mod edi;
 pub mod fuzzing;
 pub mod mapping;
 pub mod oci;
+pub mod translate;
 pub mod xml;

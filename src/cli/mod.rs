@@ -2,7 +2,9 @@
 
 mod ack;
 mod bench_data;
+mod map;
 mod schema;
+mod translate;
 mod validate;
 
 use std::process::ExitCode;
@@ -29,6 +31,15 @@ enum Command {
     Ack(ack::Args),
     /// Write the JSON Schemas of the canonical documents.
     Schema(schema::Args),
+    /// Translate a partner file into canonical JSON, or canonical JSON
+    /// (or another partner file) into X12 or EDIFACT, through mappings.
+    ///
+    /// Exits 0 on success, 1 when the input is invalid or cannot be
+    /// mapped, 2 on usage or I/O errors.
+    Translate(translate::Args),
+    /// Test mappings (`map test`) or scaffold a partner override
+    /// (`map new`).
+    Map(map::Args),
     /// Write a large synthetic X12 850 interchange (for benchmarks).
     #[command(hide = true)]
     BenchData(bench_data::Args),
@@ -47,6 +58,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Ack(args) => ack::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Translate(args) => translate::run(args),
+        Command::Map(args) => map::run(args),
         Command::BenchData(args) => bench_data::run(args),
     };
     ExitCode::from(code)

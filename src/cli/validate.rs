@@ -125,6 +125,19 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
+/// Validates one file as `validate` does (shipped guides): whether it is
+/// valid, and the text report.
+pub(super) fn report(path: &PathBuf) -> Result<(bool, String), String> {
+    let validators = validators(&[])?;
+    let result = validate_file(&validators, path);
+    if result.format == "unreadable" {
+        return Err(result.error.unwrap_or_default());
+    }
+    let mut text = Vec::new();
+    print_text(&mut text, &result).map_err(|e| e.to_string())?;
+    Ok((result.valid, String::from_utf8_lossy(&text).into_owned()))
+}
+
 /// Loads the shipped guides and applies each partner guide to the syntax
 /// its base names (`004010/850` is X12, `D96A/ORDERS` EDIFACT).
 fn validators(partner_guides: &[PathBuf]) -> Result<Validators<'static>, String> {

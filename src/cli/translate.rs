@@ -1,0 +1,212 @@
+//! `edigate translate FILE [--to json|x12|edifact] [--mapping FILE]`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+use edigate::detect::{detect, Format};
+use edigate::document::Document;
+use edigate::mapping::{Library, Mapping, Syntax};
+use edigate::translate::{self, Envelope};
+
+use super::{EXIT_INVALID, EXIT_USAGE, EXIT_VALID};
+
+/// What to write.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Canonical JSON.
+    Json,
+    /// ANSI X12.
+    X12,
+    /// UN/EDIFACT.
+    Edifact,
+}
+
+/// Arguments of `translate`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// An X12 or EDIFACT file, or canonical JSON (one document or a list).
+    file: PathBuf,
+    /// The output format (JSON for partner files; required for JSON input).
+    #[arg(long)]
+    to: Option<Target>,
+    /// A mapping file (a partner override) used before the shipped ones.
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// The partner version to write (`004010`, `005010`, `D96A`).
+    #[arg(long = "target-version")]
+    target_version: Option<String>,
+    /// Sender identity of a written interchange (`ZZ:EDIGATE`).
+    #[arg(long, default_value = "ZZ:EDIGATE")]
+    sender: String,
+    /// Receiver identity of a written interchange (`ZZ:PARTNER`).
+    #[arg(long, default_value = "ZZ:PARTNER")]
+    receiver: String,
+    /// Preparation time of a written interchange (`2026-01-15T09:30`;
+    /// default now), for reproducible output.
+    #[arg(long)]
+    prepared: Option<String>,
+    /// The first control number of a written interchange.
+    #[arg(long, default_value_t = 1)]
+    control_number: u64,
+}
+
+/// Runs `translate`; returns the exit code.
+pub fn run(args: Args) -> u8 {
+    match translate_file(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("edigate: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn translate_file(args: &Args) -> Result<u8, String> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let mappings = mappings(args.mapping.as_deref())?;
+    let format = detect(&bytes[..bytes.len().min(64)]);
+    let documents = match format {
+        Format::X12 | Format::Edifact => {
+            let (valid, report) = super::validate::report(&args.file)?;
+            if !valid {
+                print!("{report}");
+                return Ok(EXIT_INVALID);
+            }
+            let read = if format == Format::X12 {
+                translate::read_x12(&bytes, &mappings)
+            } else {
+                translate::read_edifact(&bytes, &mappings)
+            };
+            match read {
+                Ok(list) => list.into_iter().map(|t| t.document).collect(),
+                Err(e) => {
+                    println!("{}: cannot translate: {e}", args.file.display());
+                    return Ok(EXIT_INVALID);
+                }
+            }
+        }
+        _ => read_json(&bytes).map_err(|e| format!("{}: {e}", args.file.display()))?,
+    };
+    let target = args.to.unwrap_or(Target::Json);
+    let out = match target {
+        Target::Json => {
+            let value = match documents.as_slice() {
+                [one] => serde_json::to_value(one),
+                many => serde_json::to_value(many),
+            }
+            .map_err(|e| e.to_string())?;
+            let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        Target::X12 | Target::Edifact => {
+            let syntax = if target == Target::X12 {
+                Syntax::X12
+            } else {
+                Syntax::Edifact
+            };
+            match write_partner(args, &documents, &mappings, syntax)? {
+                Some(bytes) => bytes,
+                None => return Ok(EXIT_INVALID),
+            }
+        }
+    };
+    std::io::stdout()
+        .write_all(&out)
+        .map_err(|e| e.to_string())?;
+    Ok(EXIT_VALID)
+}
+
+fn mappings(extra: Option<&std::path::Path>) -> Result<Vec<&'static Mapping>, String> {
+    let mut list: Vec<&'static Mapping> = Vec::new();
+    if let Some(path) = extra {
+        let (library, name) =
+            Library::with_file(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mapping = library.load(&name).map_err(|e| e.to_string())?;
+        list.push(Box::leak(Box::new(mapping)));
+    }
+    list.extend(Library::shipped().iter());
+    Ok(list)
+}
+
+fn read_json(bytes: &[u8]) -> Result<Vec<Document>, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not X12, EDIFACT or JSON: {e}"))?;
+    let list = match value {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, v)| serde_json::from_value(v).map_err(|e| format!("document {}: {e}", i + 1)))
+        .collect()
+}
+
+fn identity(text: &str) -> (String, String) {
+    match text.split_once(':') {
+        Some((q, id)) => (q.to_string(), id.to_string()),
+        None => ("ZZ".into(), text.to_string()),
+    }
+}
+
+fn write_partner(
+    args: &Args,
+    documents: &[Document],
+    mappings: &[&Mapping],
+    syntax: Syntax,
+) -> Result<Option<Vec<u8>>, String> {
+    let Some(first) = documents.first() else {
+        return Err("there is no document to write".into());
+    };
+    let kind = serde_json::to_value(first)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    let mapping = mappings
+        .iter()
+        .find(|m| {
+            m.syntax == syntax
+                && m.document == kind
+                && args.target_version.as_ref().is_none_or(|v| *v == m.version)
+        })
+        .ok_or_else(|| {
+            format!(
+                "no mapping writes a {kind} as {}{}",
+                syntax.name(),
+                args.target_version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            )
+        })?;
+    let prepared = match &args.prepared {
+        Some(text) => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+            .map_err(|_| format!("--prepared {text:?}: write 2026-01-15T09:30"))?,
+        None => chrono::Local::now().naive_local(),
+    };
+    let envelope = Envelope {
+        sender: identity(&args.sender),
+        receiver: identity(&args.receiver),
+        prepared,
+        control_number: args.control_number,
+        test: false,
+    };
+    let written = match syntax {
+        Syntax::X12 => translate::write_x12(documents, mapping, &envelope),
+        Syntax::Edifact => translate::write_edifact(documents, mapping, &envelope),
+    };
+    match written {
+        Ok((bytes, warnings)) => {
+            for w in warnings {
+                eprintln!("edigate: warning: {w}");
+            }
+            Ok(Some(bytes))
+        }
+        Err(e) => {
+            println!("cannot write {}: {e}", args.file.display());
+            Ok(None)
+        }
+    }
+}

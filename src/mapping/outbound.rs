@@ -1,0 +1,304 @@
+//! Canonical JSON → partner segments, with the same rules read the other
+//! way. Each scope collects segment instances (one per tag and qualifier
+//! set) and loop repetitions, then emits them in the order the guide
+//! defines, so rule order in the file never breaks segment order.
+
+use serde_json::Value;
+
+use super::compile::{EachRule, Kind, Rule, Scope, Source, ValueRule};
+use super::locate::Condition;
+use super::segments::Seg;
+use super::MapError;
+use crate::edi::guide::{LoopNode, Node};
+
+/// Segments written for one message (without its header and trailer),
+/// and what could not be written.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// The body segments in guide order.
+    pub segments: Vec<Seg>,
+    /// Values the partner format had no room for (each names the rule).
+    pub warnings: Vec<String>,
+}
+
+/// Writes `doc` with `root`'s rules over the guide's structure `node`.
+pub fn write(root: &Scope, node: &LoopNode, doc: &Value) -> Result<Written, MapError> {
+    let mut writer = Writer {
+        doc,
+        warnings: Vec::new(),
+    };
+    let mut segments = writer.scope(root, node, doc, &[])?;
+    segments.retain(|s| !matches!(s.tag.as_str(), "ST" | "SE" | "UNH" | "UNT"));
+    Ok(Written {
+        segments,
+        warnings: writer.warnings,
+    })
+}
+
+struct Writer<'a> {
+    doc: &'a Value,
+    warnings: Vec<String>,
+}
+
+/// A segment kind within a scope: its tag and the qualifiers it carries.
+type SegmentKey = (String, Vec<Condition>);
+
+/// The segment instances and loop repetitions of one scope.
+#[derive(Default)]
+struct Slots {
+    /// Segment kind → instances in order.
+    instances: Vec<(SegmentKey, Vec<Seg>)>,
+    /// Loop id → repetitions in order.
+    loops: Vec<(String, Vec<Vec<Seg>>)>,
+}
+
+impl Slots {
+    fn instance(&mut self, tag: &str, conditions: &[Condition], index: usize) -> &mut Seg {
+        let position = self
+            .instances
+            .iter()
+            .position(|((t, c), _)| t == tag && c == conditions);
+        let slot = match position {
+            Some(p) => p,
+            None => {
+                self.instances
+                    .push(((tag.to_string(), conditions.to_vec()), Vec::new()));
+                self.instances.len() - 1
+            }
+        };
+        let list = &mut self.instances[slot].1;
+        while list.len() <= index {
+            let mut seg = Seg::new(tag);
+            for c in conditions {
+                seg.set(c.at.element, c.at.component, &c.values[0]);
+            }
+            list.push(seg);
+        }
+        &mut list[index]
+    }
+
+    fn write(&mut self, source: &Source, index: usize, extra: &[Condition], text: &str) {
+        let seg = self.instance(source.tag(), source.conditions(), index);
+        for c in extra {
+            seg.set(c.at.element, c.at.component, &c.values[0]);
+        }
+        match source {
+            Source::Element(l) => seg.set(l.position.element, l.position.component, text),
+            Source::Pair {
+                first, last, code, ..
+            } => {
+                if let Some(e) = (*first..*last)
+                    .step_by(2)
+                    .find(|&e| seg.value(e, 1).is_empty() && seg.value(e + 1, 1).is_empty())
+                {
+                    seg.set(e, 1, code);
+                    seg.set(e + 1, 1, text);
+                }
+            }
+        }
+    }
+
+    /// Writes a loop's qualifiers into the first segment with their tag
+    /// (made when the rules wrote none).
+    fn preset(&mut self, conditions: &[Condition]) {
+        for c in conditions {
+            let existing = self
+                .instances
+                .iter_mut()
+                .find(|((t, _), list)| *t == c.at.tag && !list.is_empty());
+            match existing {
+                Some((_, list)) => list[0].set(c.at.element, c.at.component, &c.values[0]),
+                None => {
+                    self.instance(&c.at.tag, &[], 0)
+                        .set(c.at.element, c.at.component, &c.values[0])
+                }
+            }
+        }
+    }
+
+    fn emit(mut self, node: &LoopNode) -> Vec<Seg> {
+        let mut out = Vec::new();
+        for child in &node.children {
+            match child {
+                Node::Segment(s) => {
+                    let tag = s.tag.as_string();
+                    for ((t, _), list) in &mut self.instances {
+                        if *t == tag {
+                            for mut seg in list.drain(..) {
+                                seg.trim();
+                                out.push(seg);
+                            }
+                        }
+                    }
+                }
+                Node::Loop(l) => {
+                    for (id, reps) in &mut self.loops {
+                        if *id == l.id {
+                            reps.drain(..).for_each(|rep| out.extend(rep));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn items<'v>(field: &Option<super::field::FieldPath>, object: &'v Value) -> Vec<&'v Value> {
+    match field {
+        None => vec![object],
+        Some(path) => match path.get(object) {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(v @ Value::Object(_)) => vec![v],
+            _ => Vec::new(),
+        },
+    }
+}
+
+impl Writer<'_> {
+    fn scope(
+        &mut self,
+        scope: &Scope,
+        node: &LoopNode,
+        object: &Value,
+        presets: &[Condition],
+    ) -> Result<Vec<Seg>, MapError> {
+        let mut slots = Slots::default();
+        for rule in &scope.rules {
+            match &rule.kind {
+                Kind::Value(v) => {
+                    if let Some(text) = self.text(rule, v, object)? {
+                        slots.write(&v.source, 0, &[], &text);
+                    }
+                }
+                Kind::List(l) => {
+                    let values = match l.field.get(object) {
+                        Some(Value::Array(list)) => list.as_slice(),
+                        _ => &[],
+                    };
+                    let n = l.members.len();
+                    for (j, value) in values.iter().enumerate() {
+                        let (origin, member) = &l.members[j % n];
+                        let text = member.convert.outbound(value).map_err(|m| MapError {
+                            rule: Some(origin.to_string()),
+                            at: format!("{}[{j}]", l.field.display()),
+                            message: m,
+                        })?;
+                        slots.write(&member.source, j / n, &[], &text);
+                    }
+                }
+                Kind::Each(e) if e.is_loop => self.each_loop(rule, e, node, object, &mut slots)?,
+                Kind::Each(e) => self.each_segment(rule, e, object, &mut slots)?,
+                Kind::Fill(_) => {}
+            }
+        }
+        if !slots.instances.is_empty() || !slots.loops.is_empty() {
+            slots.preset(presets);
+        }
+        Ok(slots.emit(node))
+    }
+
+    fn each_loop(
+        &mut self,
+        rule: &Rule,
+        e: &EachRule,
+        node: &LoopNode,
+        object: &Value,
+        slots: &mut Slots,
+    ) -> Result<(), MapError> {
+        let Some(inner) = node.children.iter().find_map(|c| match c {
+            Node::Loop(l) if l.id == e.select.id => Some(l),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        let items = items(&e.field, object);
+        self.warn_over_limit(rule, e, items.len());
+        for item in items
+            .into_iter()
+            .take(e.max.map_or(usize::MAX, |m| m as usize))
+        {
+            let segs = self.scope(&e.scope, inner, item, &e.select.conditions)?;
+            if segs.is_empty() {
+                continue;
+            }
+            match slots.loops.iter_mut().find(|(id, _)| *id == e.select.id) {
+                Some((_, reps)) => reps.push(segs),
+                None => slots.loops.push((e.select.id.clone(), vec![segs])),
+            }
+        }
+        Ok(())
+    }
+
+    fn each_segment(
+        &mut self,
+        rule: &Rule,
+        e: &EachRule,
+        object: &Value,
+        slots: &mut Slots,
+    ) -> Result<(), MapError> {
+        let items = items(&e.field, object);
+        self.warn_over_limit(rule, e, items.len());
+        let limit = e.max.map_or(usize::MAX, |m| m as usize);
+        for (k, item) in items.into_iter().take(limit).enumerate() {
+            for inner in &e.scope.rules {
+                if let Kind::Value(v) = &inner.kind {
+                    if let Some(text) = self.text(inner, v, item)? {
+                        slots.write(&v.source, k, &e.select.conditions, &text);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn warn_over_limit(&mut self, rule: &Rule, e: &EachRule, count: usize) {
+        if let Some(max) = e.max.filter(|&m| count > m as usize) {
+            self.warnings.push(format!(
+                "{}: {} has {count} entries; {} holds {max}, the rest is not written",
+                rule.origin,
+                e.field
+                    .as_ref()
+                    .map_or(String::from("the object"), |f| f.display()),
+                e.select.id
+            ));
+        }
+    }
+
+    /// The text a value rule writes for `object`, if any.
+    fn text(&self, rule: &Rule, v: &ValueRule, object: &Value) -> Result<Option<String>, MapError> {
+        if !v.direction.outbound() {
+            return Ok(None);
+        }
+        if let Some(when) = &v.when {
+            if when.get(object).is_none() {
+                return Ok(None);
+            }
+        }
+        let fail = |m: String| MapError {
+            rule: Some(rule.origin.to_string()),
+            at: v
+                .field
+                .as_ref()
+                .map_or_else(|| v.source.tag().to_string(), |f| f.display()),
+            message: m,
+        };
+        if let Some(constant) = &v.constant {
+            return Ok(Some(constant.clone()));
+        }
+        if let Some(expr) = &v.compute {
+            return match expr.first(object, self.doc).map_err(fail)? {
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(other) => Ok(Some(other.to_string())),
+                None => Ok(None),
+            };
+        }
+        let Some(field) = &v.field else {
+            return Ok(None);
+        };
+        match field.get(object) {
+            Some(value) => v.convert.outbound(value).map(Some).map_err(fail),
+            None => Ok(v.default.clone()),
+        }
+    }
+}
