@@ -131,6 +131,13 @@ impl CodeTable {
         self.reverse.get(code).map(String::as_str)
     }
 
+    /// The target codes, each of which has a preferred source code.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        let mut codes: Vec<&str> = self.reverse.keys().map(String::as_str).collect();
+        codes.sort_unstable();
+        codes.into_iter()
+    }
+
     /// What a source code stands for, when the table says.
     pub fn name_of(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)

@@ -187,8 +187,22 @@ pub struct FillRule {
     pub when: Option<FieldPath>,
 }
 
+/// A hierarchical loop (X12 HL, EDIFACT CPS): its repetitions follow each
+/// other flat in the message and nest by parent id.
+#[derive(Clone, Debug)]
+pub struct Hierarchy {
+    /// The loop id (`HL`, `SG10`).
+    pub loop_id: String,
+    /// A repetition's own id (`HL01`).
+    pub id: Position,
+    /// Its parent's id (`HL02`).
+    pub parent: Position,
+}
+
 /// What compiling needs to look up.
 pub struct Context<'a> {
+    /// The hierarchical loop, if the message has one.
+    pub hierarchy: Option<&'a Hierarchy>,
     /// The set guide the positions refer to.
     pub guide: &'a SetGuide,
     /// The document schema.
@@ -330,8 +344,14 @@ fn each_head<'a>(
         Node::Loop(l) if l.id == select.id => Some(l),
         _ => None,
     });
+    // Inside a hierarchical loop, the same loop again means the child
+    // levels (HL*3*2*P under HL*2*1*O).
+    let recursive = cx
+        .hierarchy
+        .is_some_and(|h| h.loop_id == select.id && node.id == select.id);
     let (scope_node, is_loop, max) = match loop_node {
         Some(l) => (l, true, limit(l.max)),
+        None if recursive => (node, true, None),
         None => {
             let segment = segment_in(node, &select.id).ok_or_else(|| {
                 format!(

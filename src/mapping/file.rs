@@ -40,6 +40,10 @@ pub struct MappingFile {
     /// The rules.
     #[serde(default)]
     pub rule: Vec<Spanned<RuleFile>>,
+    /// A hierarchical loop (X12 HL, EDIFACT CPS): repetitions nest by
+    /// their parent id.
+    #[serde(default)]
+    pub hierarchy: Option<HierarchyFile>,
     /// Named rule sets that rules pull in with `use` (a party's name,
     /// identifiers and address, written once).
     #[serde(default)]
@@ -47,6 +51,20 @@ pub struct MappingFile {
     /// Test cases for `edigate map test`.
     #[serde(default)]
     pub test: Vec<Spanned<TestCase>>,
+}
+
+/// A hierarchical loop as written: `loop = "HL"`, `id = "HL01"`,
+/// `parent = "HL02"`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HierarchyFile {
+    /// The loop id.
+    #[serde(rename = "loop")]
+    pub loop_id: String,
+    /// Where a repetition's own id is.
+    pub id: String,
+    /// Where its parent's id is.
+    pub parent: String,
 }
 
 /// Codes named by a shared table, or listed in the rule.
@@ -178,46 +196,51 @@ pub fn parse(file: &str, text: &str) -> Result<MappingFile, MappingError> {
     Ok(parsed)
 }
 
+/// How often a template may appear inside itself: packages in packages
+/// in packages is as deep as ship notices go.
+const TEMPLATE_NESTING: usize = 3;
+
 /// Expands `use = "name"`: a rule with nothing but `use` is replaced by
 /// the template's rules; otherwise the template's rules are added to the
-/// rule's nested rules. Templates may use other templates.
+/// rule's nested rules. Templates may use other templates and themselves
+/// (nested packages); a rule that would nest a template more than
+/// [`TEMPLATE_NESTING`] deep is left out.
 pub fn expand(
     rules: &mut Vec<Spanned<RuleFile>>,
     templates: &BTreeMap<String, Vec<Spanned<RuleFile>>>,
-    depth: usize,
+    chain: &mut Vec<String>,
 ) -> Result<(), MappingError> {
     let mut out = Vec::with_capacity(rules.len());
     for mut rule in rules.drain(..) {
         let inner = rule.get_mut();
         let Some(name) = inner.template.take() else {
-            expand(&mut inner.rule, templates, depth + 1)?;
+            expand(&mut inner.rule, templates, chain)?;
             out.push(rule);
             continue;
         };
-        let fail = |message: String| MappingError {
+        let found = templates.get(&name).ok_or_else(|| MappingError {
             file: inner.origin.0.clone(),
             line: inner.origin.1,
-            message,
-        };
-        if depth > 8 {
-            return Err(fail(format!("template {name:?} uses itself")));
-        }
-        let found = templates.get(&name).ok_or_else(|| {
-            fail(format!(
+            message: format!(
                 "no template {name:?} (templates: {})",
                 templates.keys().cloned().collect::<Vec<_>>().join(", ")
-            ))
+            ),
         })?;
+        if chain.iter().filter(|n| **n == name).count() >= TEMPLATE_NESTING {
+            continue;
+        }
+        chain.push(name);
         let mut found = found.clone();
-        expand(&mut found, templates, depth + 1)?;
+        expand(&mut found, templates, chain)?;
         let alone = inner.at.is_none() && inner.each.is_none() && inner.field.is_none();
         if alone {
             out.extend(found);
         } else {
-            expand(&mut inner.rule, templates, depth + 1)?;
+            expand(&mut inner.rule, templates, chain)?;
             inner.rule.extend(found);
             out.push(rule);
         }
+        chain.pop();
     }
     *rules = out;
     Ok(())

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::compile::{EachRule, Kind, ListRule, Rule, Scope, Source, ValueRule};
+use super::compile::{EachRule, Hierarchy, Kind, ListRule, Rule, Scope, Source, ValueRule};
 use super::field::FieldPath;
 use super::locate::Condition;
 use super::segments::Seg;
@@ -19,6 +19,7 @@ const ENVELOPE: [&str; 4] = ["ST", "SE", "UNH", "UNT"];
 pub fn read(
     guide: &SetGuide,
     root: &Scope,
+    hierarchy: Option<&Hierarchy>,
     segs: &[Seg],
     separator: char,
 ) -> Result<Map<String, Value>, MapError> {
@@ -26,7 +27,7 @@ pub fn read(
         .iter()
         .map(|s| Tag::from_bytes(s.tag.as_bytes()).unwrap_or(Tag::INVALID))
         .collect();
-    let top = group(&guide.root, &tags);
+    let mut top = group(&guide.root, &tags);
     let mut reader = Reader {
         segs,
         separator,
@@ -41,12 +42,96 @@ pub fn read(
             })
             .collect(),
     };
+    if let Some(h) = hierarchy {
+        nest(&mut top, h, &mut reader);
+    }
     let mut doc = Map::new();
     let loose = reader.scope(root, &top, "", &mut doc)?;
     push_extensions(&mut doc, loose);
     let snapshot = Value::Object(doc.clone());
     fill(root, &mut doc, &snapshot)?;
     Ok(doc)
+}
+
+/// Moves the repetitions of the hierarchical loop under their parents:
+/// `HL*3*2*P` becomes a member of the repetition `HL*2*1*O`. A repetition
+/// whose parent is unknown (or comes later) stays where it was. The id and
+/// parent elements count as read: they are structure, not content.
+fn nest(top: &mut LoopRepetition, h: &Hierarchy, reader: &mut Reader<'_>) {
+    struct Level {
+        id: String,
+        parent: Option<usize>,
+        rep: Option<LoopRepetition>,
+        children: Vec<usize>,
+    }
+    let mut levels: Vec<Level> = Vec::new();
+    let mut order: Vec<Result<usize, Member>> = Vec::new();
+    for member in std::mem::take(&mut top.members) {
+        let Member::Loop(rep) = member else {
+            order.push(Err(member));
+            continue;
+        };
+        if rep.id != h.loop_id {
+            order.push(Err(Member::Loop(rep)));
+            continue;
+        }
+        let first = rep.segments().find(|&i| reader.segs[i].tag == h.id.tag);
+        let (id, parent_id) = match first {
+            Some(i) => {
+                reader.used[i] |= bit(h.id.element) | bit(h.parent.element);
+                let seg = &reader.segs[i];
+                (
+                    seg.value(h.id.element, h.id.component).to_string(),
+                    seg.value(h.parent.element, h.parent.component).to_string(),
+                )
+            }
+            None => (String::new(), String::new()),
+        };
+        let parent = (!parent_id.is_empty())
+            .then(|| levels.iter().position(|l| l.id == parent_id))
+            .flatten();
+        let index = levels.len();
+        match parent {
+            Some(p) => levels[p].children.push(index),
+            None => order.push(Ok(index)),
+        }
+        levels.push(Level {
+            id,
+            parent,
+            rep: Some(rep),
+            children: Vec::new(),
+        });
+    }
+    // Children were recorded after their parents, so building from the
+    // last level up moves every finished child into its parent.
+    for index in (0..levels.len()).rev() {
+        if levels[index].parent.is_none() {
+            continue;
+        }
+        let children = std::mem::take(&mut levels[index].children);
+        let mut rep = levels[index].rep.take().expect("each level is built once");
+        attach(&mut rep, children, &mut levels);
+        levels[index].rep = Some(rep);
+    }
+    for entry in order {
+        match entry {
+            Err(member) => top.members.push(member),
+            Ok(index) => {
+                let children = std::mem::take(&mut levels[index].children);
+                let mut rep = levels[index].rep.take().expect("roots are built once");
+                attach(&mut rep, children, &mut levels);
+                top.members.push(Member::Loop(rep));
+            }
+        }
+    }
+
+    fn attach(rep: &mut LoopRepetition, children: Vec<usize>, levels: &mut [Level]) {
+        for child in children {
+            if let Some(done) = levels[child].rep.take() {
+                rep.members.push(Member::Loop(done));
+            }
+        }
+    }
 }
 
 struct Reader<'a> {

@@ -13,6 +13,7 @@ mod codes;
 mod compile;
 mod compute;
 mod convert;
+mod example;
 mod field;
 mod file;
 mod inbound;
@@ -123,6 +124,7 @@ pub struct Mapping {
     pub guide: Arc<SetGuide>,
     /// Test cases (paths relative to the file), with their lines.
     pub tests: Vec<(usize, TestCase)>,
+    hierarchy: Option<compile::Hierarchy>,
     root: compile::Scope,
 }
 
@@ -131,13 +133,8 @@ impl Mapping {
     /// (`ST`, `UNH`) on. The result carries `"type"` and is checked by
     /// deserialising it as a [`Document`].
     pub fn read(&self, segments: &[Seg]) -> Result<Document, MapError> {
-        let separator = match self.syntax {
-            Syntax::X12 => '*',
-            Syntax::Edifact => '+',
-        };
-        let mut object = inbound::read(&self.guide, &self.root, segments, separator)?;
-        object.insert("type".into(), Value::String(self.document.clone()));
-        serde_json::from_value(Value::Object(object)).map_err(|e| MapError {
+        let object = self.read_value(segments)?;
+        serde_json::from_value(object).map_err(|e| MapError {
             rule: None,
             at: self.file.clone(),
             message: format!("the mapped document is not a valid {}: {e}", self.document),
@@ -151,6 +148,12 @@ impl Mapping {
             at: String::new(),
             message: e.to_string(),
         })?;
+        self.write_value(&value)
+    }
+
+    /// [`Mapping::write`] for a document already in JSON form (with its
+    /// `"type"`).
+    pub fn write_value(&self, value: &Value) -> Result<Written, MapError> {
         let kind = value
             .get("type")
             .and_then(Value::as_str)
@@ -162,8 +165,43 @@ impl Mapping {
                 message: format!("this mapping writes a {}, not a {kind}", self.document),
             });
         }
-        outbound::write(&self.root, &self.guide.root, &value)
+        outbound::write(&self.root, &self.guide.root, self.hierarchy.as_ref(), value)
     }
+
+    /// Partner → canonical JSON, without the check against the document
+    /// type (for property tests that compare field by field).
+    pub fn read_value(&self, segments: &[Seg]) -> Result<Value, MapError> {
+        let separator = match self.syntax {
+            Syntax::X12 => '*',
+            Syntax::Edifact => '+',
+        };
+        let mut object = inbound::read(
+            &self.guide,
+            &self.root,
+            self.hierarchy.as_ref(),
+            segments,
+            separator,
+        )?;
+        object.insert("type".into(), Value::String(self.document.clone()));
+        Ok(Value::Object(object))
+    }
+
+    /// An example document in JSON: every field this mapping carries both
+    /// ways gets a value of its kind (codes its tables can write back,
+    /// dates, decimals within the element's places), chosen by `seed`.
+    pub fn example(&self, seed: u64) -> Value {
+        let mut object = serde_json::Map::new();
+        example::fill_scope(&self.root, &mut example::Dice::new(seed), &mut object);
+        object.insert("type".into(), Value::String(self.document.clone()));
+        Value::Object(object)
+    }
+}
+
+/// Every (JSON pointer, value) of the scalar leaves of `value`.
+pub fn leaves(value: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    example::leaves(value, "", &mut out);
+    out
 }
 
 /// The JSON Schema of a canonical document type (`order`).
@@ -341,7 +379,21 @@ impl Library {
             let name = tables.get(name).map_or(name, String::as_str);
             self.table(name)
         };
+        let hierarchy = match &header.hierarchy {
+            Some(h) => {
+                let position = |text: &str| {
+                    locate::Position::parse(text).map_err(|m| fail(format!("hierarchy: {m}")))
+                };
+                Some(compile::Hierarchy {
+                    loop_id: h.loop_id.clone(),
+                    id: position(&h.id)?,
+                    parent: position(&h.parent)?,
+                })
+            }
+            None => None,
+        };
         let cx = compile::Context {
+            hierarchy: hierarchy.as_ref(),
             guide: &guide,
             schema: &schema,
             tables: &lookup,
@@ -361,6 +413,7 @@ impl Library {
             document,
             guide,
             tests,
+            hierarchy,
             root,
         })
     }
@@ -383,7 +436,7 @@ impl Library {
     > {
         let Some(base) = parsed.base.clone() else {
             let mut rules = parsed.rule.clone();
-            file::expand(&mut rules, &parsed.template, 0)?;
+            file::expand(&mut rules, &parsed.template, &mut Vec::new())?;
             let tables = parsed.codes.clone();
             return Ok((parsed, rules, tables));
         };
@@ -404,7 +457,7 @@ impl Library {
         let mut over = parsed.rule.clone();
         let mut templates = base_header.template.clone();
         templates.extend(parsed.template.clone());
-        file::expand(&mut over, &templates, 0)?;
+        file::expand(&mut over, &templates, &mut Vec::new())?;
         file::merge(&mut rules, &over, &removed);
         tables.extend(parsed.codes.clone());
         let header = file::MappingFile {
@@ -414,6 +467,7 @@ impl Library {
             version: parsed.version.clone().or(base_header.version),
             message: parsed.message.clone().or(base_header.message),
             document: parsed.document.clone().or(base_header.document),
+            hierarchy: parsed.hierarchy.clone().or(base_header.hierarchy),
             codes: tables.clone(),
             remove: Vec::new(),
             rule: Vec::new(),

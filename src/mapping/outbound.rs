@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::compile::{EachRule, Kind, Rule, Scope, Source, ValueRule};
+use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, ValueRule};
 use super::locate::Condition;
 use super::segments::Seg;
 use super::MapError;
@@ -22,13 +22,23 @@ pub struct Written {
 }
 
 /// Writes `doc` with `root`'s rules over the guide's structure `node`.
-pub fn write(root: &Scope, node: &LoopNode, doc: &Value) -> Result<Written, MapError> {
+pub fn write(
+    root: &Scope,
+    node: &LoopNode,
+    hierarchy: Option<&Hierarchy>,
+    doc: &Value,
+) -> Result<Written, MapError> {
     let mut writer = Writer {
         doc,
+        hierarchy,
+        depth: 0,
         warnings: Vec::new(),
     };
     let mut segments = writer.scope(root, node, doc, &[])?;
     segments.retain(|s| !matches!(s.tag.as_str(), "ST" | "SE" | "UNH" | "UNT"));
+    if let Some(h) = hierarchy {
+        number_levels(&mut segments, h);
+    }
     Ok(Written {
         segments,
         warnings: writer.warnings,
@@ -37,7 +47,36 @@ pub fn write(root: &Scope, node: &LoopNode, doc: &Value) -> Result<Written, MapE
 
 struct Writer<'a> {
     doc: &'a Value,
+    hierarchy: Option<&'a Hierarchy>,
+    /// How deep in the hierarchical loop the scope being written is.
+    depth: usize,
     warnings: Vec<String>,
+}
+
+/// Marks a hierarchical level's id element with its depth until the
+/// message is complete and the levels can be numbered.
+const DEPTH_MARK: char = '\u{1}';
+
+/// Numbers the hierarchical levels in message order (1, 2, 3 …) and
+/// points each at its parent, from the depth marks the writer left.
+fn number_levels(segments: &mut [Seg], h: &Hierarchy) {
+    let mut open: Vec<usize> = Vec::new();
+    let mut next = 1;
+    for seg in segments.iter_mut().filter(|s| s.tag == h.id.tag) {
+        let Some(depth) = seg
+            .value(h.id.element, h.id.component)
+            .strip_prefix(DEPTH_MARK)
+            .and_then(|d| d.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        open.truncate(depth);
+        let parent = open.last().map(usize::to_string).unwrap_or_default();
+        seg.set(h.id.element, h.id.component, &next.to_string());
+        seg.set(h.parent.element, h.parent.component, &parent);
+        open.push(next);
+        next += 1;
+    }
 }
 
 /// A segment kind within a scope: its tag and the qualifiers it carries.
@@ -116,7 +155,7 @@ impl Slots {
         }
     }
 
-    fn emit(mut self, node: &LoopNode) -> Vec<Seg> {
+    fn emit(mut self, node: &LoopNode, hierarchical: bool) -> Vec<Seg> {
         let mut out = Vec::new();
         for child in &node.children {
             match child {
@@ -131,16 +170,22 @@ impl Slots {
                         }
                     }
                 }
-                Node::Loop(l) => {
-                    for (id, reps) in &mut self.loops {
-                        if *id == l.id {
-                            reps.drain(..).for_each(|rep| out.extend(rep));
-                        }
-                    }
-                }
+                Node::Loop(l) => self.drain_loop(&l.id, &mut out),
             }
         }
+        if hierarchical {
+            // Child levels follow their parent level's own segments.
+            self.drain_loop(&node.id, &mut out);
+        }
         out
+    }
+
+    fn drain_loop(&mut self, id: &str, out: &mut Vec<Seg>) {
+        for (loop_id, reps) in &mut self.loops {
+            if loop_id == id {
+                reps.drain(..).for_each(|rep| out.extend(rep));
+            }
+        }
     }
 }
 
@@ -194,8 +239,15 @@ impl Writer<'_> {
         }
         if !slots.instances.is_empty() || !slots.loops.is_empty() {
             slots.preset(presets);
+            if let Some(h) = self.hierarchy.filter(|h| h.loop_id == node.id) {
+                let mark = format!("{DEPTH_MARK}{}", self.depth);
+                slots
+                    .instance(&h.id.tag, &[], 0)
+                    .set(h.id.element, h.id.component, &mark);
+            }
         }
-        Ok(slots.emit(node))
+        let hierarchical = self.hierarchy.is_some_and(|h| h.loop_id == node.id);
+        Ok(slots.emit(node, hierarchical))
     }
 
     fn each_loop(
@@ -206,19 +258,27 @@ impl Writer<'_> {
         object: &Value,
         slots: &mut Slots,
     ) -> Result<(), MapError> {
-        let Some(inner) = node.children.iter().find_map(|c| match c {
-            Node::Loop(l) if l.id == e.select.id => Some(l),
-            _ => None,
-        }) else {
+        // In a hierarchical loop, the same loop again is the child level.
+        let recursive = node.id == e.select.id;
+        let inner = if recursive {
+            Some(node)
+        } else {
+            node.children.iter().find_map(|c| match c {
+                Node::Loop(l) if l.id == e.select.id => Some(l),
+                _ => None,
+            })
+        };
+        let Some(inner) = inner else {
             return Ok(());
         };
         let items = items(&e.field, object);
         self.warn_over_limit(rule, e, items.len());
-        for item in items
-            .into_iter()
-            .take(e.max.map_or(usize::MAX, |m| m as usize))
-        {
-            let segs = self.scope(&e.scope, inner, item, &e.select.conditions)?;
+        let limit = e.max.map_or(usize::MAX, |m| m as usize);
+        for item in items.into_iter().take(limit) {
+            self.depth += usize::from(recursive);
+            let built = self.scope(&e.scope, inner, item, &e.select.conditions);
+            self.depth -= usize::from(recursive);
+            let segs = built?;
             if segs.is_empty() {
                 continue;
             }

@@ -27,6 +27,15 @@ pub fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
+/// Whether a sample file is a mapping's golden output
+/// (`850-004010-valid.order.edi`: a document name before the extension);
+/// tests/mapping.rs checks those.
+pub fn is_mapping_golden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.matches('.').count() > 1)
+}
+
 /// Every file under `dir`, sorted, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -1,0 +1,272 @@
+//! Mappings: every shipped mapping loads and passes its golden cases, what
+//! it writes validates, canonical → partner → canonical keeps every field,
+//! bad mapping files fail at load time with file and line, and run-time
+//! errors name the rule and the segment.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use edigate::mapping::{leaves, Library, Mapping, MappingError, Seg, Syntax};
+use edigate::translate::cases::run_case;
+use edigate::translate::{read_x12, TranslateError};
+use proptest::prelude::*;
+
+fn mappings_dir() -> PathBuf {
+    common::project_dir().join("mappings")
+}
+
+/// The mapping files as they are on disk (not as last embedded).
+fn on_disk() -> Vec<Mapping> {
+    let library = Library::with_dir(&mappings_dir()).expect("mappings/ is readable");
+    library
+        .mapping_files()
+        .map(|f| library.load(&f).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+#[test]
+fn every_mapping_loads_and_passes_its_golden_cases() {
+    let mappings = on_disk();
+    assert!(mappings.iter().any(|m| m.message == "850"), "the 850 ships");
+    for mapping in &mappings {
+        assert!(
+            !mapping.tests.is_empty(),
+            "{}: every shipped mapping has a test case",
+            mapping.file
+        );
+        let dir = mappings_dir().join(Path::new(&mapping.file).parent().unwrap());
+        for (line, case) in &mapping.tests {
+            let result = run_case(mapping, *line, case, &dir, false);
+            assert!(
+                result.passed(),
+                "{}:\n{}",
+                result.case,
+                result.failures.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn what_mappings_write_validates() {
+    for mapping in on_disk() {
+        let dir = mappings_dir().join(Path::new(&mapping.file).parent().unwrap());
+        for (_, case) in &mapping.tests {
+            let Some(output) = &case.output else { continue };
+            let bytes = std::fs::read(dir.join(output)).unwrap();
+            let issues: Vec<String> = match mapping.syntax {
+                Syntax::X12 => common::validate(&bytes)
+                    .all_issues()
+                    .map(|i| i.to_string())
+                    .collect(),
+                Syntax::Edifact => common::validate_edifact(&bytes)
+                    .all_issues()
+                    .map(|i| i.to_string())
+                    .collect(),
+            };
+            assert!(issues.is_empty(), "{output}: {issues:#?}");
+        }
+    }
+}
+
+/// The header segment a message starts with, as the readers hand it over.
+fn header(mapping: &Mapping) -> Seg {
+    let mut seg = match mapping.syntax {
+        Syntax::X12 => Seg::new("ST"),
+        Syntax::Edifact => Seg::new("UNH"),
+    };
+    match mapping.syntax {
+        Syntax::X12 => {
+            seg.set(1, 1, &mapping.message);
+            seg.set(2, 1, "0001");
+        }
+        Syntax::Edifact => {
+            seg.set(1, 1, "1");
+            seg.set(2, 1, &mapping.message);
+        }
+    }
+    seg
+}
+
+fn round_trip(mapping: &Mapping, seed: u64) -> Result<(), String> {
+    let original = mapping.example(seed);
+    let written = mapping.write_value(&original).map_err(|e| e.to_string())?;
+    let mut segments = vec![header(mapping)];
+    segments.extend(written.segments.iter().cloned());
+    let back = mapping.read_value(&segments).map_err(|e| e.to_string())?;
+    let generated = leaves(&original);
+    if generated.len() < 8 {
+        return Err(format!(
+            "{}: the example has only {generated:?}",
+            mapping.file
+        ));
+    }
+    for (pointer, value) in generated {
+        let got = back.pointer(&pointer);
+        if got != Some(&value) {
+            return Err(format!(
+                "{}: {pointer} was {value}, came back {got:?}\n{}",
+                mapping.file,
+                serde_json::to_string_pretty(&back).unwrap()
+            ));
+        }
+    }
+    if let Some(extensions) = back.get("extensions") {
+        return Err(format!(
+            "{}: the reader did not place what the writer wrote: {extensions}",
+            mapping.file
+        ));
+    }
+    let again = mapping.write_value(&back).map_err(|e| e.to_string())?;
+    if again.segments != written.segments {
+        return Err(format!("{}: writing is not stable", mapping.file));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// canonical → partner → canonical is the identity on every field the
+    /// mapping carries both ways.
+    #[test]
+    fn canonical_to_partner_and_back_keeps_every_field(seed in any::<u64>()) {
+        for mapping in Library::shipped() {
+            if let Err(e) = round_trip(mapping, seed) {
+                prop_assert!(false, "seed {seed}: {e}");
+            }
+        }
+    }
+}
+
+/// A scratch directory with one override and one code table.
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edigate-mapping-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+fn load_error(text: &str) -> MappingError {
+    let dir = scratch("bad", &[("bad.toml", text)]);
+    let library = Library::with_dir(&dir).unwrap();
+    let error = library
+        .load("bad.toml")
+        .expect_err("the mapping must not load");
+    let _ = std::fs::remove_dir_all(&dir);
+    error
+}
+
+const HEAD: &str = "name = \"t\"\nsyntax = \"x12\"\nversion = \"004010\"\nmessage = \"850\"\ndocument = \"order\"\n";
+
+#[test]
+fn mistakes_fail_at_load_time_with_file_and_line() {
+    let cases = [
+        ("[[rule]]\nat = \"BEG03\"\nfield = \"po_number\"\n", 6, "no field \"po_number\""),
+        ("[[rule]]\nat = \"PO101\"\nfield = \"id\"\n", 6, "PO1 is not a segment of this loop"),
+        ("[[rule]]\nat = \"BEG99\"\nfield = \"id\"\n", 6, "BEG has 12 elements"),
+        ("[[rule]]\nat = \"BEG03\"\nfield = \"buyer\"\n", 6, "is an object"),
+        ("[[rule]]\neach = \"PO1\"\nfield = \"lines\"\n", 6, "is a list: write `lines[]`"),
+        ("[[rule]]\neach = \"PO9\"\nfield = \"lines[]\"\n", 6, "neither a loop nor a segment"),
+        ("\n[[rule]]\neach = \"PO1\"\nfield = \"lines[]\"\n[[rule.rule]]\nat = \"PO103\"\nfield = \"quantity.unit\"\ncodes = \"no-such-table\"\n", 10, "no code table"),
+        ("[[rule]]\nat = \"CTT01\"\njq = \".lines | lenght\"\n", 6, "CTT is not a segment"),
+        ("[[rule]]\neach = \"CTT\"\n[[rule.rule]]\nat = \"CTT01\"\njq = \".lines | lenght\"\n", 8, "undefined"),
+        ("[[rule]]\nat = \"BEG01\"\nfield = \"purpose\"\ncodes = { \"00\" = \"first\" }\n", 6, "not one of"),
+        ("[[rule]]\nuse = \"nothing\"\n", 6, "no template"),
+        ("[[rule]]\nat = \"BEG03\"\nfeild = \"id\"\n", 8, "unknown field `feild`"),
+    ];
+    for (rules, line, message) in cases {
+        let e = load_error(&format!("{HEAD}{rules}"));
+        assert_eq!((e.file.as_str(), e.line), ("bad.toml", line), "{e}");
+        assert!(e.message.contains(message), "wanted {message:?} in {e}");
+    }
+}
+
+fn sample_850() -> Vec<u8> {
+    std::fs::read(common::project_dir().join("samples/x12/850/850-004010-valid.edi")).unwrap()
+}
+
+#[test]
+fn run_time_errors_name_the_rule_and_the_segment() {
+    let bytes = String::from_utf8(sample_850())
+        .unwrap()
+        .replace("BEG*00*", "BEG*06*");
+    let shipped: Vec<&Mapping> = Library::shipped().iter().collect();
+    let error = read_x12(bytes.as_bytes(), &shipped).expect_err("06 is not mapped");
+    let TranslateError::Map { error, .. } = error else {
+        panic!("{error}")
+    };
+    assert!(
+        error
+            .rule
+            .as_deref()
+            .unwrap()
+            .starts_with("x12/004010/850.toml:"),
+        "{error}"
+    );
+    assert_eq!(error.at, "segment 2 (BEG), BEG01");
+    assert!(error.message.contains("\"06\" is not in"), "{error}");
+}
+
+const ACME: &str = r#"
+name = "Acme's 850"
+base = "x12/004010/850"
+remove = ["procurement.department"]
+
+[codes]
+"x12-355-rec20" = "acme-units"
+
+[[rule]]
+at = "REF02 where REF01=CC"
+field = "procurement.cost_center"
+"#;
+
+const ACME_UNITS: &str = r#"
+name = "Acme units"
+from = "x12:355"
+to = "unece:rec20"
+
+[[code]]
+from = "EA"
+to = "H87"
+
+[[code]]
+from = "BX"
+to = "XBX"
+"#;
+
+#[test]
+fn partner_overrides_change_only_what_differs() {
+    let dir = scratch(
+        "acme",
+        &[
+            ("partners/acme-850.toml", ACME),
+            ("codes/acme-units.toml", ACME_UNITS),
+        ],
+    );
+    let library = Library::with_dir(&dir).unwrap();
+    let acme = library
+        .load("partners/acme-850.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let bytes = String::from_utf8(sample_850())
+        .unwrap()
+        .replace("REF*DP*042~", "REF*CC*KST-4711~");
+    let translated = read_x12(bytes.as_bytes(), &[&acme]).unwrap_or_else(|e| panic!("{e}"));
+    let order = serde_json::to_value(&translated[0].document).unwrap();
+    assert_eq!(order["procurement"]["cost_center"], "KST-4711");
+    assert!(order["procurement"].get("department").is_none());
+    assert_eq!(
+        order["lines"][0]["quantity"]["unit"], "H87",
+        "Acme's unit table"
+    );
+    assert_eq!(order["lines"][2]["quantity"]["unit"], "XBX");
+    // Everything else is the base's.
+    assert_eq!(order["ship_to"]["name"], "GLOBEX RETAIL DC 7");
+    assert_eq!(order["lines"][0]["item"]["seller_id"], "AC-1001");
+}
