@@ -8,8 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use edigate::mapping::{leaves, Library, Mapping, MappingError, Seg, Syntax};
-use edigate::translate::cases::run_case;
-use edigate::translate::{read_x12, TranslateError};
+use edigate::translate::cases::{run_case, test_envelope};
+use edigate::translate::{read_edifact, read_x12, write_edifact, write_x12, TranslateError};
 use proptest::prelude::*;
 
 fn mappings_dir() -> PathBuf {
@@ -269,4 +269,56 @@ fn partner_overrides_change_only_what_differs() {
     // Everything else is the base's.
     assert_eq!(order["ship_to"]["name"], "GLOBEX RETAIL DC 7");
     assert_eq!(order["lines"][0]["item"]["seller_id"], "AC-1001");
+}
+
+/// Cross-format translations through the canonical documents: (input,
+/// target syntax, target version, golden file under samples/cross/).
+const CROSS: &[(&str, Syntax, &str, &str)] = &[(
+    "samples/edifact/DESADV/desadv-d96a-valid.edi",
+    Syntax::X12,
+    "004010",
+    "desadv-d96a-to-856-004010.edi",
+)];
+
+/// `EDIGATE_BLESS=1 cargo test --test mapping` rewrites the cross-format
+/// golden files; review the diff before committing.
+#[test]
+fn cross_format_translations_match_their_golden_files() {
+    let mappings = on_disk();
+    let all: Vec<&Mapping> = mappings.iter().collect();
+    let bless = std::env::var_os("EDIGATE_BLESS").is_some();
+    for (input, syntax, version, golden) in CROSS {
+        let bytes = std::fs::read(common::project_dir().join(input)).unwrap();
+        let read = match &bytes[..3] {
+            b"ISA" => read_x12(&bytes, &all),
+            _ => read_edifact(&bytes, &all),
+        }
+        .unwrap_or_else(|e| panic!("{input}: {e}"));
+        let documents: Vec<_> = read.into_iter().map(|t| t.document).collect();
+        let kind = serde_json::to_value(&documents[0]).unwrap()["type"].clone();
+        let target = all
+            .iter()
+            .find(|m| m.syntax == *syntax && m.version == *version && m.document == kind)
+            .unwrap_or_else(|| panic!("no {version} mapping writes {kind}"));
+        let (written, warnings) = match syntax {
+            Syntax::X12 => write_x12(&documents, target, &test_envelope()),
+            Syntax::Edifact => write_edifact(&documents, target, &test_envelope()),
+        }
+        .unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert!(warnings.is_empty(), "{input}: {warnings:?}");
+        let path = common::project_dir().join("samples/cross").join(golden);
+        if bless {
+            std::fs::write(&path, &written).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(String::from_utf8_lossy(&written), expected, "{golden}");
+        let issues: Vec<String> = match syntax {
+            Syntax::X12 => common::validate(&written).all_issues().map(|i| i.to_string()).collect(),
+            Syntax::Edifact => common::validate_edifact(&written)
+                .all_issues()
+                .map(|i| i.to_string())
+                .collect(),
+        };
+        assert!(issues.is_empty(), "{golden}: {issues:#?}");
+    }
 }

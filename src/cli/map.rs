@@ -67,13 +67,12 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn test(path: &Path, bless: bool) -> u8 {
-    let (library, root) = if path.is_dir() {
-        (Library::with_dir(path), path.to_path_buf())
+    let loaded = if path.is_dir() {
+        Library::with_dir(path).map(|l| (l, path.to_path_buf()))
     } else {
-        let parent = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        (Library::with_file(path).map(|(l, _)| l), parent)
+        Library::with_file(path).map(|(l, _, root)| (l, root))
     };
-    let library = match library {
+    let (library, root) = match loaded {
         Ok(l) => l,
         Err(e) => {
             eprintln!("edigate: cannot read {}: {e}", path.display());

@@ -122,7 +122,7 @@ fn translate_file(args: &Args) -> Result<u8, String> {
 fn mappings(extra: Option<&std::path::Path>) -> Result<Vec<&'static Mapping>, String> {
     let mut list: Vec<&'static Mapping> = Vec::new();
     if let Some(path) = extra {
-        let (library, name) =
+        let (library, name, _) =
             Library::with_file(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mapping = library.load(&name).map_err(|e| e.to_string())?;
         list.push(Box::leak(Box::new(mapping)));

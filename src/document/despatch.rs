@@ -53,7 +53,9 @@ pub struct Carrier {
     /// Standard Carrier Alpha Code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scac: Option<String>,
-    /// Transport mode as the partner codes it (`M` motor, `30` road).
+    /// Mode of transport, UN/ECE Recommendation 19 (`1` maritime, `2`
+    /// rail, `3` road, `4` air, `5` mail, `6` multimodal); partner codes
+    /// (X12 `M`, EDIFACT `30`) are mapped to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }

@@ -12,6 +12,8 @@ pub struct Step {
     pub name: String,
     /// `name[]`: the property is a list and the step appends to it.
     pub list: bool,
+    /// `name[0]`: the first item of the list (made when absent).
+    pub first: bool,
 }
 
 /// A path of property names, relative to the object a rule runs in.
@@ -27,9 +29,10 @@ impl FieldPath {
         let steps = text
             .split('.')
             .map(|part| {
-                let (name, list) = match part.strip_suffix("[]") {
-                    Some(name) => (name, true),
-                    None => (part, false),
+                let (name, list, first) = match (part.strip_suffix("[]"), part.strip_suffix("[0]")) {
+                    (Some(name), _) => (name, true, false),
+                    (None, Some(name)) => (name, false, true),
+                    (None, None) => (part, false, false),
                 };
                 let valid = !name.is_empty()
                     && name
@@ -43,9 +46,15 @@ impl FieldPath {
                 Ok(Step {
                     name: name.to_string(),
                     list,
+                    first,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if steps.last().is_some_and(|s| s.first) {
+            return Err(format!(
+                "{text:?}: `[0]` names the first item of a list; its fields follow (`orders[0].packs[]`)"
+            ));
+        }
         Ok(FieldPath { steps })
     }
 
@@ -54,7 +63,14 @@ impl FieldPath {
         let parts: Vec<String> = self
             .steps
             .iter()
-            .map(|s| format!("{}{}", s.name, if s.list { "[]" } else { "" }))
+            .map(|s| {
+                let suffix = match (s.list, s.first) {
+                    (true, _) => "[]",
+                    (_, true) => "[0]",
+                    _ => "",
+                };
+                format!("{}{suffix}", s.name)
+            })
             .collect();
         parts.join(".")
     }
@@ -70,6 +86,9 @@ impl FieldPath {
         let mut at = object;
         for step in &self.steps {
             at = at.get(&step.name)?;
+            if step.first {
+                at = at.get(0)?;
+            }
             if at.is_null() {
                 return None;
             }
@@ -81,11 +100,17 @@ impl FieldPath {
     pub fn get_in<'a>(&self, object: &'a Map<String, Value>) -> Option<&'a Value> {
         let (first, rest) = self.steps.split_first()?;
         let mut at = object.get(&first.name)?;
+        if first.first {
+            at = at.get(0)?;
+        }
         for step in rest {
             if at.is_null() {
                 return None;
             }
             at = at.get(&step.name)?;
+            if step.first {
+                at = at.get(0)?;
+            }
         }
         (!at.is_null()).then_some(at)
     }
@@ -101,9 +126,23 @@ impl FieldPath {
     pub fn parent_mut<'a>(&self, object: &'a mut Map<String, Value>) -> &'a mut Map<String, Value> {
         let mut at = object;
         for step in &self.steps[..self.steps.len() - 1] {
-            let slot = at
-                .entry(step.name.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let mut slot = at.entry(step.name.clone()).or_insert_with(|| {
+                if step.first {
+                    Value::Array(Vec::new())
+                } else {
+                    Value::Object(Map::new())
+                }
+            });
+            if step.first {
+                if !slot.is_array() {
+                    *slot = Value::Array(Vec::new());
+                }
+                let items = slot.as_array_mut().expect("made a list above");
+                if items.is_empty() {
+                    items.push(Value::Object(Map::new()));
+                }
+                slot = &mut items[0];
+            }
             if !slot.is_object() {
                 *slot = Value::Object(Map::new());
             }
@@ -201,7 +240,7 @@ impl Schema {
             };
             let property = self.deref(property);
             let is_list = type_names(property).contains(&"array");
-            at = match (is_list, step.list) {
+            at = match (is_list, step.list || step.first) {
                 (true, true) => self.deref(property.get("items").unwrap_or(&Value::Null)),
                 (false, false) => property,
                 (true, false) => {

@@ -278,20 +278,32 @@ impl Library {
         Ok(library)
     }
 
-    /// The shipped mappings with one more file (a partner override),
-    /// known by its file name; returns the library and that name.
-    pub fn with_file(path: &Path) -> std::io::Result<(Library, String)> {
-        let mut library = Library::embedded();
+    /// The shipped mappings with one more file (a partner override). When
+    /// the file sits in a mappings directory (an ancestor with `codes/`),
+    /// that directory is laid over the shipped files too, so its code
+    /// tables and bases are found. Returns the library, the file's name in
+    /// it, and the directory names are relative to.
+    pub fn with_file(path: &Path) -> std::io::Result<(Library, String, std::path::PathBuf)> {
+        let absolute = std::fs::canonicalize(path)?;
+        let root = absolute
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join("codes").is_dir())
+            .map(Path::to_path_buf);
+        let mut library = match &root {
+            Some(root) => Library::with_dir(root)?,
+            None => Library::embedded(),
+        };
         library.own.clear();
-        let name = path.file_name().map_or_else(
-            || "mapping.toml".into(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        library
-            .files
-            .insert(name.clone(), std::fs::read_to_string(path)?);
+        let root = root.unwrap_or_else(|| absolute.parent().unwrap_or(Path::new(".")).to_path_buf());
+        let name = absolute
+            .strip_prefix(&root)
+            .unwrap_or(&absolute)
+            .to_string_lossy()
+            .replace('\\', "/");
+        library.files.insert(name.clone(), std::fs::read_to_string(path)?);
         library.own.insert(name.clone());
-        Ok((library, name))
+        Ok((library, name, root))
     }
 
     /// The mapping files (not code tables) this library's own directory

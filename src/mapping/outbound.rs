@@ -9,7 +9,7 @@ use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, ValueRule};
 use super::locate::Condition;
 use super::segments::Seg;
 use super::MapError;
-use crate::edi::guide::{LoopNode, Node};
+use crate::edi::guide::{LoopNode, MaxUse, Node};
 
 /// Segments written for one message (without its header and trailer),
 /// and what could not be written.
@@ -85,6 +85,8 @@ type SegmentKey = (String, Vec<Condition>);
 /// The segment instances and loop repetitions of one scope.
 #[derive(Default)]
 struct Slots {
+    /// Tags the guide allows only once in this scope.
+    single: Vec<String>,
     /// Segment kind → instances in order.
     instances: Vec<(SegmentKey, Vec<Seg>)>,
     /// Loop id → repetitions in order.
@@ -93,27 +95,34 @@ struct Slots {
 
 impl Slots {
     fn instance(&mut self, tag: &str, conditions: &[Condition], index: usize) -> &mut Seg {
+        // A segment the guide allows once here is one segment, whatever
+        // qualifiers the rules writing it name.
+        let key: &[Condition] = if self.single.iter().any(|t| t == tag) {
+            &[]
+        } else {
+            conditions
+        };
         let position = self
             .instances
             .iter()
-            .position(|((t, c), _)| t == tag && c == conditions);
+            .position(|((t, c), _)| t == tag && c == key);
         let slot = match position {
             Some(p) => p,
             None => {
                 self.instances
-                    .push(((tag.to_string(), conditions.to_vec()), Vec::new()));
+                    .push(((tag.to_string(), key.to_vec()), Vec::new()));
                 self.instances.len() - 1
             }
         };
         let list = &mut self.instances[slot].1;
         while list.len() <= index {
-            let mut seg = Seg::new(tag);
-            for c in conditions {
-                seg.set(c.at.element, c.at.component, &c.values[0]);
-            }
-            list.push(seg);
+            list.push(Seg::new(tag));
         }
-        &mut list[index]
+        let seg = &mut list[index];
+        for c in conditions {
+            seg.set(c.at.element, c.at.component, &c.values[0]);
+        }
+        seg
     }
 
     fn write(&mut self, source: &Source, index: usize, extra: &[Condition], text: &str) {
@@ -208,7 +217,17 @@ impl Writer<'_> {
         object: &Value,
         presets: &[Condition],
     ) -> Result<Vec<Seg>, MapError> {
-        let mut slots = Slots::default();
+        let mut slots = Slots {
+            single: node
+                .children
+                .iter()
+                .filter_map(|c| match c {
+                    Node::Segment(s) if s.max == MaxUse::Limited(1) => Some(s.tag.as_string()),
+                    _ => None,
+                })
+                .collect(),
+            ..Slots::default()
+        };
         for rule in &scope.rules {
             match &rule.kind {
                 Kind::Value(v) => {
