@@ -14,6 +14,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("EDIGATE_LOG")
@@ -23,4 +24,16 @@ fn main() -> ExitCode {
         .init();
     let args = cli::Cli::parse();
     cli::run(args)
+}
+
+/// `edigate translate big.edi | head` should stop quietly when `head` is
+/// done, as command-line tools do, not panic on the closed pipe: restore
+/// the default SIGPIPE action that the Rust runtime turns off.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists;
+    // SIG_DFL is a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

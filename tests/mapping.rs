@@ -7,9 +7,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use edigate::detect::{detect, Format};
 use edigate::mapping::{leaves, Library, Mapping, MappingError, Seg, Syntax};
 use edigate::translate::cases::{run_case, test_envelope};
-use edigate::translate::{read_edifact, read_x12, write_edifact, write_x12, TranslateError};
+use edigate::translate::{
+    each_edifact, each_x12, read_edifact, read_x12, write_edifact, write_x12, TranslateError,
+};
 use proptest::prelude::*;
 
 fn mappings_dir() -> PathBuf {
@@ -313,7 +316,10 @@ fn cross_format_translations_match_their_golden_files() {
         let expected = std::fs::read_to_string(&path).unwrap_or_default();
         assert_eq!(String::from_utf8_lossy(&written), expected, "{golden}");
         let issues: Vec<String> = match syntax {
-            Syntax::X12 => common::validate(&written).all_issues().map(|i| i.to_string()).collect(),
+            Syntax::X12 => common::validate(&written)
+                .all_issues()
+                .map(|i| i.to_string())
+                .collect(),
             Syntax::Edifact => common::validate_edifact(&written)
                 .all_issues()
                 .map(|i| i.to_string())
@@ -321,4 +327,49 @@ fn cross_format_translations_match_their_golden_files() {
         };
         assert!(issues.is_empty(), "{golden}: {issues:#?}");
     }
+}
+
+/// Every document in the shared corpus that validates and has a shipped
+/// mapping translates without error (documents of other versions or
+/// messages are counted as unmapped, not failed).
+#[test]
+fn valid_corpus_documents_with_a_mapping_translate() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let mappings = on_disk();
+    let all: Vec<&Mapping> = mappings.iter().collect();
+    let (mut translated, mut unmapped) = (0, 0);
+    let mut failures = Vec::new();
+    let files: Vec<PathBuf> = ["x12", "edifact"]
+        .iter()
+        .flat_map(|d| common::files_under(&corpus.join(d)))
+        .collect();
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        let name = file.strip_prefix(&corpus).unwrap().display().to_string();
+        let mut tally = |outcome: Result<_, TranslateError>| match outcome {
+            Ok(_) => translated += 1,
+            Err(TranslateError::NoMapping { .. }) => unmapped += 1,
+            Err(e) => failures.push(format!("{name}: {e}")),
+        };
+        let read = match detect(&bytes[..bytes.len().min(64)]) {
+            Format::X12 if common::validate(&bytes).is_valid() => {
+                each_x12(&bytes[..], &all, &mut tally)
+            }
+            Format::Edifact if common::validate_edifact(&bytes).is_valid() => {
+                each_edifact(&bytes, &all, &mut tally)
+            }
+            _ => continue,
+        };
+        if let Err(e) = read {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    eprintln!("corpus: {translated} documents translated, {unmapped} without a shipped mapping");
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(
+        translated >= 5,
+        "only {translated} corpus documents have a mapping"
+    );
 }

@@ -194,8 +194,10 @@ pub struct AllowanceCharge {
     /// The reason in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The amount.
-    pub amount: Amount,
+    /// The amount, when given (some partners send only a percentage or a
+    /// code for a charge whose amount the invoice settles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
     /// The percentage it was computed from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<Decimal>,

@@ -82,7 +82,7 @@ impl CodeTable {
                 return Err(fail(
                     at,
                     format!(
-                        "{:?} → {:?}: codes are 1 to 3 letters or digits",
+                        "{:?} → {:?}: codes are 1 to 35 letters, digits, `_` or `-`",
                         entry.from, entry.to
                     ),
                 ));
@@ -154,10 +154,12 @@ impl CodeTable {
     }
 }
 
+/// Codes are 1 to 35 letters, digits, `_` or `-` (partner codes and the
+/// canonical names they map to, such as `accepted`).
 fn is_code(s: &str) -> bool {
-    (1..=3).contains(&s.len())
+    (1..=35).contains(&s.len())
         && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]

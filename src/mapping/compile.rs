@@ -118,6 +118,8 @@ pub struct ValueRule {
     pub default: Option<String>,
     /// Outbound: the value comes from this expression.
     pub compute: Option<Expression>,
+    /// Outbound: the value is counted or summed over the written message.
+    pub tally: Option<Tally>,
     /// Constants, defaults and computed values are written only when this
     /// field is present.
     pub when: Option<FieldPath>,
@@ -148,6 +150,15 @@ impl Direction {
     }
 }
 
+/// A control total the writer computes over the message it wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tally {
+    /// The number of segments with this tag.
+    Count(String),
+    /// The sum of this element over the segments that have it.
+    Sum(Position),
+}
+
 /// Several elements → one list.
 #[derive(Debug)]
 pub struct ListRule {
@@ -170,6 +181,8 @@ pub struct EachRule {
     pub scope: Scope,
     /// The most repetitions the guide allows (outbound stops there).
     pub max: Option<u32>,
+    /// Which ways the rule runs.
+    pub direction: Direction,
 }
 
 /// Inbound fill.
@@ -183,6 +196,9 @@ pub struct FillRule {
     pub compute: Option<Expression>,
     /// Or this value.
     pub default: Option<Value>,
+    /// Or the item's position in its list, as text or (for a whole number
+    /// field) as a number.
+    pub sequence: Option<Leaf>,
     /// Only when this field is present (default: the field's parent).
     pub when: Option<FieldPath>,
 }
@@ -309,6 +325,7 @@ fn compile_each(
         field,
         scope,
         max,
+        direction: direction_of(rule).map_err(here)?,
     })
 }
 
@@ -368,6 +385,17 @@ fn each_head<'a>(
         check_position(cx, scope_node, &c.at)?;
     }
     Ok((select, field, inner, scope_node, is_loop, max))
+}
+
+fn direction_of(rule: &RuleFile) -> Result<Direction, String> {
+    match rule.direction.as_deref() {
+        None | Some("both") => Ok(Direction::Both),
+        Some("in") => Ok(Direction::In),
+        Some("out") => Ok(Direction::Out),
+        Some(other) => Err(format!(
+            "direction {other:?}: write \"in\", \"out\" or \"both\""
+        )),
+    }
 }
 
 fn limit(max: crate::edi::guide::MaxUse) -> Option<u32> {
@@ -479,22 +507,29 @@ fn compile_value(
                 }
             }
         }
-        None if rule.value.is_some() || rule.jq.is_some() => (None, Leaf::Text),
-        None => return Err("a rule with `at` needs `field`, `value` or `jq`".into()),
-    };
-    let compute = rule.jq.as_deref().map(Expression::compile).transpose()?;
-    let when = rule.when_path(cx, object)?;
-    let direction = match rule.direction.as_deref() {
-        None | Some("both") => Direction::Both,
-        Some("in") => Direction::In,
-        Some("out") => Direction::Out,
-        Some(other) => {
-            return Err(format!(
-                "direction {other:?}: write \"in\", \"out\" or \"both\""
-            ))
+        None if rule.value.is_some()
+            || rule.jq.is_some()
+            || rule.count.is_some()
+            || rule.sum.is_some() =>
+        {
+            (None, Leaf::Text)
+        }
+        None => {
+            return Err("a rule with `at` needs `field`, `value`, `count`, `sum` or `jq`".into())
         }
     };
+    let compute = rule.jq.as_deref().map(Expression::compile).transpose()?;
+    let tally = match (&rule.count, &rule.sum) {
+        (Some(tag), None) if is_tag(tag) => Some(Tally::Count(tag.clone())),
+        (Some(tag), None) => return Err(format!("count = {tag:?}: name a segment tag")),
+        (None, Some(at)) => Some(Tally::Sum(Position::parse(at)?)),
+        (Some(_), Some(_)) => return Err("a rule counts or sums, not both".into()),
+        (None, None) => None,
+    };
+    let when = rule.when_path(cx, object)?;
+    let direction = direction_of(rule)?;
     Ok(ValueRule {
+        tally,
         direction,
         source,
         field,
@@ -633,7 +668,7 @@ fn compile_fill(cx: &Context<'_>, rule: &RuleFile, object: &Value) -> Result<Fil
     let default = match &rule.default {
         Some(d) => Some(
             Convert {
-                leaf,
+                leaf: leaf.clone(),
                 codes: None,
                 keep_unmapped: false,
                 date: Some("%Y-%m-%d".into()),
@@ -643,9 +678,10 @@ fn compile_fill(cx: &Context<'_>, rule: &RuleFile, object: &Value) -> Result<Fil
         ),
         None => None,
     };
-    if copy.is_none() && compute.is_none() && default.is_none() {
+    let sequence = rule.sequence.then(|| leaf.clone());
+    if copy.is_none() && compute.is_none() && default.is_none() && sequence.is_none() {
         return Err(format!(
-            "{field_text:?}: a rule without `at` fills its field from `copy`, `jq` or `default`"
+            "{field_text:?}: a rule without `at` fills its field from `copy`, `jq`, `default` or `sequence`"
         ));
     }
     Ok(FillRule {
@@ -653,6 +689,7 @@ fn compile_fill(cx: &Context<'_>, rule: &RuleFile, object: &Value) -> Result<Fil
         copy,
         compute,
         default,
+        sequence,
         when: rule.when_path(cx, object)?,
     })
 }

@@ -72,7 +72,13 @@ impl Convert {
         let code = match &self.codes {
             Some(codes) => match codes.forward(text) {
                 Some(v) => v,
-                None if self.keep_unmapped => text,
+                // An enum that takes any code keeps one its table lacks
+                // as `{"other": code}`.
+                None if self.keep_unmapped
+                    || matches!(self.leaf, Leaf::Enum { other: true, .. }) =>
+                {
+                    text
+                }
                 None => return Err(format!("code {text:?} is not in {}", codes.name())),
             },
             None => text,

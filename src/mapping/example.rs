@@ -43,7 +43,9 @@ pub fn fill_scope(scope: &Scope, dice: &mut Dice, object: &mut Map<String, Value
                 }
             }
             Kind::List(l) => {
-                let count = 1 + dice.below(3) as usize;
+                // One segment's worth: more would need repeated segments the
+                // scope may not allow (the writer warns and stops there).
+                let count = 1 + dice.below(l.members.len() as u64) as usize;
                 for j in 0..count {
                     let (_, member) = &l.members[j % l.members.len()];
                     if let Some(value) = example_value(member, dice) {
@@ -51,7 +53,8 @@ pub fn fill_scope(scope: &Scope, dice: &mut Dice, object: &mut Map<String, Value
                     }
                 }
             }
-            Kind::Each(e) => fill_each(e, dice, object),
+            Kind::Each(e) if e.direction == Direction::Both => fill_each(e, dice, object),
+            Kind::Each(_) => {}
             Kind::Fill(_) => {}
         }
     }
@@ -80,7 +83,11 @@ fn fill_each(e: &EachRule, dice: &mut Dice, object: &mut Map<String, Value>) {
 /// A value for a two-way, plain rule (none for constants, computed or
 /// one-way rules, whose values the mapping does not carry back).
 fn example_value(v: &ValueRule, dice: &mut Dice) -> Option<Value> {
-    if v.direction != Direction::Both || v.constant.is_some() || v.compute.is_some() {
+    if v.direction != Direction::Both
+        || v.constant.is_some()
+        || v.compute.is_some()
+        || v.tally.is_some()
+    {
         return None;
     }
     let codes: Vec<String> = match &v.convert.codes {

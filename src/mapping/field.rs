@@ -126,13 +126,16 @@ impl FieldPath {
     pub fn parent_mut<'a>(&self, object: &'a mut Map<String, Value>) -> &'a mut Map<String, Value> {
         let mut at = object;
         for step in &self.steps[..self.steps.len() - 1] {
-            let mut slot = at.entry(step.name.clone()).or_insert_with(|| {
-                if step.first {
+            // Most steps exist already: look before paying for the key.
+            if !at.contains_key(&step.name) {
+                let empty = if step.first {
                     Value::Array(Vec::new())
                 } else {
                     Value::Object(Map::new())
-                }
-            });
+                };
+                at.insert(step.name.clone(), empty);
+            }
+            let mut slot = at.get_mut(&step.name).expect("inserted above");
             if step.first {
                 if !slot.is_array() {
                     *slot = Value::Array(Vec::new());
@@ -151,20 +154,44 @@ impl FieldPath {
         at
     }
 
-    /// Sets (or appends, for `name[]`) `value`. An existing scalar is kept:
-    /// the first rule that places a field wins.
-    pub fn put(&self, object: &mut Map<String, Value>, value: Value) {
+    /// Sets (or appends, for `name[]`) `value`; returns whether the value
+    /// is now in the document. An existing scalar is kept (the first rule
+    /// that places a field wins; a different later value is not placed);
+    /// an object is merged into an existing one, field by field.
+    pub fn put(&self, object: &mut Map<String, Value>, value: Value) -> bool {
         let last = self.steps.last().expect("paths are never empty");
         let parent = self.parent_mut(object);
         if last.list {
-            let list = parent
-                .entry(last.name.clone())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(items) = list {
-                items.push(value);
+            return match parent.get_mut(&last.name) {
+                Some(Value::Array(items)) => {
+                    items.push(value);
+                    true
+                }
+                Some(_) => false,
+                None => {
+                    parent.insert(last.name.clone(), Value::Array(vec![value]));
+                    true
+                }
+            };
+        }
+        match (parent.get_mut(&last.name), value) {
+            (None, value) => {
+                parent.insert(last.name.clone(), value);
+                true
             }
-        } else if !parent.contains_key(&last.name) {
-            parent.insert(last.name.clone(), value);
+            (Some(Value::Object(existing)), Value::Object(more)) => {
+                let mut all = true;
+                for (key, v) in more {
+                    match existing.get(&key) {
+                        Some(old) => all &= *old == v,
+                        None => {
+                            existing.insert(key, v);
+                        }
+                    }
+                }
+                all
+            }
+            (Some(existing), value) => *existing == value,
         }
     }
 }

@@ -113,6 +113,10 @@ pub struct RuleFile {
     /// document root).
     #[serde(default)]
     pub copy: Option<String>,
+    /// Inbound: when the field is empty, the item's position in its list
+    /// (1, 2, 3 …), e.g. a line number the partner left out.
+    #[serde(default)]
+    pub sequence: bool,
     /// A date format (chrono's `%Y%m%d`).
     #[serde(default)]
     pub date: Option<String>,
@@ -124,6 +128,14 @@ pub struct RuleFile {
     /// code read inbound, say); both ways by default.
     #[serde(default)]
     pub direction: Option<String>,
+    /// Outbound: the number of segments with this tag the message holds
+    /// (CTT01 counts PO1, CNT counts LIN).
+    #[serde(default)]
+    pub count: Option<String>,
+    /// Outbound: the sum of this element over the message (CTT02, the
+    /// hash total of PO102).
+    #[serde(default)]
+    pub sum: Option<String>,
     /// A jq expression computing the value (one way).
     #[serde(default)]
     pub jq: Option<String>,
@@ -263,9 +275,18 @@ pub fn merge(base: &mut Vec<Spanned<RuleFile>>, over: &[Spanned<RuleFile>], remo
         let field = r.get_ref().field.as_deref().unwrap_or("");
         !remove.iter().any(|x| x == field)
     });
+    // A base rule is replaced once; a second override rule with the same
+    // identity adds to the first instead of replacing it.
+    let mut replaced: Vec<String> = Vec::new();
     for rule in over {
         let id = rule.get_ref().identity();
-        match base.iter_mut().find(|b| b.get_ref().identity() == id) {
+        let target = if replaced.contains(&id) {
+            None
+        } else {
+            base.iter_mut().find(|b| b.get_ref().identity() == id)
+        };
+        replaced.push(id);
+        match target {
             Some(existing)
                 if !rule.get_ref().rule.is_empty() || !rule.get_ref().remove.is_empty() =>
             {

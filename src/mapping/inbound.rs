@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::compile::{EachRule, Hierarchy, Kind, ListRule, Rule, Scope, Source, ValueRule};
-use super::field::FieldPath;
+use super::field::{FieldPath, Leaf};
 use super::locate::Condition;
 use super::segments::Seg;
 use super::MapError;
@@ -31,25 +31,27 @@ pub fn read(
     let mut reader = Reader {
         segs,
         separator,
-        used: segs
-            .iter()
-            .map(|s| {
-                if ENVELOPE.contains(&s.tag.as_str()) {
-                    u64::MAX
-                } else {
-                    0
-                }
-            })
-            .collect(),
+        used: Marks::new(segs),
     };
     if let Some(h) = hierarchy {
         nest(&mut top, h, &mut reader);
     }
     let mut doc = Map::new();
-    let loose = reader.scope(root, &top, "", &mut doc)?;
+    let loose = reader.scope(root, &top, "", &mut doc, true)?;
     push_extensions(&mut doc, loose);
-    let snapshot = Value::Object(doc.clone());
-    fill(root, &mut doc, &snapshot)?;
+    // The document's own fills (its default currency) come first, so that
+    // copies into lines and charges see them; then fills read the
+    // document as it stands: jq fills all of it (a copy), copies only the
+    // fields they name.
+    fill_fields(root, &mut doc, None, None)?;
+    let snapshot = if computes(root) {
+        Value::Object(doc.clone())
+    } else {
+        let mut copied = Map::new();
+        copies(root, &doc, &mut copied);
+        Value::Object(copied)
+    };
+    fill(root, &mut doc, &snapshot, None)?;
     Ok(doc)
 }
 
@@ -78,7 +80,8 @@ fn nest(top: &mut LoopRepetition, h: &Hierarchy, reader: &mut Reader<'_>) {
         let first = rep.segments().find(|&i| reader.segs[i].tag == h.id.tag);
         let (id, parent_id) = match first {
             Some(i) => {
-                reader.used[i] |= bit(h.id.element) | bit(h.parent.element);
+                reader.used.mark(i, h.id.element, h.id.component);
+                reader.used.mark(i, h.parent.element, h.parent.component);
                 let seg = &reader.segs[i];
                 (
                     seg.value(h.id.element, h.id.component).to_string(),
@@ -139,12 +142,72 @@ struct Reader<'a> {
     /// How the syntax separates elements (`*` X12, `+` EDIFACT), for
     /// whole segments kept as extensions.
     separator: char,
-    /// Per segment: the elements some rule read (bit n = element n).
-    used: Vec<u64>,
+    /// What some rule read.
+    used: Marks,
 }
 
-fn bit(element: usize) -> u64 {
-    1u64 << element.min(63)
+/// The (element, component) positions one read marked.
+type Taken = [Option<(usize, usize)>; 2];
+
+/// Which components of which elements some rule read: one bit per
+/// component (up to 32) for every element of every segment, in one flat
+/// list so that a message costs two allocations, not one per segment.
+struct Marks {
+    /// Where each segment's elements start in `bits`.
+    start: Vec<usize>,
+    bits: Vec<u32>,
+}
+
+impl Marks {
+    fn new(segs: &[Seg]) -> Marks {
+        let mut start = Vec::with_capacity(segs.len() + 1);
+        let mut bits = Vec::new();
+        for seg in segs {
+            start.push(bits.len());
+            // The envelope owns its segments: all read.
+            let fill = if ENVELOPE.contains(&seg.tag.as_str()) {
+                u32::MAX
+            } else {
+                0
+            };
+            bits.extend(std::iter::repeat_n(fill, seg.elements.len()));
+        }
+        start.push(bits.len());
+        Marks { start, bits }
+    }
+
+    fn slot(&mut self, index: usize, element: usize) -> Option<&mut u32> {
+        let at = self.start[index] + element.checked_sub(1)?;
+        (at < self.start[index + 1]).then(|| &mut self.bits[at])
+    }
+
+    fn mark(&mut self, index: usize, element: usize, component: usize) {
+        if let Some(slot) = self.slot(index, element) {
+            *slot |= 1 << (component.max(1) - 1).min(31);
+        }
+    }
+
+    fn unmark(&mut self, index: usize, element: usize, component: usize) {
+        if let Some(slot) = self.slot(index, element) {
+            *slot &= !(1 << (component.max(1) - 1).min(31));
+        }
+    }
+
+    /// The components of element `element` read (bit c-1 = component c).
+    fn read(&self, index: usize, element: usize) -> u32 {
+        let at = self.start[index] + element - 1;
+        if at < self.start[index + 1] {
+            self.bits[at]
+        } else {
+            0
+        }
+    }
+
+    fn any(&self, index: usize) -> bool {
+        self.bits[self.start[index]..self.start[index + 1]]
+            .iter()
+            .any(|&b| b != 0)
+    }
 }
 
 fn push_extensions(object: &mut Map<String, Value>, entries: Vec<Value>) {
@@ -168,6 +231,7 @@ impl Reader<'_> {
         rep: &LoopRepetition,
         path: &str,
         object: &mut Map<String, Value>,
+        report: bool,
     ) -> Result<Vec<Value>, MapError> {
         let mut placed = vec![false; rep.members.len()];
         let mut loose = Vec::new();
@@ -175,13 +239,18 @@ impl Reader<'_> {
             match &rule.kind {
                 Kind::Value(v) => self.value(rule, v, rep, object)?,
                 Kind::List(l) => self.list(l, rep, object)?,
-                Kind::Each(e) => {
+                Kind::Each(e) if e.direction.inbound() => {
                     loose.extend(self.each(rule, e, rep, path, object, &mut placed)?)
                 }
+                Kind::Each(_) => {}
                 Kind::Fill(_) => {}
             }
         }
-        self.unplaced(rep, path, &placed, &mut loose);
+        // A segment read by `each` over segments belongs to the enclosing
+        // scope, whose other rules may still read it: that scope reports it.
+        if report {
+            self.unplaced(rep, path, &placed, &mut loose);
+        }
         if scope.has_extensions {
             push_extensions(object, std::mem::take(&mut loose));
         }
@@ -198,31 +267,34 @@ impl Reader<'_> {
             return false;
         }
         for c in conditions {
-            self.used[index] |= bit(c.at.element);
+            self.used.mark(index, c.at.element, c.at.component);
         }
         true
     }
 
-    /// The source's text in segment `index`, marking what it read.
-    fn take(&mut self, index: usize, source: &Source) -> &str {
+    /// The source's text in segment `index`, marking what it read; and the
+    /// positions marked, to take back when the value finds no place.
+    fn take(&mut self, index: usize, source: &Source) -> (String, Taken) {
         let seg = &self.segs[index];
-        match source {
+        let (text, marks) = match source {
             Source::Element(l) => {
-                self.used[index] |= bit(l.position.element);
-                seg.value(l.position.element, l.position.component)
+                let p = (l.position.element, l.position.component);
+                (seg.value(p.0, p.1), [Some(p), None])
             }
             Source::Pair {
                 first, last, code, ..
-            } => {
-                for e in (*first..*last).step_by(2) {
-                    if seg.value(e, 1) == code {
-                        self.used[index] |= bit(e) | bit(e + 1);
-                        return seg.value(e + 1, 1);
-                    }
-                }
-                ""
-            }
+            } => (*first..*last)
+                .step_by(2)
+                .find(|&e| seg.value(e, 1) == code)
+                .map_or(("", [None, None]), |e| {
+                    (seg.value(e + 1, 1), [Some((e, 1)), Some((e + 1, 1))])
+                }),
+        };
+        let text = text.to_string();
+        for (e, c) in marks.iter().flatten() {
+            self.used.mark(index, *e, *c);
         }
+        (text, marks)
     }
 
     fn value(
@@ -255,9 +327,9 @@ impl Reader<'_> {
             }
             return Ok(());
         };
-        let text = match found {
-            Some(i) => self.take(i, &v.source).to_string(),
-            None => String::new(),
+        let (text, marks) = match found {
+            Some(i) => self.take(i, &v.source),
+            None => (String::new(), [None, None]),
         };
         let text = match (text.is_empty(), &v.default) {
             (false, _) => text,
@@ -268,7 +340,15 @@ impl Reader<'_> {
             .convert
             .inbound(&text)
             .map_err(|m| self.error(rule, found, &v.source, m))?;
-        field.put(object, value);
+        if !field.put(object, value) {
+            // Another rule placed a different value first: this one stays
+            // an extension rather than vanish.
+            if let Some(i) = found {
+                for (e, c) in marks.iter().flatten() {
+                    self.used.unmark(i, *e, *c);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -286,7 +366,7 @@ impl Reader<'_> {
                 {
                     continue;
                 }
-                let text = self.take(i, &member.source).to_string();
+                let (text, _) = self.take(i, &member.source);
                 if text.is_empty() {
                     continue;
                 }
@@ -310,10 +390,10 @@ impl Reader<'_> {
             if !c.accepts(self.segs[i].value(c.at.element, c.at.component)) {
                 return false;
             }
-            marks.push((i, bit(c.at.element)));
+            marks.push(i);
         }
-        for (i, b) in marks {
-            self.used[i] |= b;
+        for (i, c) in marks.into_iter().zip(conditions) {
+            self.used.mark(i, c.at.element, c.at.component);
         }
         true
     }
@@ -355,13 +435,13 @@ impl Reader<'_> {
             };
             let Some(field) = &e.field else {
                 placed[m] = true;
-                loose.extend(self.scope(&e.scope, inner, &inner_path, object)?);
+                loose.extend(self.scope(&e.scope, inner, &inner_path, object, e.is_loop)?);
                 continue;
             };
             if field.appends() {
                 placed[m] = true;
                 let mut item = Map::new();
-                loose.extend(self.scope(&e.scope, inner, &inner_path, &mut item)?);
+                loose.extend(self.scope(&e.scope, inner, &inner_path, &mut item, e.is_loop)?);
                 if !item.is_empty() {
                     field.put(object, Value::Object(item));
                 }
@@ -369,7 +449,7 @@ impl Reader<'_> {
                 placed[m] = true;
                 filled_object = true;
                 let mut item = Map::new();
-                loose.extend(self.scope(&e.scope, inner, &inner_path, &mut item)?);
+                loose.extend(self.scope(&e.scope, inner, &inner_path, &mut item, e.is_loop)?);
                 if !item.is_empty() {
                     field.put(object, Value::Object(item));
                 }
@@ -397,7 +477,7 @@ impl Reader<'_> {
 
     fn unread(&self, index: usize, path: &str, out: &mut Vec<Value>) {
         let seg = &self.segs[index];
-        if self.used[index] == 0 && !seg.elements.is_empty() {
+        if !self.used.any(index) && !seg.elements.is_empty() {
             // Nothing of it was read: one entry for the whole segment.
             let mut text = seg.tag.clone();
             for e in 1..=seg.elements.len() {
@@ -408,8 +488,28 @@ impl Reader<'_> {
             return;
         }
         for e in 1..=seg.elements.len() {
-            if self.used[index] & bit(e) == 0 && seg.has(e) {
-                out.push(extension(format!("{path}{}{e:02}", seg.tag), seg.render(e)));
+            let read = self.used.read(index, e);
+            if read == 0 {
+                if seg.has(e) {
+                    out.push(extension(format!("{path}{}{e:02}", seg.tag), seg.render(e)));
+                }
+                continue;
+            }
+            // Partly read: the components no rule read, then any further
+            // repetitions (rules read the first).
+            let repetitions = &seg.elements[e - 1];
+            let first = repetitions.first().map_or(&[][..], Vec::as_slice);
+            for (c, value) in first.iter().enumerate() {
+                if read & (1 << c.min(31)) == 0 && !value.is_empty() {
+                    let source = format!("{path}{}{e:02}-{}", seg.tag, c + 1);
+                    out.push(extension(source, value.clone()));
+                }
+            }
+            for repetition in repetitions.iter().skip(1) {
+                let text = repetition.join(":");
+                if !text.trim_matches(':').is_empty() {
+                    out.push(extension(format!("{path}{}{e:02}", seg.tag), text));
+                }
             }
         }
     }
@@ -456,12 +556,61 @@ fn applies(when: &Option<FieldPath>, object: &Map<String, Value>) -> bool {
     }
 }
 
-/// Fills fields from copies, expressions and defaults, once the document
-/// is built (copies read the finished document).
-fn fill(scope: &Scope, object: &mut Map<String, Value>, doc: &Value) -> Result<(), MapError> {
+/// Whether any fill in `scope` computes with jq.
+fn computes(scope: &Scope) -> bool {
+    scope.rules.iter().any(|r| match &r.kind {
+        Kind::Fill(f) => f.compute.is_some(),
+        Kind::Each(e) => computes(&e.scope),
+        _ => false,
+    })
+}
+
+/// The fields of `doc` that fills copy, at their paths in `out`.
+fn copies(scope: &Scope, doc: &Map<String, Value>, out: &mut Map<String, Value>) {
     for rule in &scope.rules {
         match &rule.kind {
             Kind::Fill(f) => {
+                if let Some(path) = &f.copy {
+                    if let Some(value) = path.get_in(doc) {
+                        path.put(out, value.clone());
+                    }
+                }
+            }
+            Kind::Each(e) => copies(&e.scope, doc, out),
+            _ => {}
+        }
+    }
+}
+
+/// Fills fields from copies, expressions and defaults, once the document
+/// is built (copies read the finished document).
+fn fill(
+    scope: &Scope,
+    object: &mut Map<String, Value>,
+    doc: &Value,
+    position: Option<usize>,
+) -> Result<(), MapError> {
+    fill_fields(scope, object, Some(doc), position)?;
+    for rule in &scope.rules {
+        if let Kind::Each(e) = &rule.kind {
+            fill_each(e, object, doc)?;
+        }
+    }
+    Ok(())
+}
+
+/// The fill rules of `scope` itself (not of its nested scopes). Without
+/// `doc`, only plain defaults (no copy, no jq) apply.
+fn fill_fields(
+    scope: &Scope,
+    object: &mut Map<String, Value>,
+    doc: Option<&Value>,
+    position: Option<usize>,
+) -> Result<(), MapError> {
+    for rule in &scope.rules {
+        match &rule.kind {
+            Kind::Fill(f) if doc.is_some() || (f.copy.is_none() && f.compute.is_none()) => {
+                let doc = doc.unwrap_or(&Value::Null);
                 if f.field.get_in(object).is_some() {
                     continue;
                 }
@@ -482,13 +631,16 @@ fn fill(scope: &Scope, object: &mut Map<String, Value>, doc: &Value) -> Result<(
                         message: m,
                     })?
                 } else {
-                    None
+                    match (&f.sequence, position) {
+                        (Some(Leaf::Integer), Some(n)) => Some(Value::from(n)),
+                        (Some(_), Some(n)) => Some(Value::String(n.to_string())),
+                        _ => None,
+                    }
                 };
                 if let Some(value) = value.or_else(|| f.default.clone()) {
                     f.field.put(object, value);
                 }
             }
-            Kind::Each(e) => fill_each(e, object, doc)?,
             _ => {}
         }
     }
@@ -497,7 +649,7 @@ fn fill(scope: &Scope, object: &mut Map<String, Value>, doc: &Value) -> Result<(
 
 fn fill_each(e: &EachRule, object: &mut Map<String, Value>, doc: &Value) -> Result<(), MapError> {
     let Some(field) = &e.field else {
-        return fill(&e.scope, object, doc);
+        return fill(&e.scope, object, doc, None);
     };
     let Some(last) = field.steps.last() else {
         return Ok(());
@@ -508,13 +660,13 @@ fn fill_each(e: &EachRule, object: &mut Map<String, Value>, doc: &Value) -> Resu
     let parent = field.parent_mut(object);
     match parent.get_mut(&last.name) {
         Some(Value::Array(items)) => {
-            for item in items {
+            for (i, item) in items.iter_mut().enumerate() {
                 if let Value::Object(o) = item {
-                    fill(&e.scope, o, doc)?;
+                    fill(&e.scope, o, doc, Some(i + 1))?;
                 }
             }
         }
-        Some(Value::Object(o)) => fill(&e.scope, o, doc)?,
+        Some(Value::Object(o)) => fill(&e.scope, o, doc, None)?,
         _ => {}
     }
     Ok(())

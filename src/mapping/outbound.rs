@@ -5,11 +5,13 @@
 
 use serde_json::Value;
 
-use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, ValueRule};
+use rust_decimal::Decimal;
+
+use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, Tally, ValueRule};
 use super::locate::Condition;
 use super::segments::Seg;
 use super::MapError;
-use crate::edi::guide::{LoopNode, MaxUse, Node};
+use crate::edi::guide::{LoopNode, MaxUse, Node, Tag};
 
 /// Segments written for one message (without its header and trailer),
 /// and what could not be written.
@@ -32,6 +34,7 @@ pub fn write(
         doc,
         hierarchy,
         depth: 0,
+        tallies: Vec::new(),
         warnings: Vec::new(),
     };
     let mut segments = writer.scope(root, node, doc, &[])?;
@@ -39,6 +42,7 @@ pub fn write(
     if let Some(h) = hierarchy {
         number_levels(&mut segments, h);
     }
+    fill_tallies(&mut segments, &writer.tallies);
     Ok(Written {
         segments,
         warnings: writer.warnings,
@@ -50,12 +54,52 @@ struct Writer<'a> {
     hierarchy: Option<&'a Hierarchy>,
     /// How deep in the hierarchical loop the scope being written is.
     depth: usize,
+    /// Control totals waiting for the finished message (their elements
+    /// hold [`TALLY_MARK`] and an index here).
+    tallies: Vec<Tally>,
     warnings: Vec<String>,
 }
 
 /// Marks a hierarchical level's id element with its depth until the
 /// message is complete and the levels can be numbered.
 const DEPTH_MARK: char = '\u{1}';
+
+/// Marks an element whose control total is computed once the message is
+/// complete.
+const TALLY_MARK: char = '\u{2}';
+
+/// Replaces tally marks by the counts and sums they stand for.
+fn fill_tallies(segments: &mut [Seg], tallies: &[Tally]) {
+    if tallies.is_empty() {
+        return;
+    }
+    let totals: Vec<String> = tallies
+        .iter()
+        .map(|t| match t {
+            Tally::Count(tag) => segments
+                .iter()
+                .filter(|s| s.tag == *tag)
+                .count()
+                .to_string(),
+            Tally::Sum(at) => segments
+                .iter()
+                .filter(|s| s.tag == at.tag)
+                .filter_map(|s| s.value(at.element, at.component).parse::<Decimal>().ok())
+                .sum::<Decimal>()
+                .normalize()
+                .to_string(),
+        })
+        .collect();
+    for seg in segments.iter_mut() {
+        for component in seg.elements.iter_mut().flatten().flatten() {
+            if let Some(index) = component.strip_prefix(TALLY_MARK) {
+                if let Some(total) = index.parse::<usize>().ok().and_then(|i| totals.get(i)) {
+                    *component = total.clone();
+                }
+            }
+        }
+    }
+}
 
 /// Numbers the hierarchical levels in message order (1, 2, 3 …) and
 /// points each at its parent, from the depth marks the writer left.
@@ -79,14 +123,22 @@ fn number_levels(segments: &mut [Seg], h: &Hierarchy) {
     }
 }
 
+/// Writes a qualifier condition into `seg`, unless a rule already wrote a
+/// value the condition accepts (`SAC01=A|C` keeps the `C` a rule wrote).
+fn qualify(seg: &mut Seg, c: &Condition) {
+    if !c.accepts(seg.value(c.at.element, c.at.component)) {
+        seg.set(c.at.element, c.at.component, &c.values[0]);
+    }
+}
+
 /// A segment kind within a scope: its tag and the qualifiers it carries.
-type SegmentKey = (String, Vec<Condition>);
+type SegmentKey = (Tag, Vec<Condition>);
 
 /// The segment instances and loop repetitions of one scope.
 #[derive(Default)]
 struct Slots {
     /// Tags the guide allows only once in this scope.
-    single: Vec<String>,
+    single: Vec<Tag>,
     /// Segment kind → instances in order.
     instances: Vec<(SegmentKey, Vec<Seg>)>,
     /// Loop id → repetitions in order.
@@ -94,10 +146,16 @@ struct Slots {
 }
 
 impl Slots {
+    /// Whether the guide allows `tag` only once in this scope.
+    fn is_single(&self, tag: &str) -> bool {
+        Tag::from_bytes(tag.as_bytes()).is_some_and(|t| self.single.contains(&t))
+    }
+
     fn instance(&mut self, tag: &str, conditions: &[Condition], index: usize) -> &mut Seg {
         // A segment the guide allows once here is one segment, whatever
         // qualifiers the rules writing it name.
-        let key: &[Condition] = if self.single.iter().any(|t| t == tag) {
+        let tag_id = Tag::from_bytes(tag.as_bytes()).unwrap_or(Tag::INVALID);
+        let key: &[Condition] = if self.single.contains(&tag_id) {
             &[]
         } else {
             conditions
@@ -105,12 +163,11 @@ impl Slots {
         let position = self
             .instances
             .iter()
-            .position(|((t, c), _)| t == tag && c == key);
+            .position(|((t, c), _)| *t == tag_id && c == key);
         let slot = match position {
             Some(p) => p,
             None => {
-                self.instances
-                    .push(((tag.to_string(), key.to_vec()), Vec::new()));
+                self.instances.push(((tag_id, key.to_vec()), Vec::new()));
                 self.instances.len() - 1
             }
         };
@@ -120,7 +177,7 @@ impl Slots {
         }
         let seg = &mut list[index];
         for c in conditions {
-            seg.set(c.at.element, c.at.component, &c.values[0]);
+            qualify(seg, c);
         }
         seg
     }
@@ -128,7 +185,7 @@ impl Slots {
     fn write(&mut self, source: &Source, index: usize, extra: &[Condition], text: &str) {
         let seg = self.instance(source.tag(), source.conditions(), index);
         for c in extra {
-            seg.set(c.at.element, c.at.component, &c.values[0]);
+            qualify(seg, c);
         }
         match source {
             Source::Element(l) => seg.set(l.position.element, l.position.component, text),
@@ -150,16 +207,14 @@ impl Slots {
     /// (made when the rules wrote none).
     fn preset(&mut self, conditions: &[Condition]) {
         for c in conditions {
+            let tag = Tag::from_bytes(c.at.tag.as_bytes()).unwrap_or(Tag::INVALID);
             let existing = self
                 .instances
                 .iter_mut()
-                .find(|((t, _), list)| *t == c.at.tag && !list.is_empty());
+                .find(|((t, _), list)| *t == tag && !list.is_empty());
             match existing {
-                Some((_, list)) => list[0].set(c.at.element, c.at.component, &c.values[0]),
-                None => {
-                    self.instance(&c.at.tag, &[], 0)
-                        .set(c.at.element, c.at.component, &c.values[0])
-                }
+                Some((_, list)) => qualify(&mut list[0], c),
+                None => qualify(self.instance(&c.at.tag, &[], 0), c),
             }
         }
     }
@@ -169,9 +224,8 @@ impl Slots {
         for child in &node.children {
             match child {
                 Node::Segment(s) => {
-                    let tag = s.tag.as_string();
                     for ((t, _), list) in &mut self.instances {
-                        if *t == tag {
+                        if *t == s.tag {
                             for mut seg in list.drain(..) {
                                 seg.trim();
                                 out.push(seg);
@@ -222,7 +276,7 @@ impl Writer<'_> {
                 .children
                 .iter()
                 .filter_map(|c| match c {
-                    Node::Segment(s) if s.max == MaxUse::Limited(1) => Some(s.tag.as_string()),
+                    Node::Segment(s) if s.max == MaxUse::Limited(1) => Some(s.tag),
                     _ => None,
                 })
                 .collect(),
@@ -243,6 +297,15 @@ impl Writer<'_> {
                     let n = l.members.len();
                     for (j, value) in values.iter().enumerate() {
                         let (origin, member) = &l.members[j % n];
+                        if j >= n && slots.is_single(member.source.tag()) {
+                            self.warnings.push(format!(
+                                "{origin}: {} has {} entries; {} holds {n}, the rest is not written",
+                                l.field.display(),
+                                values.len(),
+                                member.source.tag()
+                            ));
+                            break;
+                        }
                         let text = member.convert.outbound(value).map_err(|m| MapError {
                             rule: Some(origin.to_string()),
                             at: format!("{}[{j}]", l.field.display()),
@@ -251,6 +314,7 @@ impl Writer<'_> {
                         slots.write(&member.source, j / n, &[], &text);
                     }
                 }
+                Kind::Each(e) if !e.direction.outbound() => {}
                 Kind::Each(e) if e.is_loop => self.each_loop(rule, e, node, object, &mut slots)?,
                 Kind::Each(e) => self.each_segment(rule, e, object, &mut slots)?,
                 Kind::Fill(_) => {}
@@ -345,7 +409,12 @@ impl Writer<'_> {
     }
 
     /// The text a value rule writes for `object`, if any.
-    fn text(&self, rule: &Rule, v: &ValueRule, object: &Value) -> Result<Option<String>, MapError> {
+    fn text(
+        &mut self,
+        rule: &Rule,
+        v: &ValueRule,
+        object: &Value,
+    ) -> Result<Option<String>, MapError> {
         if !v.direction.outbound() {
             return Ok(None);
         }
@@ -364,6 +433,10 @@ impl Writer<'_> {
         };
         if let Some(constant) = &v.constant {
             return Ok(Some(constant.clone()));
+        }
+        if let Some(tally) = &v.tally {
+            self.tallies.push(tally.clone());
+            return Ok(Some(format!("{TALLY_MARK}{}", self.tallies.len() - 1)));
         }
         if let Some(expr) = &v.compute {
             return match expr.first(object, self.doc).map_err(fail)? {

@@ -9,9 +9,8 @@ use chrono::NaiveDateTime;
 
 use crate::document::Document;
 use crate::edi::edifact::tree as edifact;
-use crate::edi::x12::tree as x12;
 use crate::edi::x12::writer::SequentialCounter;
-use crate::edi::x12::{ControlNumbers, Delimiters, Writer};
+use crate::edi::x12::{self, tree as x12_tree, ControlNumbers, Delimiters, SegmentReader, Writer};
 use crate::mapping::{MapError, Mapping, Seg, Syntax};
 
 /// One message read into a canonical document.
@@ -65,46 +64,101 @@ fn pick<'m>(
         .copied()
 }
 
-/// Reads every transaction set of an X12 file.
+/// Reads every transaction set of an X12 file. Segments go straight from
+/// the lexer into the mapping's form, one set at a time.
 pub fn read_x12(bytes: &[u8], mappings: &[&Mapping]) -> Result<Vec<Translated>, TranslateError> {
-    let interchanges = x12::parse(bytes).map_err(|e| TranslateError::Read(e.to_string()))?;
     let mut out = Vec::new();
-    for interchange in &interchanges {
-        for group in &interchange.groups {
-            let version = group.header.text(8);
-            let version = version.get(..6).unwrap_or(&version).to_string();
-            for set in &group.sets {
+    each_x12(bytes, mappings, |t| out.push(t))?;
+    out.into_iter().collect()
+}
+
+/// [`read_x12`] handing each set's outcome to `f` as soon as the set is
+/// read, so that a file of any size maps in the memory of one set. A set
+/// that cannot be mapped is reported to `f` and the next one is read; only
+/// a file that cannot be read stops it.
+pub fn each_x12(
+    bytes: impl std::io::Read,
+    mappings: &[&Mapping],
+    mut f: impl FnMut(Result<Translated, TranslateError>),
+) -> Result<(), TranslateError> {
+    let mut reader = SegmentReader::new(bytes);
+    let (mut isa13, mut gs06, mut version) = (String::new(), String::new(), String::new());
+    let mut set: Option<Vec<Seg>> = None;
+    loop {
+        let segment = reader
+            .next_segment()
+            .map_err(|e| TranslateError::Read(e.to_string()))?;
+        let Some(segment) = segment else { break };
+        let structure =
+            |what: &str| TranslateError::Read(format!("at byte {}: {what}", segment.offset()));
+        match (segment.tag(), set.as_mut()) {
+            (b"SE", Some(_)) => {
+                let segs = set.take().unwrap_or_default();
                 let source = format!(
-                    "interchange {}, group {}, set {}",
-                    interchange.header.text(13).trim(),
-                    group.header.text(6),
-                    set.header.text(2)
+                    "interchange {isa13}, group {gs06}, set {}",
+                    segs[0].value(2, 1)
                 );
-                let message = set.header.text(1);
-                let mapping = pick(mappings, Syntax::X12, &version, &message).ok_or_else(|| {
-                    TranslateError::NoMapping {
-                        place: source.clone(),
-                        syntax: "X12",
-                        version: version.clone(),
-                        message: message.clone(),
-                    }
-                })?;
-                let mut segs: Vec<Seg> = Vec::with_capacity(set.body.len() + 1);
-                segs.push(Seg::from(&set.header));
-                segs.extend(set.body.iter().map(Seg::from));
-                let document = mapping.read(&segs).map_err(|error| TranslateError::Map {
-                    place: source.clone(),
-                    error,
-                })?;
-                out.push(Translated {
-                    source,
-                    mapping: mapping.file.clone(),
-                    document,
-                });
+                f(translate_set(&segs, &version, source, mappings));
             }
+            (b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST", Some(_)) => {
+                return Err(structure("the set before this segment has no SE"))
+            }
+            (_, Some(segs)) => segs.push(seg_of(&segment)),
+            (b"ISA", None) => isa13 = segment.text(13).trim().to_string(),
+            (b"GS", None) => {
+                gs06 = segment.text(6);
+                let gs08 = segment.text(8);
+                version = gs08.get(..6).unwrap_or(&gs08).to_string();
+            }
+            (b"ST", None) => set = Some(vec![seg_of(&segment)]),
+            _ => {}
         }
     }
-    Ok(out)
+    if set.is_some() {
+        return Err(TranslateError::Read("the last set has no SE".into()));
+    }
+    Ok(())
+}
+
+/// A lexer segment in the mapping's form.
+pub fn seg_of(segment: &x12::Segment<'_>) -> Seg {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    Seg {
+        tag: text(segment.tag()),
+        elements: segment
+            .elements()
+            .map(|e| {
+                e.repetitions()
+                    .map(|r| r.components().map(|c| text(c.bytes())).collect())
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+fn translate_set(
+    segs: &[Seg],
+    version: &str,
+    source: String,
+    mappings: &[&Mapping],
+) -> Result<Translated, TranslateError> {
+    let message = segs[0].value(1, 1);
+    let mapping =
+        pick(mappings, Syntax::X12, version, message).ok_or_else(|| TranslateError::NoMapping {
+            place: source.clone(),
+            syntax: "X12",
+            version: version.to_string(),
+            message: message.to_string(),
+        })?;
+    let document = mapping.read(segs).map_err(|error| TranslateError::Map {
+        place: source.clone(),
+        error,
+    })?;
+    Ok(Translated {
+        source,
+        mapping: mapping.file.clone(),
+        document,
+    })
 }
 
 /// Reads every message of an EDIFACT file.
@@ -112,42 +166,61 @@ pub fn read_edifact(
     bytes: &[u8],
     mappings: &[&Mapping],
 ) -> Result<Vec<Translated>, TranslateError> {
+    let mut out = Vec::new();
+    each_edifact(bytes, mappings, |t| out.push(t))?;
+    out.into_iter().collect()
+}
+
+/// [`read_edifact`] handing each message's outcome to `f`; a message that
+/// cannot be mapped does not stop the others.
+pub fn each_edifact(
+    bytes: &[u8],
+    mappings: &[&Mapping],
+    mut f: impl FnMut(Result<Translated, TranslateError>),
+) -> Result<(), TranslateError> {
     let interchanges =
         edifact::read_interchanges(bytes).map_err(|e| TranslateError::Read(e.to_string()))?;
-    let mut out = Vec::new();
     for interchange in interchanges {
         let reference = interchange.header.value(5, 1).to_string();
-        for group in interchange.groups {
-            for message in group.messages {
-                let header = &message.header;
-                let source = format!("interchange {reference}, message {}", header.value(1, 1));
-                let kind = header.value(2, 1).to_string();
-                let version = format!("{}{}", header.value(2, 2), header.value(2, 3));
-                let mapping =
-                    pick(mappings, Syntax::Edifact, &version, &kind).ok_or_else(|| {
-                        TranslateError::NoMapping {
-                            place: source.clone(),
-                            syntax: "EDIFACT",
-                            version: version.clone(),
-                            message: kind.clone(),
-                        }
-                    })?;
-                let mut segs: Vec<Seg> = Vec::with_capacity(message.body.len() + 1);
-                segs.push(Seg::from(message.header));
-                segs.extend(message.body.into_iter().map(Seg::from));
-                let document = mapping.read(&segs).map_err(|error| TranslateError::Map {
-                    place: source.clone(),
-                    error,
-                })?;
-                out.push(Translated {
-                    source,
-                    mapping: mapping.file.clone(),
-                    document,
-                });
-            }
+        for message in interchange.groups.into_iter().flat_map(|g| g.messages) {
+            let source = format!(
+                "interchange {reference}, message {}",
+                message.header.value(1, 1)
+            );
+            f(translate_message(message, source, mappings));
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn translate_message(
+    message: edifact::Message,
+    source: String,
+    mappings: &[&Mapping],
+) -> Result<Translated, TranslateError> {
+    let header = &message.header;
+    let kind = header.value(2, 1).to_string();
+    let version = format!("{}{}", header.value(2, 2), header.value(2, 3));
+    let mapping = pick(mappings, Syntax::Edifact, &version, &kind).ok_or_else(|| {
+        TranslateError::NoMapping {
+            place: source.clone(),
+            syntax: "EDIFACT",
+            version: version.clone(),
+            message: kind.clone(),
+        }
+    })?;
+    let mut segs: Vec<Seg> = Vec::with_capacity(message.body.len() + 1);
+    segs.push(Seg::from(message.header));
+    segs.extend(message.body.into_iter().map(Seg::from));
+    let document = mapping.read(&segs).map_err(|error| TranslateError::Map {
+        place: source.clone(),
+        error,
+    })?;
+    Ok(Translated {
+        source,
+        mapping: mapping.file.clone(),
+        document,
+    })
 }
 
 /// Who an outbound interchange is from and to, and when it is made.
@@ -215,9 +288,9 @@ pub fn write_x12(
     let mut sets = Vec::new();
     for document in documents {
         let body = mapped(mapping, document, &mut warnings)?;
-        sets.push(x12::TransactionSet {
-            header: x12::OwnedSegment::new("ST", [mapping.message.as_str(), ""]),
-            body: body.into_iter().map(x12::OwnedSegment::from).collect(),
+        sets.push(x12_tree::TransactionSet {
+            header: x12_tree::OwnedSegment::new("ST", [mapping.message.as_str(), ""]),
+            body: body.into_iter().map(x12_tree::OwnedSegment::from).collect(),
             trailer: None,
         });
     }
@@ -226,7 +299,7 @@ pub fn write_x12(
     let isa12 = mapping.version.get(..5).unwrap_or("00401");
     // ISA11 is the repetition separator from 00402 on, before that `U`.
     let repetition = (isa12 >= "00402").then_some(b'^');
-    let isa = x12::OwnedSegment::new(
+    let isa = x12_tree::OwnedSegment::new(
         "ISA",
         [
             "00".to_string(),
@@ -247,7 +320,7 @@ pub fn write_x12(
             ">".into(),
         ],
     );
-    let gs = x12::OwnedSegment::new(
+    let gs = x12_tree::OwnedSegment::new(
         "GS",
         [
             mapping.guide.functional_group.clone(),
@@ -260,10 +333,10 @@ pub fn write_x12(
             mapping.version.clone(),
         ],
     );
-    let interchange = x12::Interchange {
+    let interchange = x12_tree::Interchange {
         header: isa,
         service_segments: Vec::new(),
-        groups: vec![x12::Group {
+        groups: vec![x12_tree::Group {
             header: gs,
             sets,
             trailer: None,
