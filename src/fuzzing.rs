@@ -165,3 +165,45 @@ pub fn exercise_cxml(data: &[u8]) {
         assert_eq!(again.items, cart.items, "the cart changed in a round trip");
     }
 }
+
+/// Translation over arbitrary bytes: X12 and EDIFACT read through the
+/// shipped mappings never panic, whatever the bytes; every document read
+/// writes back through its mapping, and what that writes reads again (a
+/// value the mapping refuses is an error, never a panic).
+pub fn exercise_translation(data: &[u8]) {
+    use crate::detect::{detect, Format};
+    use crate::mapping::{Library, Mapping, Syntax};
+    use crate::translate::{self, Envelope};
+    let mappings: Vec<&Mapping> = Library::shipped().iter().collect();
+    let mut documents = Vec::new();
+    let keep = |outcome: Result<translate::Translated, translate::TranslateError>| {
+        if let Ok(t) = outcome {
+            documents.push(t);
+        }
+    };
+    let _ = match detect(&data[..data.len().min(64)]) {
+        Format::X12 => translate::each_x12(data, &mappings, keep),
+        Format::Edifact => translate::each_edifact(data, &mappings, keep),
+        _ => return,
+    };
+    let envelope = Envelope::new();
+    for t in documents {
+        let Some(mapping) = mappings.iter().find(|m| m.file == t.mapping) else {
+            continue;
+        };
+        let written = match mapping.syntax {
+            Syntax::X12 => {
+                translate::write_x12(std::slice::from_ref(&t.document), mapping, &envelope)
+            }
+            Syntax::Edifact => {
+                translate::write_edifact(std::slice::from_ref(&t.document), mapping, &envelope)
+            }
+        };
+        if let Ok((bytes, _)) = written {
+            let _ = match mapping.syntax {
+                Syntax::X12 => translate::read_x12(&bytes, &mappings).map(drop),
+                Syntax::Edifact => translate::read_edifact(&bytes, &mappings).map(drop),
+            };
+        }
+    }
+}

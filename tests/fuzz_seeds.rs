@@ -4,7 +4,7 @@
 
 mod common;
 
-use edigate::fuzzing::{exercise, exercise_cxml, exercise_edifact};
+use edigate::fuzzing::{exercise, exercise_cxml, exercise_edifact, exercise_translation};
 
 fn seeds() -> Vec<Vec<u8>> {
     let dirs = [
@@ -13,6 +13,7 @@ fn seeds() -> Vec<Vec<u8>> {
         common::project_dir().join("fuzz/corpus/edifact_validate"),
         common::project_dir().join("samples/edifact"),
         common::project_dir().join("fuzz/corpus/cxml_read"),
+        common::project_dir().join("fuzz/corpus/translate"),
     ];
     let files: Vec<_> = dirs
         .iter()
@@ -32,6 +33,7 @@ fn seeds_hold_the_invariants() {
         exercise(&seed);
         exercise_edifact(&seed);
         exercise_cxml(&seed);
+        exercise_translation(&seed);
     }
 }
 
@@ -73,6 +75,7 @@ fn mutated_seeds_hold_the_invariants() {
             exercise(&data);
             exercise_edifact(&data);
             exercise_cxml(&data);
+            exercise_translation(&data);
         }
     }
 }

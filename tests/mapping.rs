@@ -11,7 +11,8 @@ use edigate::detect::{detect, Format};
 use edigate::mapping::{leaves, Library, Mapping, MappingError, Seg, Syntax};
 use edigate::translate::cases::{run_case, test_envelope};
 use edigate::translate::{
-    each_edifact, each_x12, read_edifact, read_x12, write_edifact, write_x12, TranslateError,
+    each_edifact, each_x12, read_cxml_or_oci, read_edifact, read_x12, write_edifact, write_x12,
+    TranslateError,
 };
 use proptest::prelude::*;
 
@@ -276,12 +277,50 @@ fn partner_overrides_change_only_what_differs() {
 
 /// Cross-format translations through the canonical documents: (input,
 /// target syntax, target version, golden file under samples/cross/).
-const CROSS: &[(&str, Syntax, &str, &str)] = &[(
-    "samples/edifact/DESADV/desadv-d96a-valid.edi",
-    Syntax::X12,
-    "004010",
-    "desadv-d96a-to-856-004010.edi",
-)];
+const CROSS: &[(&str, Syntax, &str, &str)] = &[
+    (
+        "samples/edifact/DESADV/desadv-d96a-valid.edi",
+        Syntax::X12,
+        "004010",
+        "desadv-d96a-to-856-004010.edi",
+    ),
+    (
+        "samples/cxml/order-request-valid.xml",
+        Syntax::X12,
+        "004010",
+        "cxml-order-request-to-850-004010.edi",
+    ),
+    (
+        "samples/cxml/order-request-valid.xml",
+        Syntax::Edifact,
+        "D96A",
+        "cxml-order-request-to-orders-d96a.edi",
+    ),
+    (
+        "samples/x12/850/850-004010-valid.edi",
+        Syntax::Edifact,
+        "D96A",
+        "850-004010-to-orders-d96a.edi",
+    ),
+    (
+        "samples/edifact/ORDERS/orders-d96a-valid.edi",
+        Syntax::X12,
+        "004010",
+        "orders-d96a-to-850-004010.edi",
+    ),
+    (
+        "samples/x12/855/855-004010-valid.edi",
+        Syntax::Edifact,
+        "D96A",
+        "855-004010-to-ordrsp-d96a.edi",
+    ),
+    (
+        "samples/x12/810/810-004010-valid.edi",
+        Syntax::Edifact,
+        "D96A",
+        "810-004010-to-invoic-d96a.edi",
+    ),
+];
 
 /// `EDIGATE_BLESS=1 cargo test --test mapping` rewrites the cross-format
 /// golden files; review the diff before committing.
@@ -292,9 +331,10 @@ fn cross_format_translations_match_their_golden_files() {
     let bless = std::env::var_os("EDIGATE_BLESS").is_some();
     for (input, syntax, version, golden) in CROSS {
         let bytes = std::fs::read(common::project_dir().join(input)).unwrap();
-        let read = match &bytes[..3] {
-            b"ISA" => read_x12(&bytes, &all),
-            _ => read_edifact(&bytes, &all),
+        let read = match detect(&bytes[..bytes.len().min(64)]) {
+            Format::X12 => read_x12(&bytes, &all),
+            Format::Edifact => read_edifact(&bytes, &all),
+            _ => read_cxml_or_oci(&bytes),
         }
         .unwrap_or_else(|e| panic!("{input}: {e}"));
         let documents: Vec<_> = read.into_iter().map(|t| t.document).collect();
@@ -313,8 +353,12 @@ fn cross_format_translations_match_their_golden_files() {
         if bless {
             std::fs::write(&path, &written).unwrap();
         }
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(String::from_utf8_lossy(&written), expected, "{golden}");
+        let expected = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            written == expected,
+            "{golden} differs:\n{}",
+            String::from_utf8_lossy(&written)
+        );
         let issues: Vec<String> = match syntax {
             Syntax::X12 => common::validate(&written)
                 .all_issues()
@@ -372,4 +416,33 @@ fn valid_corpus_documents_with_a_mapping_translate() {
         translated >= 5,
         "only {translated} corpus documents have a mapping"
     );
+}
+
+/// cXML and OCI documents read into canonical JSON as their golden files
+/// say (`<sample>.<document>.json` beside the sample);
+/// `EDIGATE_BLESS=1` rewrites them.
+#[test]
+fn cxml_and_oci_documents_match_their_golden_json() {
+    let bless = std::env::var_os("EDIGATE_BLESS").is_some();
+    let samples = [
+        ("samples/cxml/order-request-valid.xml", "order"),
+        ("samples/cxml/punchout-order-message-valid.xml", "cart"),
+        ("samples/oci/cart-form-valid.txt", "cart"),
+        ("samples/oci/cart-page-valid.html", "cart"),
+    ];
+    for (sample, kind) in samples {
+        let path = common::project_dir().join(sample);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{sample}: {e}"));
+        let read = read_cxml_or_oci(&bytes).unwrap_or_else(|e| panic!("{sample}: {e}"));
+        let value = serde_json::to_value(&read[0].document).unwrap();
+        assert_eq!(value["type"], kind, "{sample}");
+        let mut text = serde_json::to_string_pretty(&value).unwrap();
+        text.push('\n');
+        let golden = path.with_extension(format!("{kind}.json"));
+        if bless {
+            std::fs::write(&golden, &text).unwrap();
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert_eq!(text, expected, "{}", golden.display());
+    }
 }

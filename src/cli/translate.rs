@@ -25,7 +25,8 @@ pub enum Target {
 /// Arguments of `translate`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// An X12 or EDIFACT file, or canonical JSON (one document or a list).
+    /// An X12, EDIFACT, cXML (OrderRequest, PunchOutOrderMessage) or OCI
+    /// cart file, or canonical JSON (one document or a list).
     file: PathBuf,
     /// The output format (JSON for partner files; required for JSON input).
     #[arg(long)]
@@ -87,7 +88,23 @@ fn translate_file(args: &Args) -> Result<u8, String> {
                 }
             }
         }
-        _ => read_json(&bytes).map_err(|e| format!("{}: {e}", args.file.display()))?,
+        _ if looks_like_json(&bytes) => {
+            read_json(&bytes).map_err(|e| format!("{}: {e}", args.file.display()))?
+        }
+        _ => {
+            let (valid, report) = super::validate::report(&args.file)?;
+            if !valid {
+                print!("{report}");
+                return Ok(EXIT_INVALID);
+            }
+            match translate::read_cxml_or_oci(&bytes) {
+                Ok(list) => list.into_iter().map(|t| t.document).collect(),
+                Err(e) => {
+                    println!("{}: cannot translate: {e}", args.file.display());
+                    return Ok(EXIT_INVALID);
+                }
+            }
+        }
     };
     let target = args.to.unwrap_or(Target::Json);
     let out = match target {
@@ -129,6 +146,14 @@ fn mappings(extra: Option<&std::path::Path>) -> Result<Vec<&'static Mapping>, St
     }
     list.extend(Library::shipped().iter());
     Ok(list)
+}
+
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    start
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{' || *b == b'[')
 }
 
 fn read_json(bytes: &[u8]) -> Result<Vec<Document>, String> {

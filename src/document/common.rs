@@ -109,7 +109,9 @@ pub struct Address {
 /// A person or function to contact.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Contact {
-    /// What the contact is for (`buyer`, `receiving`, `accounts payable`).
+    /// What the contact is for, in plain words the partner formats map to
+    /// (`buyer`, `receiving`, `information`, `sales`, `customer_service`,
+    /// `accounts_payable`); a partner code without such a word is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Name.

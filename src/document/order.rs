@@ -32,8 +32,9 @@ pub struct Order {
     /// What the document does.
     #[serde(default)]
     pub purpose: OrderPurpose,
-    /// The kind of order as the partner codes it (`SA` stand-alone, `BK`
-    /// blanket, `220`), if given.
+    /// The kind of order in plain words the partner formats map to
+    /// (`standalone`, `blanket`, `release`, `rush`, `consignment`,
+    /// `drop_ship`); a partner code without such a word is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<String>,
     /// Date of issue.

@@ -64,7 +64,7 @@ impl CodeTable {
             line: if offset == 0 && text.is_empty() {
                 0
             } else {
-                text[..offset.min(text.len())].matches('\n').count() + 1
+                text.get(..offset).unwrap_or(text).matches('\n').count() + 1
             },
             message,
         };

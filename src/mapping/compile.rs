@@ -120,6 +120,8 @@ pub struct ValueRule {
     pub compute: Option<Expression>,
     /// Outbound: the value is counted or summed over the written message.
     pub tally: Option<Tally>,
+    /// The text runs on into the following components.
+    pub spill: Option<Spill>,
     /// Constants, defaults and computed values are written only when this
     /// field is present.
     pub when: Option<FieldPath>,
@@ -157,6 +159,43 @@ pub enum Tally {
     Count(String),
     /// The sum of this element over the segments that have it.
     Sum(Position),
+}
+
+/// A text that runs on into following components.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spill {
+    /// The maximum length of each component, first to last.
+    pub widths: Vec<usize>,
+}
+
+impl Spill {
+    /// `text` cut into the components: at a space where one falls in the
+    /// last third of a component, else at its width. What does not fit is
+    /// returned second.
+    pub fn cut<'t>(&self, text: &'t str) -> (Vec<&'t str>, &'t str) {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        for &width in &self.widths {
+            if rest.is_empty() {
+                break;
+            }
+            let end = rest
+                .char_indices()
+                .nth(width)
+                .map_or(rest.len(), |(i, _)| i);
+            let cut = if end < rest.len() {
+                rest[..end]
+                    .rfind(' ')
+                    .filter(|&s| s + 1 >= end * 2 / 3)
+                    .map_or(end, |s| s + 1)
+            } else {
+                end
+            };
+            parts.push(&rest[..cut]);
+            rest = &rest[cut..];
+        }
+        (parts, rest)
+    }
 }
 
 /// Several elements → one list.
@@ -438,6 +477,39 @@ fn check_position(
     node: &LoopNode,
     position: &Position,
 ) -> Result<Option<DataType>, String> {
+    element_at(cx, node, position).map(|e| e.map(|e| e.data_type))
+}
+
+/// `spill = n`: the text runs on into the next components, each as long
+/// as its element allows (a 70-character name in NAD04-1 and NAD04-2).
+fn spill_of(
+    cx: &Context<'_>,
+    rule: &RuleFile,
+    node: &LoopNode,
+    position: &Position,
+) -> Result<Option<Spill>, String> {
+    let Some(count) = rule.spill else {
+        return Ok(None);
+    };
+    let mut widths = Vec::new();
+    for k in 0..count {
+        let at = Position {
+            component: position.component + k,
+            ..position.clone()
+        };
+        let element = element_at(cx, node, &at)?
+            .ok_or_else(|| format!("spill: {at} is not a simple component"))?;
+        widths.push(element.max as usize);
+    }
+    Ok(Some(Spill { widths }))
+}
+
+/// The simple element at `position` (none for a nested composite).
+fn element_at<'a>(
+    cx: &'a Context<'_>,
+    node: &LoopNode,
+    position: &Position,
+) -> Result<Option<&'a crate::edi::guide::ElementDef>, String> {
     let segment = segment_in(node, &position.tag).ok_or_else(|| {
         format!(
             "{position}: {} is not a segment of this loop (here: {})",
@@ -455,9 +527,7 @@ fn check_position(
         )
     })?;
     match used.kind {
-        ElementKind::Simple(i) if position.component == 1 => {
-            Ok(Some(dictionary.elements[i].data_type))
-        }
+        ElementKind::Simple(i) if position.component == 1 => Ok(Some(&dictionary.elements[i])),
         ElementKind::Simple(_) => Err(format!("{position}: the element has no components")),
         ElementKind::Composite(i) => {
             let composite = &dictionary.composites[i];
@@ -472,7 +542,7 @@ fn check_position(
                     )
                 })?;
             match component.kind {
-                ElementKind::Simple(e) => Ok(Some(dictionary.elements[e].data_type)),
+                ElementKind::Simple(e) => Ok(Some(&dictionary.elements[e])),
                 ElementKind::Composite(_) => Ok(None),
             }
         }
@@ -486,11 +556,13 @@ fn compile_value(
     object: &Value,
 ) -> Result<ValueRule, String> {
     let at = rule.at.as_deref().unwrap_or_default();
+    let mut spill = None;
     let (source, data_type) = match &rule.pairs {
         Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
         None => {
             let locator = Locator::parse(at)?;
             let data_type = check_position(cx, node, &locator.position)?;
+            spill = spill_of(cx, rule, node, &locator.position)?;
             for c in &locator.conditions {
                 check_position(cx, node, &c.at)?;
             }
@@ -529,6 +601,7 @@ fn compile_value(
     let when = rule.when_path(cx, object)?;
     let direction = direction_of(rule)?;
     Ok(ValueRule {
+        spill,
         tally,
         direction,
         source,
@@ -624,6 +697,7 @@ fn convert(
         leaf,
         codes,
         keep_unmapped,
+        otherwise: rule.otherwise.clone(),
         date: rule.date.clone(),
         implied,
     })
@@ -671,6 +745,7 @@ fn compile_fill(cx: &Context<'_>, rule: &RuleFile, object: &Value) -> Result<Fil
                 leaf: leaf.clone(),
                 codes: None,
                 keep_unmapped: false,
+                otherwise: None,
                 date: Some("%Y-%m-%d".into()),
                 implied: 0,
             }

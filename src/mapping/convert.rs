@@ -59,6 +59,9 @@ pub struct Convert {
     pub codes: Option<Codes>,
     /// Pass codes the table lacks through unchanged instead of failing.
     pub keep_unmapped: bool,
+    /// Outbound, the code written for a value the table lacks (inbound,
+    /// such codes are kept).
+    pub otherwise: Option<String>,
     /// The partner's date format (chrono), when not `%Y%m%d`.
     pub date: Option<String>,
     /// Implied decimal places of the partner element (X12 `N2`).
@@ -75,6 +78,7 @@ impl Convert {
                 // An enum that takes any code keeps one its table lacks
                 // as `{"other": code}`.
                 None if self.keep_unmapped
+                    || self.otherwise.is_some()
                     || matches!(self.leaf, Leaf::Enum { other: true, .. }) =>
                 {
                     text
@@ -116,10 +120,9 @@ impl Convert {
         };
         // EDIFACT 203 (CCYYMMDDHHMM) and X12 date-times: the date is the
         // first eight digits.
-        let text = if self.date.is_none() && text.len() > 8 {
-            &text[..8]
-        } else {
-            text
+        let text = match text.get(..8) {
+            Some(date) if self.date.is_none() && text.len() > 8 => date,
+            _ => text,
         };
         NaiveDate::parse_from_str(text, format)
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
@@ -158,7 +161,12 @@ impl Convert {
         match &self.codes {
             Some(codes) => match codes.reverse(&text) {
                 Some(code) => Ok(code.to_string()),
-                None if self.keep_unmapped => Ok(text),
+                // A partner code kept as received (`ZZ`) goes back as it
+                // came; a canonical word without a code takes `otherwise`.
+                None if self.otherwise.is_some() && !looks_like_code(&text) => {
+                    Ok(self.otherwise.clone().unwrap_or_default())
+                }
+                None if self.keep_unmapped || self.otherwise.is_some() => Ok(text),
                 None if matches!(value, Value::Object(_)) => Ok(text),
                 None => Err(format!("{text:?} has no partner code in {}", codes.name())),
             },
@@ -187,6 +195,15 @@ impl Convert {
     }
 }
 
+/// Upper-case letters and digits, at most four: how code lists spell
+/// codes (canonical words are lower case).
+fn looks_like_code(text: &str) -> bool {
+    (1..=4).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +213,7 @@ mod tests {
             leaf,
             codes: None,
             keep_unmapped: false,
+            otherwise: None,
             date: None,
             implied: 0,
         }

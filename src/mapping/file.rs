@@ -103,6 +103,14 @@ pub struct RuleFile {
     /// What to do with a code the table lacks: `error` (default) or `keep`.
     #[serde(default)]
     pub unmapped: Option<String>,
+    /// The text runs on into this many components (`NAD04-1` with
+    /// `spill = 5`: a name of up to five times 35 characters).
+    #[serde(default)]
+    pub spill: Option<usize>,
+    /// Outbound: the code written for a value the table has no code for
+    /// (inbound, such codes are kept as received).
+    #[serde(default)]
+    pub otherwise: Option<String>,
     /// A constant written outbound.
     #[serde(default)]
     pub value: Option<String>,
@@ -191,7 +199,7 @@ pub struct TestCase {
 
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
 /// Reads a mapping file (`file` names it in errors).

@@ -327,10 +327,18 @@ impl Reader<'_> {
             }
             return Ok(());
         };
-        let (text, marks) = match found {
+        let (mut text, marks) = match found {
             Some(i) => self.take(i, &v.source),
             None => (String::new(), [None, None]),
         };
+        if let (Some(i), Some(spill), Source::Element(l)) = (found, &v.spill, &v.source) {
+            // The run-on components belong to the same value.
+            for k in 1..spill.widths.len() {
+                let component = l.position.component + k;
+                text.push_str(self.segs[i].value(l.position.element, component));
+                self.used.mark(i, l.position.element, component);
+            }
+        }
         let text = match (text.is_empty(), &v.default) {
             (false, _) => text,
             (true, Some(d)) if applies(&v.when, object) => d.clone(),

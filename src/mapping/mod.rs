@@ -341,7 +341,8 @@ impl Library {
     pub fn mapping_files(&self) -> impl Iterator<Item = String> + '_ {
         self.own
             .iter()
-            .filter(|p| !p.starts_with("codes/") && p.ends_with(".toml"))
+            // codes/ holds code tables, cxml/ the cXML name tables.
+            .filter(|p| !p.starts_with("codes/") && !p.starts_with("cxml/") && p.ends_with(".toml"))
             .cloned()
     }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use rust_decimal::Decimal;
 
 use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, Tally, ValueRule};
-use super::locate::Condition;
+use super::locate::{Condition, Locator, Position};
 use super::segments::Seg;
 use super::MapError;
 use crate::edi::guide::{LoopNode, MaxUse, Node, Tag};
@@ -286,7 +286,7 @@ impl Writer<'_> {
             match &rule.kind {
                 Kind::Value(v) => {
                     if let Some(text) = self.text(rule, v, object)? {
-                        slots.write(&v.source, 0, &[], &text);
+                        self.put(&mut slots, rule, v, (0, &[]), &text);
                     }
                 }
                 Kind::List(l) => {
@@ -387,12 +387,45 @@ impl Writer<'_> {
             for inner in &e.scope.rules {
                 if let Kind::Value(v) = &inner.kind {
                     if let Some(text) = self.text(inner, v, item)? {
-                        slots.write(&v.source, k, &e.select.conditions, &text);
+                        self.put(slots, inner, v, (k, &e.select.conditions), &text);
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Writes `text` for `v` into instance `at.0` (with the qualifiers
+    /// `at.1`), running on into further components where the rule spills.
+    fn put(
+        &mut self,
+        slots: &mut Slots,
+        rule: &Rule,
+        v: &ValueRule,
+        at: (usize, &[Condition]),
+        text: &str,
+    ) {
+        let (Some(spill), Source::Element(l)) = (&v.spill, &v.source) else {
+            slots.write(&v.source, at.0, at.1, text);
+            return;
+        };
+        let (parts, rest) = spill.cut(text);
+        if !rest.is_empty() {
+            self.warnings.push(format!(
+                "{}: {:?} is longer than {} holds; {:?} is not written",
+                rule.origin, text, l.position, rest
+            ));
+        }
+        for (k, part) in parts.into_iter().enumerate() {
+            let source = Source::Element(Locator {
+                position: Position {
+                    component: l.position.component + k,
+                    ..l.position.clone()
+                },
+                conditions: l.conditions.clone(),
+            });
+            slots.write(&source, at.0, at.1, part);
+        }
     }
 
     fn warn_over_limit(&mut self, rule: &Rule, e: &EachRule, count: usize) {

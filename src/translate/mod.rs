@@ -4,6 +4,7 @@
 //! syntax trees and mappings meet; neither knows the other.
 
 pub mod cases;
+pub mod cxml;
 
 use chrono::NaiveDateTime;
 
@@ -223,6 +224,38 @@ fn translate_message(
     })
 }
 
+/// Reads a cXML document (OrderRequest → Order, PunchOutOrderMessage →
+/// Cart) or an OCI cart (form body or HTML page → Cart).
+pub fn read_cxml_or_oci(bytes: &[u8]) -> Result<Vec<Translated>, TranslateError> {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    if text.contains("<cxml") {
+        let read = crate::cxml::read(bytes).map_err(|e| TranslateError::Read(e.to_string()))?;
+        let kind = read.envelope.kind();
+        let document = cxml::document(&read.envelope).ok_or_else(|| TranslateError::NoMapping {
+            place: "cXML document".into(),
+            syntax: "cXML",
+            version: read.envelope.version.clone().unwrap_or_default(),
+            message: kind.clone(),
+        })?;
+        return Ok(vec![Translated {
+            source: format!("cXML {kind} payloadID {}", read.envelope.payload_id),
+            mapping: "src/translate/cxml.rs".into(),
+            document,
+        }]);
+    }
+    let fields = if text.contains("<form") || text.contains("<input") {
+        crate::oci::fields_from_html(&String::from_utf8_lossy(bytes))
+    } else {
+        crate::cxml::parse_form_body(bytes)
+    };
+    let cart = crate::oci::parse_cart(&fields).map_err(|e| TranslateError::Read(e.to_string()))?;
+    Ok(vec![Translated {
+        source: "OCI cart".into(),
+        mapping: "src/translate/cxml.rs".into(),
+        document: Document::Cart(cxml::oci_cart(&cart)),
+    }])
+}
+
 /// Who an outbound interchange is from and to, and when it is made.
 #[derive(Clone, Debug)]
 pub struct Envelope {
@@ -357,7 +390,9 @@ pub fn write_edifact(
     envelope: &Envelope,
 ) -> Result<(Vec<u8>, Vec<String>), TranslateError> {
     let mut warnings = Vec::new();
-    let (version, release) = mapping.version.split_at(1.min(mapping.version.len()));
+    // D96A: version D, release 96A.
+    let split = mapping.version.chars().next().map_or(0, char::len_utf8);
+    let (version, release) = mapping.version.split_at(split);
     let mut messages = Vec::new();
     for document in documents {
         let body = mapped(mapping, document, &mut warnings)?;
