@@ -37,6 +37,7 @@ fn samples(kind: &str, valid: bool) -> Vec<PathBuf> {
             let name = p.file_name().unwrap().to_string_lossy();
             !name.contains(".golden.")
                 && !name.ends_with(".md")
+                && !name.ends_with(".json")
                 && name.contains("-valid.") == valid
         })
         .collect()
