@@ -245,3 +245,77 @@ fn cxml_and_oci_are_validated_with_their_findings() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("is not a number"));
 }
+
+#[test]
+fn translate_prints_canonical_json_and_writes_partner_formats() {
+    let o = edigate(&["translate", VALID]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let order: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(order["type"], "order");
+    assert_eq!(order["id"], "4500012345");
+    let json = temp_file("order.json", &o.stdout);
+    let o = edigate(&[
+        "translate",
+        path(&json),
+        "--to",
+        "edifact",
+        "--prepared",
+        "2026-01-15T09:30",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let edifact = stdout(&o);
+    assert!(edifact.contains("UNH+1+ORDERS:D:96A:UN'"), "{edifact}");
+    assert!(edifact.contains("BGM+220+4500012345"), "{edifact}");
+    let written = temp_file("orders.edi", &o.stdout);
+    let o = edigate(&["validate", path(&written)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn translate_reports_invalid_input_as_validate_does() {
+    let o = edigate(&["translate", INVALID]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("INVALID (X12)"), "{}", stdout(&o));
+    let o = edigate(&["translate", "no-such-file.edi"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn map_test_passes_and_map_new_scaffolds_a_passing_override() {
+    let o = edigate(&["map", "test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains(", 0 failed"), "{}", stdout(&o));
+    let dir = std::env::temp_dir().join(format!("edigate-map-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = edigate(&[
+        "map",
+        "new",
+        "--from",
+        "x12:004010:850",
+        "--partner",
+        "acme",
+        "--sample",
+        VALID,
+        "--out",
+        path(&dir),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let file = dir.join("acme-850.toml");
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("base = \"x12/004010/850\""));
+    let o = edigate(&["map", "test", path(&file)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A broken expectation fails with a diff that shows the fix.
+    let expect = dir.join("acme-850.json");
+    let text = std::fs::read_to_string(&expect).unwrap();
+    std::fs::write(&expect, text.replace("4500012345", "4500099999")).unwrap();
+    let o = edigate(&["map", "test", path(&file)]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("-  \"id\": \"4500099999\"") && out.contains("+  \"id\": \"4500012345\""),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
