@@ -5,6 +5,7 @@
 //! know nothing of orders or customers; [`detect`] tells which syntax a file
 //! speaks.
 
+pub mod core;
 pub mod cxml;
 pub mod detect;
 pub mod document;
@@ -13,5 +14,6 @@ pub mod edi;
 pub mod fuzzing;
 pub mod mapping;
 pub mod oci;
+pub mod store;
 pub mod translate;
 pub mod xml;

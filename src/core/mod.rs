@@ -1,0 +1,144 @@
+//! The commerce core: the one authoritative record of sellers, markets,
+//! customers, catalog, prices, quotes, orders, approvals and inventory.
+//!
+//! Every channel (EDI, punchout, cXML, REST, web) goes through these
+//! commands. Each runs in one store transaction; those that a message or a
+//! client may repeat take an idempotency key and return the first result on
+//! a repeat. The core knows canonical documents ([`crate::document`]) and
+//! nothing of any syntax.
+
+mod approvals;
+mod catalog;
+mod customers;
+mod error;
+mod fulfilment;
+mod inventory;
+mod money;
+mod notifications;
+mod orders;
+mod pricing;
+mod quotes;
+mod reports;
+mod sellers;
+mod states;
+
+pub use approvals::{ApprovalRuleKind, ApprovalStep, NewApprovalRule};
+pub use catalog::{NewProduct, ProductKind, ProductOption, ProductRef};
+pub use customers::{CompanyLevel, CompanyRef, NewCompany, Role};
+pub use error::CoreError;
+pub use fulfilment::Moved;
+pub use inventory::{Availability, LocationStock};
+pub use money::Money;
+pub use notifications::Notification;
+pub use orders::{LinePlaced, OrderLineView, OrderPlaced, OrderView, PlaceOrder, TimelineEntry};
+pub use pricing::{
+    NewPriceList, NewPromotion, PriceCandidate, PriceListKind, PriceQuery, PriceResolution,
+};
+pub use quotes::{QuoteLineRequest, QuoteLineView, QuoteView, RequestQuote};
+pub use reports::{HistoryCursor, HistoryPage, HistoryQuery, HistoryRow, Suggestion};
+pub use sellers::{ChannelKind, NewMarket};
+pub use states::OrderState;
+
+use crate::store::{self, Claim, Store, Tx};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Who runs a command: a user (by login), a trading partner or the system.
+/// Recorded in the audit trail and the order timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    /// A user, by login.
+    pub fn user(login: &str) -> Actor {
+        Actor(format!("user:{login}"))
+    }
+    /// A trading partner (an EDI or punchout identity).
+    pub fn partner(identity: &str) -> Actor {
+        Actor(format!("partner:{identity}"))
+    }
+    /// The gateway itself, naming the job.
+    pub fn system(job: &str) -> Actor {
+        Actor(format!("system:{job}"))
+    }
+    /// The login when the actor is a user.
+    pub fn login(&self) -> Option<&str> {
+        self.0.strip_prefix("user:")
+    }
+    /// As recorded.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The core over its store.
+#[derive(Clone, Debug)]
+pub struct Core {
+    store: Store,
+}
+
+impl Core {
+    /// The core over an open store.
+    pub fn new(store: Store) -> Core {
+        Core { store }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Starts a command's transaction and claims its idempotency key, if it
+    /// has one. `Err(Ok(result))` carries the first run's result.
+    async fn begin_once<T: DeserializeOwned>(
+        &self,
+        key: Option<&str>,
+        command: &str,
+    ) -> Result<Result<Tx, T>, CoreError> {
+        let mut tx = self.store.begin().await?;
+        if let Some(key) = key {
+            match store::claim::<T>(&mut tx, key, command).await? {
+                Claim::Fresh => {}
+                Claim::Done(first) => {
+                    tx.rollback().await?;
+                    return Ok(Err(first));
+                }
+                Claim::Conflict { first } => {
+                    return Err(CoreError::KeyReused {
+                        key: key.to_string(),
+                        first,
+                    })
+                }
+            }
+        }
+        Ok(Ok(tx))
+    }
+
+    /// Records the result under the key and commits.
+    async fn commit_once<T: Serialize>(
+        &self,
+        mut tx: Tx,
+        key: Option<&str>,
+        result: T,
+    ) -> Result<T, CoreError> {
+        if let Some(key) = key {
+            store::finish(&mut tx, key, &result).await?;
+        }
+        tx.commit().await?;
+        Ok(result)
+    }
+}
+
+/// Runs a command body once under an optional idempotency key.
+macro_rules! once {
+    ($core:expr, $key:expr, $command:expr, |$tx:ident| $body:expr) => {{
+        match $core.begin_once($key, $command).await? {
+            Err(first) => Ok(first),
+            Ok(mut $tx) => {
+                let result = $body;
+                $core.commit_once($tx, $key, result).await
+            }
+        }
+    }};
+}
+pub(crate) use once;

@@ -1,0 +1,148 @@
+//! Notifications: every order status change writes one record, in the
+//! same transaction, for the runtime to deliver (webhook, cXML to the
+//! procurement system, EDI to the partner, e-mail).
+
+use super::{Core, CoreError};
+use crate::store::{now_micros, Tx};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// A notification waiting for delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Row id, for marking it delivered.
+    pub id: i64,
+    /// The order's number.
+    pub order: String,
+    /// The event (`approved`, `shipped`).
+    pub event: String,
+    /// `webhook`, `cxml`, `edi` or `email`.
+    pub channel: String,
+    /// Who gets it: an EDI or punchout identity, an e-mail address, or the
+    /// company whose webhook receives it.
+    pub recipient: String,
+    /// The message, as JSON (order, PO number, state, event, time).
+    pub payload: serde_json::Value,
+}
+
+impl Core {
+    /// Pending notifications, oldest first.
+    pub async fn pending_notifications(&self, limit: u32) -> Result<Vec<Notification>, CoreError> {
+        let rows = sqlx::query(
+            "SELECT n.id, o.number, n.event, n.channel, n.recipient, n.payload FROM notifications n \
+             JOIN orders o ON o.id = n.order_id WHERE n.state = 'pending' ORDER BY n.id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.store.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.try_get("id")?,
+                    order: r.try_get("number")?,
+                    event: r.try_get("event")?,
+                    channel: r.try_get("channel")?,
+                    recipient: r.try_get("recipient")?,
+                    payload: serde_json::from_str(&r.try_get::<String, _>("payload")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a notification delivered (or failed, with the state given).
+    pub async fn mark_notification(&self, id: i64, state: &str) -> Result<(), CoreError> {
+        let mut tx = self.store.begin().await?;
+        sqlx::query("UPDATE notifications SET state = $1 WHERE id = $2")
+            .bind(state)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Where an order's notifications go.
+pub(crate) struct Recipient {
+    pub channel: &'static str,
+    pub address: String,
+}
+
+/// The recipient for an order placed through `channel`: the partner's EDI
+/// identity, the procurement system's punchout identity, the buyer's
+/// e-mail, or the company's webhook.
+pub(crate) async fn recipient_for(tx: &mut Tx, order_id: i64) -> Result<Recipient, CoreError> {
+    let row = sqlx::query(
+        "SELECT o.channel, c.code, c.path, u.email FROM orders o JOIN companies c ON c.id = o.company_id \
+         LEFT JOIN users u ON u.id = o.buyer_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let channel: String = row.try_get("channel")?;
+    let company: String = row.try_get("code")?;
+    let identity_kind = match channel.as_str() {
+        "edi" => Some(("edi", "edi")),
+        "punchout" => Some(("cxml", "punchout")),
+        _ => None,
+    };
+    if let Some((channel, kind)) = identity_kind {
+        let path: String = row.try_get("path")?;
+        let identity = sqlx::query(
+            "SELECT p.identity FROM procurement_identities p JOIN companies c ON c.id = p.company_id \
+             WHERE p.kind = $1 AND $2 LIKE c.path || '%' ORDER BY LENGTH(c.path) DESC, p.identity LIMIT 1",
+        )
+        .bind(kind)
+        .bind(&path)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let address = match identity {
+            Some(r) => r.try_get("identity")?,
+            None => company,
+        };
+        return Ok(Recipient { channel, address });
+    }
+    let email: Option<String> = row.try_get("email")?;
+    Ok(match (channel.as_str(), email) {
+        ("web", Some(email)) => Recipient {
+            channel: "email",
+            address: email,
+        },
+        _ => Recipient {
+            channel: "webhook",
+            address: company,
+        },
+    })
+}
+
+/// Writes the notification of one order event.
+pub(crate) async fn notify(
+    tx: &mut Tx,
+    order_id: i64,
+    number: &str,
+    po_number: &str,
+    event: &str,
+    state: &str,
+) -> Result<(), CoreError> {
+    let recipient = recipient_for(tx, order_id).await?;
+    let at = now_micros();
+    let payload = serde_json::json!({
+        "order": number,
+        "po_number": po_number,
+        "event": event,
+        "state": state,
+        "at": at,
+    });
+    sqlx::query(
+        "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(order_id)
+    .bind(at)
+    .bind(event)
+    .bind(recipient.channel)
+    .bind(recipient.address)
+    .bind(payload.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
