@@ -4,6 +4,7 @@
 //! reject commands; budgets consumed on approval and released on cancel.
 
 use super::customers::{
+    bind_lineage, lineage_in,
     budget_on, company_by_code, company_by_id, holds_role, user_id, CompanyRef, Role,
 };
 use super::orders::{lock_order, transition, OrderRow};
@@ -309,10 +310,10 @@ pub(crate) async fn evaluate(
 ) -> Result<Vec<Needed>, CoreError> {
     let sql = format!(
         "SELECT code, kind, approver_role, amount, category, step FROM approval_rules \
-         WHERE company_id IS NULL OR company_id IN ({}) ORDER BY step, code",
-        super::catalog::id_list(&company.lineage)
+         WHERE company_id IS NULL OR company_id IN {} ORDER BY step, code",
+        lineage_in(1)
     );
-    let rules = sqlx::query(&sql).fetch_all(&mut **tx).await?;
+    let rules = bind_lineage(sqlx::query(&sql), company).fetch_all(&mut **tx).await?;
     let mut needed = Vec::new();
     for rule in rules {
         let kind: String = rule.try_get("kind")?;

@@ -2,7 +2,7 @@
 //! configurable options with price effects, the markets each is sold in,
 //! and assortments (shared catalogs) that limit what a company may buy.
 
-use super::customers::{company_by_code, CompanyRef};
+use super::customers::{bind_lineage, company_by_code, lineage_in, CompanyRef};
 use super::sellers::{id_of, upsert_named};
 use super::{Actor, Core, CoreError};
 use crate::document::ItemIdentity;
@@ -252,11 +252,11 @@ impl Core {
         let company = company_by_code(&mut conn, company).await?;
         let market_id = id_of(&mut conn, "markets", "market", market).await?;
         let restricted = has_assortments(&mut conn, &company).await?;
-        let lineage = id_list(&company.lineage);
         let assortment_filter = if restricted {
             format!(
                 "AND p.id IN (SELECT ap.product_id FROM assortment_products ap JOIN company_assortments ca \
-                 ON ca.assortment_id = ap.assortment_id WHERE ca.company_id IN ({lineage}))"
+                 ON ca.assortment_id = ap.assortment_id WHERE ca.company_id IN {})",
+                lineage_in(4)
             )
         } else {
             String::new()
@@ -266,12 +266,14 @@ impl Core {
              JOIN product_markets pm ON pm.product_id = p.id AND pm.market_id = $1 \
              WHERE p.sku > $2 {assortment_filter} ORDER BY p.sku LIMIT $3"
         );
-        let rows = sqlx::query(&sql)
+        let mut query = sqlx::query(&sql)
             .bind(market_id)
             .bind(after.unwrap_or(""))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *conn)
-            .await?;
+            .bind(i64::from(limit));
+        if restricted {
+            query = bind_lineage(query, &company);
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
         rows.iter().map(product_from_row).collect()
     }
 
@@ -285,11 +287,6 @@ impl Core {
             .await?
             .is_ok())
     }
-}
-
-/// A list of ids read from the store, to inline in SQL.
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 fn positive(value: Decimal, what: &str) -> Result<Micros, CoreError> {
@@ -421,10 +418,11 @@ async fn has_assortments(
     company: &CompanyRef,
 ) -> Result<bool, CoreError> {
     let sql = format!(
-        "SELECT 1 FROM company_assortments WHERE company_id IN ({}) LIMIT 1",
-        id_list(&company.lineage)
+        "SELECT 1 FROM company_assortments WHERE company_id IN {} LIMIT 1",
+        lineage_in(1)
     );
-    Ok(sqlx::query(&sql).fetch_optional(conn).await?.is_some())
+    let query = bind_lineage(sqlx::query(&sql), company);
+    Ok(query.fetch_optional(conn).await?.is_some())
 }
 
 /// Whether a company may buy a product in a market: the product is sold
@@ -451,11 +449,10 @@ pub(crate) async fn buyable(
     }
     let sql = format!(
         "SELECT 1 FROM assortment_products ap JOIN company_assortments ca ON ca.assortment_id = ap.assortment_id \
-         WHERE ap.product_id = $1 AND ca.company_id IN ({}) LIMIT 1",
-        id_list(&company.lineage)
+         WHERE ap.product_id = $1 AND ca.company_id IN {} LIMIT 1",
+        lineage_in(2)
     );
-    let listed = sqlx::query(&sql)
-        .bind(product.id)
+    let listed = bind_lineage(sqlx::query(&sql).bind(product.id), company)
         .fetch_optional(conn)
         .await?
         .is_some();

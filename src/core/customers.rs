@@ -105,11 +105,43 @@ impl CompanyRef {
         lineage_path(&self.lineage)
     }
 
+    /// The lineage as four bound parameters (the hierarchy has four
+    /// levels), padded with 0, which no row has: one SQL text for every
+    /// company keeps the prepared-statement cache working.
+    pub(crate) fn lineage_slots(&self) -> [i64; LINEAGE_SLOTS] {
+        let mut slots = [0; LINEAGE_SLOTS];
+        let nearest = self.lineage.iter().rev().take(LINEAGE_SLOTS);
+        for (slot, id) in slots.iter_mut().zip(nearest) {
+            *slot = *id;
+        }
+        slots
+    }
+
     /// A `LIKE` pattern matching the `path` of this company and every
     /// company below it.
     pub(crate) fn subtree_pattern(&self) -> String {
         format!("{}%", self.path())
     }
+}
+
+/// How many levels a hierarchy has.
+pub(crate) const LINEAGE_SLOTS: usize = 4;
+
+/// `($n, $n+1, $n+2, $n+3)`: the placeholders [`bind_lineage`] fills.
+pub(crate) fn lineage_in(first: usize) -> String {
+    let slots: Vec<String> = (first..first + LINEAGE_SLOTS).map(|n| format!("${n}")).collect();
+    format!("({})", slots.join(", "))
+}
+
+/// Binds a company's lineage to the placeholders of [`lineage_in`].
+pub(crate) fn bind_lineage<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    company: &CompanyRef,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for id in company.lineage_slots() {
+        query = query.bind(id);
+    }
+    query
 }
 
 fn lineage_path(lineage: &[i64]) -> String {
@@ -478,19 +510,12 @@ pub(crate) async fn holds_role(
     company: &CompanyRef,
     role: Role,
 ) -> Result<bool, CoreError> {
-    let ids = company
-        .lineage
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    // The lineage is integers read from the store, safe to inline.
     let sql = format!(
-        "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2 AND company_id IN ({ids}) LIMIT 1"
+        "SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2 AND company_id IN {} LIMIT 1",
+        lineage_in(3)
     );
-    let found = sqlx::query(&sql)
-        .bind(user)
-        .bind(role.as_str())
+    let query = sqlx::query(&sql).bind(user).bind(role.as_str());
+    let found = bind_lineage(query, company)
         .fetch_optional(conn)
         .await?;
     Ok(found.is_some())

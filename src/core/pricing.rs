@@ -11,7 +11,7 @@
 //! winner. Rule changes are commands that write an audit trail.
 
 use super::catalog::{product_by_sku, ProductRef};
-use super::customers::{company_by_code, require_role, CompanyRef, Role};
+use super::customers::{bind_lineage, company_by_code, lineage_in, require_role, CompanyRef, Role};
 use super::sellers::{market_ref, MarketRef};
 use super::{Actor, Core, CoreError, Money};
 use crate::store::{now_micros, Micros, Tx};
@@ -559,13 +559,11 @@ pub(crate) async fn resolve(
         "SELECT pl.code, pl.kind, pl.company_id, c.code AS company_code, pl.currency, pl.valid_from, pl.valid_to, \
          p.min_quantity, p.unit_price FROM prices p JOIN price_lists pl ON pl.id = p.price_list_id \
          LEFT JOIN companies c ON c.id = pl.company_id \
-         WHERE p.product_id = $1 AND (pl.company_id IN ({}) OR (pl.company_id IS NULL AND pl.market_id = $2)) \
+         WHERE p.product_id = $1 AND (pl.company_id IN {} OR (pl.company_id IS NULL AND pl.market_id = $2)) \
          ORDER BY pl.code, p.min_quantity",
-        super::catalog::id_list(&company.lineage)
+        lineage_in(3)
     );
-    let rows = sqlx::query(&sql)
-        .bind(product.id)
-        .bind(market.id)
+    let rows = bind_lineage(sqlx::query(&sql).bind(product.id).bind(market.id), company)
         .fetch_all(&mut *conn)
         .await?;
     let mut applicable: Vec<Entry> = Vec::new();
@@ -705,15 +703,12 @@ async fn apply_promotion(
 ) -> Result<(Micros, Option<String>), CoreError> {
     let sql = format!(
         "SELECT code, percent_off, amount_off FROM promotions WHERE (market_id IS NULL OR market_id = $1) \
-         AND (company_id IS NULL OR company_id IN ({})) AND (product_id IS NULL OR product_id = $2) \
+         AND (company_id IS NULL OR company_id IN {}) AND (product_id IS NULL OR product_id = $2) \
          AND min_quantity <= $3 AND (valid_from IS NULL OR valid_from <= $4) AND (valid_to IS NULL OR valid_to >= $4)",
-        super::catalog::id_list(&company.lineage)
+        lineage_in(5)
     );
-    let rows = sqlx::query(&sql)
-        .bind(market.id)
-        .bind(product.id)
-        .bind(quantity.0)
-        .bind(day)
+    let query = sqlx::query(&sql).bind(market.id).bind(product.id).bind(quantity.0).bind(day);
+    let rows = bind_lineage(query, company)
         .fetch_all(conn)
         .await?;
     let mut best: Option<(Micros, String)> = None;
