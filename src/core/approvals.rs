@@ -432,32 +432,47 @@ async fn new_ship_to(tx: &mut Tx, order: &OrderRow) -> Result<Option<String>, Co
 
 /// Consumes the budgets of the cost centers an approved order charges.
 pub(crate) async fn charge_budgets(tx: &mut Tx, order: &OrderRow) -> Result<(), CoreError> {
-    let lines = sqlx::query("SELECT sku, amount, cost_center FROM order_lines WHERE order_id = $1 AND status <> 'cancelled'")
-        .bind(order.id)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(LineFacts {
-                sku: r.try_get("sku")?,
-                unspsc: None,
-                amount: Micros(r.try_get("amount")?),
-                cost_center: r.try_get("cost_center")?,
-            })
+    let lines = sqlx::query(
+        "SELECT sku, amount, cost_center FROM order_lines WHERE order_id = $1 AND status <> 'cancelled'",
+    )
+    .bind(order.id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LineFacts {
+            sku: r.try_get("sku")?,
+            unspsc: None,
+            amount: Micros(r.try_get("amount")?),
+            cost_center: r.try_get("cost_center")?,
         })
-        .collect::<Result<Vec<_>, CoreError>>()?;
-    let mut charged: Vec<(i64, i64)> = Vec::new();
-    for (center, charge) in charges(order, &lines) {
-        if let Some(budget) = budget_on(tx, order.company_id, &center, order.placed_on).await? {
-            sqlx::query("UPDATE budgets SET consumed = consumed + $1 WHERE id = $2")
-                .bind(charge.0)
-                .bind(budget.id)
-                .execute(&mut **tx)
-                .await?;
-            charged.push((budget.id, charge.0));
+    })
+    .collect::<Result<Vec<_>, CoreError>>()?;
+    let charged = charge(tx, order, &lines).await?;
+    store_charges(tx, order.id, &charged).await
+}
+
+/// Consumes what `lines` charge each cost center with a budget for the
+/// order's day; returns `(budget id, amount)` to give back on cancel.
+pub(crate) async fn charge(tx: &mut Tx, order: &OrderRow, lines: &[LineFacts]) -> Result<Vec<(i64, i64)>, CoreError> {
+    let mut charged = Vec::new();
+    for (center, amount) in charges(order, lines) {
+        let row = sqlx::query(
+            "UPDATE budgets SET consumed = consumed + $1 WHERE id = (SELECT b.id FROM budgets b \
+             JOIN cost_centers c ON c.id = b.cost_center_id WHERE c.company_id = $2 AND c.code = $3 \
+             AND b.period_start <= $4 AND b.period_end >= $4 ORDER BY b.period_start DESC LIMIT 1) RETURNING id",
+        )
+        .bind(amount.0)
+        .bind(order.company_id)
+        .bind(&center)
+        .bind(order.placed_on.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(row) = row {
+            charged.push((row.try_get("id")?, amount.0));
         }
     }
-    store_charges(tx, order.id, &charged).await
+    Ok(charged)
 }
 
 /// Gives back what an order consumed of its budgets.

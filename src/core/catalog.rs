@@ -32,7 +32,7 @@ impl ProductKind {
         }
     }
 
-    fn parse(word: &str) -> ProductKind {
+    pub(crate) fn parse(word: &str) -> ProductKind {
         match word {
             "service" => ProductKind::Service,
             "bundle" => ProductKind::Bundle,

@@ -563,7 +563,6 @@ async fn cost_center_id(
 
 /// A budget row.
 pub(crate) struct Budget {
-    pub id: i64,
     pub currency: String,
     pub amount: i64,
     pub consumed: i64,
@@ -578,8 +577,9 @@ pub(crate) async fn budget_on(
 ) -> Result<Option<Budget>, CoreError> {
     let day = on.to_string();
     let row = sqlx::query(
-        "SELECT b.id, b.currency, b.amount, b.consumed FROM budgets b JOIN cost_centers c ON c.id = b.cost_center_id \
-         WHERE c.company_id = $1 AND c.code = $2 AND b.period_start <= $3 AND b.period_end >= $3",
+        "SELECT b.currency, b.amount, b.consumed FROM budgets b JOIN cost_centers c ON c.id = b.cost_center_id \
+         WHERE c.company_id = $1 AND c.code = $2 AND b.period_start <= $3 AND b.period_end >= $3 \
+         ORDER BY b.period_start DESC LIMIT 1",
     )
     .bind(company)
     .bind(cost_center)
@@ -588,7 +588,6 @@ pub(crate) async fn budget_on(
     .await?;
     row.map(|r| {
         Ok(Budget {
-            id: r.try_get("id")?,
             currency: r.try_get("currency")?,
             amount: r.try_get("amount")?,
             consumed: r.try_get("consumed")?,

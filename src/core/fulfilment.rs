@@ -6,10 +6,9 @@
 use super::approvals::{charge_budgets, release_budgets};
 use super::catalog::{product_by_sku, ProductRef};
 use super::customers::{company_by_id, require_role, Role};
-use super::inventory::{consume, in_base_units, release};
-use super::orders::{
-    insert_line, lock_order, price_line, reserve_one, transition, OrderRow, Placement,
-};
+use super::inventory::{consume, in_base_units, record_holds, release, reserve, Hold};
+use super::orders::{lock_order, transition, OrderRow};
+use super::placement::{insert_lines, price_line, PricedLine};
 use super::states::{OrderState, Step};
 use super::{once, Actor, Core, CoreError};
 use crate::document::{
@@ -470,12 +469,7 @@ async fn amend(
         .await?
         .try_get("code")?;
     let market = super::sellers::market_ref(tx, &market_code).await?;
-    let placement = Placement {
-        company: &company,
-        market: &market,
-        day: chrono::Utc::now().date_naive(),
-        channel: &order.channel,
-    };
+    let at = (company.code.as_str(), market.code.as_str(), chrono::Utc::now().date_naive());
     let header = crate::document::ProcurementRefs {
         cost_center: order.cost_center.clone(),
         ..Default::default()
@@ -492,14 +486,8 @@ async fn amend(
                 )))
             }
             (LineChange::Add, None) => {
-                let next: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(line_no), 0) + 1 AS BIGINT) AS next FROM order_lines WHERE order_id = $1")
-                    .bind(order.id)
-                    .fetch_one(&mut **tx)
-                    .await?
-                    .try_get("next")?;
-                let priced = price_line(tx, &placement, &changed.line, &[]).await?;
-                insert_line(tx, order.id, next, &changed.line, &header, &priced).await?;
-                reserve_one(tx, order.id, next, &order.channel, &priced).await?;
+                let priced = price_line(tx, at, &changed.line, &header, &[]).await?;
+                add_line(tx, &order, priced).await?;
             }
             (_, None) => {
                 return Err(CoreError::Invalid(format!(
@@ -517,24 +505,8 @@ async fn amend(
             }
             (LineChange::Replace, Some(line)) => {
                 release(tx, order.id, Some(line.line_no)).await?;
-                let priced = price_line(tx, &placement, &changed.line, &[]).await?;
-                let quantity = Micros::from_decimal(changed.line.quantity.value)
-                    .map_err(|e| CoreError::amount("quantity", e))?;
-                sqlx::query(
-                    "UPDATE order_lines SET quantity = $1, unit = $2, base_quantity = $3, unit_price = $4, amount = $5, price_rule = $6, \
-                     status = 'open' WHERE order_id = $7 AND line_no = $8",
-                )
-                .bind(quantity.0)
-                .bind(&changed.line.quantity.unit)
-                .bind(priced.base_quantity.0)
-                .bind(priced.unit_price.0)
-                .bind(priced.amount.0)
-                .bind(&priced.price_rule)
-                .bind(order.id)
-                .bind(line.line_no)
-                .execute(&mut **tx)
-                .await?;
-                reserve_one(tx, order.id, line.line_no, &order.channel, &priced).await?;
+                let priced = price_line(tx, at, &changed.line, &header, &[]).await?;
+                replace_line(tx, &order, line.line_no, priced).await?;
             }
         }
         detail.push(serde_json::json!({ "line": changed.line.id, "change": changed.change }));
@@ -566,4 +538,41 @@ async fn amend(
         order: order.number,
         state,
     })
+}
+
+async fn add_line(tx: &mut Tx, order: &OrderRow, priced: PricedLine) -> Result<(), CoreError> {
+    let next: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(line_no), 0) + 1 AS BIGINT) AS next FROM order_lines WHERE order_id = $1",
+    )
+    .bind(order.id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("next")?;
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
+    insert_lines(tx, order.id, next, std::slice::from_ref(&priced), &[got]).await?;
+    let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (next, h)).collect();
+    record_holds(tx, order.id, &order.channel, &holds).await
+}
+
+async fn replace_line(tx: &mut Tx, order: &OrderRow, line_no: i64, priced: PricedLine) -> Result<(), CoreError> {
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
+    let status = if got < priced.base_quantity { "backordered" } else { "open" };
+    sqlx::query(
+        "UPDATE order_lines SET quantity = $1, unit = $2, base_quantity = $3, unit_price = $4, amount = $5, price_rule = $6, \
+         status = $7, reserved = $8 WHERE order_id = $9 AND line_no = $10",
+    )
+    .bind(priced.quantity.0)
+    .bind(&priced.unit)
+    .bind(priced.base_quantity.0)
+    .bind(priced.unit_price.0)
+    .bind(priced.amount.0)
+    .bind(&priced.price_rule)
+    .bind(status)
+    .bind(got.0)
+    .bind(order.id)
+    .bind(line_no)
+    .execute(&mut **tx)
+    .await?;
+    let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (line_no, h)).collect();
+    record_holds(tx, order.id, &order.channel, &holds).await
 }

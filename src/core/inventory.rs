@@ -282,73 +282,74 @@ async fn store_inbound(
     Ok(())
 }
 
-/// One order line to reserve for.
-pub(crate) struct ReserveLine<'a> {
-    pub order_id: i64,
-    pub line_no: i64,
-    pub product: &'a ProductRef,
+/// Stock held at one warehouse for one order line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hold {
+    pub warehouse: i64,
+    pub product: i64,
     pub quantity: Micros,
-    pub channel: &'a str,
 }
 
-/// Reserves what exists of a line's base quantity, from the brand's own
-/// warehouses first, then shared ones; returns what was reserved (for a
-/// bundle, the whole bundles its parts cover). Services need no stock.
-pub(crate) async fn reserve(tx: &mut Tx, line: &ReserveLine<'_>) -> Result<Micros, CoreError> {
-    match line.product.kind {
-        ProductKind::Service => Ok(line.quantity),
-        ProductKind::Product => reserve_product(tx, line, line.product, line.quantity).await,
+/// Reserves what exists of `quantity` base units of `product`, sold by
+/// `brand`, from the brand's own warehouses first, then shared ones.
+/// Returns what was reserved (for a bundle, the whole bundles its parts
+/// cover) and the holds to record. Services need no stock.
+pub(crate) async fn reserve(
+    tx: &mut Tx,
+    product: &ProductRef,
+    quantity: Micros,
+) -> Result<(Micros, Vec<Hold>), CoreError> {
+    let mut holds = Vec::new();
+    let reserved = match product.kind {
+        ProductKind::Service => quantity,
+        ProductKind::Product => reserve_product(tx, product.brand_id, product, quantity, &mut holds).await?,
         ProductKind::Bundle => {
             let mut covered: Option<Decimal> = None;
-            for (part, per_bundle) in bundle_parts(tx, line.product).await? {
-                let need = line
-                    .quantity
+            for (part, per_bundle) in bundle_parts(tx, product).await? {
+                let need = quantity
                     .times(per_bundle)
                     .map_err(|e| CoreError::amount("bundle part", e))?;
                 let got = match part.kind {
-                    ProductKind::Product => reserve_product(tx, line, &part, need).await?,
+                    ProductKind::Product => reserve_product(tx, product.brand_id, &part, need, &mut holds).await?,
                     _ => need,
                 };
                 let bundles = (got.to_decimal() / per_bundle.to_decimal()).floor();
                 covered = Some(covered.map_or(bundles, |c| c.min(bundles)));
             }
-            let covered = covered.unwrap_or_default().min(line.quantity.to_decimal());
-            Micros::from_decimal(covered).map_err(|e| CoreError::amount("bundle", e))
+            let covered = covered.unwrap_or_default().min(quantity.to_decimal());
+            Micros::from_decimal(covered).map_err(|e| CoreError::amount("bundle", e))?
         }
-    }
+    };
+    Ok((reserved, holds))
 }
 
 async fn reserve_product(
     tx: &mut Tx,
-    line: &ReserveLine<'_>,
+    brand: i64,
     product: &ProductRef,
     need: Micros,
+    holds: &mut Vec<Hold>,
 ) -> Result<Micros, CoreError> {
     let mut reserved = Micros::ZERO;
-    let warehouses = sqlx::query(
-        "SELECT s.warehouse_id FROM stock s JOIN warehouses w ON w.id = s.warehouse_id \
+    let stock = sqlx::query(
+        "SELECT s.warehouse_id, s.on_hand - s.reserved AS available FROM stock s JOIN warehouses w ON w.id = s.warehouse_id \
          WHERE s.product_id = $1 AND (w.brand_id = $2 OR w.brand_id IS NULL) \
          ORDER BY CASE WHEN w.brand_id IS NULL THEN 1 ELSE 0 END, w.code",
     )
     .bind(product.id)
-    .bind(line.product.brand_id)
+    .bind(brand)
     .fetch_all(&mut **tx)
     .await?;
-    for row in warehouses {
+    for row in stock {
         let warehouse: i64 = row.try_get("warehouse_id")?;
+        let mut available: i64 = row.try_get("available")?;
         while reserved < need {
-            let available = sqlx::query("SELECT on_hand - reserved AS available FROM stock WHERE product_id = $1 AND warehouse_id = $2")
-                .bind(product.id)
-                .bind(warehouse)
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get::<i64, _>("available")?;
             let take = available.min(need.0 - reserved.0);
             if take <= 0 {
                 break;
             }
-            // Another order may take stock between the read and the update:
-            // then no row matches, and the loop reads again.
+            // Another order may have taken stock since the read: then no
+            // row matches, and the loop reads again.
             let taken = sqlx::query(
                 "UPDATE stock SET reserved = reserved + $1 WHERE product_id = $2 AND warehouse_id = $3 AND on_hand - reserved >= $1",
             )
@@ -359,33 +360,57 @@ async fn reserve_product(
             .await?
             .rows_affected();
             if taken == 1 {
-                record_reservation(tx, line, warehouse, product, Micros(take)).await?;
+                holds.push(Hold { warehouse, product: product.id, quantity: Micros(take) });
                 reserved.0 += take;
+                available -= take;
+            } else {
+                available = sqlx::query("SELECT on_hand - reserved AS available FROM stock WHERE product_id = $1 AND warehouse_id = $2")
+                    .bind(product.id)
+                    .bind(warehouse)
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .try_get("available")?;
             }
         }
     }
     Ok(reserved)
 }
 
-async fn record_reservation(
+/// Records an order's holds, `(line number, hold)`, in one statement.
+pub(crate) async fn record_holds(
     tx: &mut Tx,
-    line: &ReserveLine<'_>,
-    warehouse: i64,
-    product: &ProductRef,
-    quantity: Micros,
+    order_id: i64,
+    channel: &str,
+    holds: &[(i64, Hold)],
 ) -> Result<(), CoreError> {
-    sqlx::query(
-        "INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, channel, quantity) VALUES ($1, $2, $3, $4, $5, $6) \
+    // One row per key: a statement may not update a row it inserted.
+    let mut merged: Vec<(i64, Hold)> = Vec::with_capacity(holds.len());
+    for (line_no, hold) in holds {
+        match merged.iter_mut().find(|(l, h)| l == line_no && h.warehouse == hold.warehouse && h.product == hold.product) {
+            Some((_, same)) => same.quantity.0 += hold.quantity.0,
+            None => merged.push((*line_no, *hold)),
+        }
+    }
+    let holds = merged.as_slice();
+    if holds.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..holds.len())
+        .map(|n| {
+            let b = n * 4 + 3;
+            format!("($1, ${b}, ${}, ${}, $2, ${})", b + 1, b + 2, b + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, channel, quantity) VALUES {} \
          ON CONFLICT (order_id, line_no, warehouse_id, product_id) DO UPDATE SET quantity = reservations.quantity + excluded.quantity",
-    )
-    .bind(line.order_id)
-    .bind(line.line_no)
-    .bind(warehouse)
-    .bind(product.id)
-    .bind(line.channel)
-    .bind(quantity.0)
-    .execute(&mut **tx)
-    .await?;
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(order_id).bind(channel);
+    for (line_no, hold) in holds {
+        query = query.bind(*line_no).bind(hold.warehouse).bind(hold.product).bind(hold.quantity.0);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -15,6 +15,8 @@ mod fulfilment;
 mod inventory;
 mod money;
 mod notifications;
+mod offer;
+mod placement;
 mod orders;
 mod pricing;
 mod quotes;
@@ -112,6 +114,26 @@ impl Core {
             }
         }
         Ok(Ok(tx))
+    }
+
+    /// The first result of a keyed command that has run, read without a
+    /// transaction (see [`store::lookup`]).
+    async fn done_before<T: DeserializeOwned>(
+        &self,
+        key: Option<&str>,
+        command: &str,
+    ) -> Result<Option<T>, CoreError> {
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        match store::lookup::<T>(self.store.reader(), key, command).await? {
+            Some(Claim::Done(first)) => Ok(Some(first)),
+            Some(Claim::Conflict { first }) => Err(CoreError::KeyReused {
+                key: key.to_string(),
+                first,
+            }),
+            _ => Ok(None),
+        }
     }
 
     /// Records the result under the key and commits.

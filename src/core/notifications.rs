@@ -81,38 +81,70 @@ pub(crate) async fn recipient_for(tx: &mut Tx, order_id: i64) -> Result<Recipien
     .await?;
     let channel: String = row.try_get("channel")?;
     let company: String = row.try_get("code")?;
-    let identity_kind = match channel.as_str() {
-        "edi" => Some(("edi", "edi")),
-        "punchout" => Some(("cxml", "punchout")),
-        _ => None,
+    let kind = match channel.as_str() {
+        "edi" => "edi",
+        _ => "punchout",
     };
-    if let Some((channel, kind)) = identity_kind {
-        let path: String = row.try_get("path")?;
-        let identity = sqlx::query(
-            "SELECT p.identity FROM procurement_identities p JOIN companies c ON c.id = p.company_id \
-             WHERE p.kind = $1 AND $2 LIKE c.path || '%' ORDER BY LENGTH(c.path) DESC, p.identity LIMIT 1",
-        )
-        .bind(kind)
-        .bind(&path)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let address = match identity {
-            Some(r) => r.try_get("identity")?,
-            None => company,
-        };
-        return Ok(Recipient { channel, address });
+    let path: String = row.try_get("path")?;
+    if !matches!(channel.as_str(), "edi" | "punchout") {
+        return Ok(recipient(&channel, company, None, row.try_get("email")?));
     }
-    let email: Option<String> = row.try_get("email")?;
-    Ok(match (channel.as_str(), email) {
-        ("web", Some(email)) => Recipient {
-            channel: "email",
-            address: email,
-        },
-        _ => Recipient {
-            channel: "webhook",
-            address: company,
-        },
-    })
+    let identity = sqlx::query(
+        "SELECT p.identity FROM procurement_identities p JOIN companies c ON c.id = p.company_id \
+         WHERE p.kind = $1 AND $2 LIKE c.path || '%' ORDER BY LENGTH(c.path) DESC, p.identity LIMIT 1",
+    )
+    .bind(kind)
+    .bind(&path)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("identity"))
+    .transpose()?;
+    Ok(recipient(&channel, company, identity, row.try_get("email")?))
+}
+
+/// Where notifications of an order placed through `channel` go: the
+/// partner's EDI identity, the procurement system's punchout identity, the
+/// buyer's e-mail for the web shop, else the company's webhook.
+pub(crate) fn recipient(
+    channel: &str,
+    company: String,
+    identity: Option<String>,
+    email: Option<String>,
+) -> Recipient {
+    match (channel, email) {
+        ("edi", _) => Recipient { channel: "edi", address: identity.unwrap_or(company) },
+        ("punchout", _) => Recipient { channel: "cxml", address: identity.unwrap_or(company) },
+        ("web", Some(email)) => Recipient { channel: "email", address: email },
+        _ => Recipient { channel: "webhook", address: company },
+    }
+}
+
+/// Writes the notifications of several events of one order, in one
+/// statement.
+pub(crate) async fn notify_all(
+    tx: &mut Tx,
+    order: (i64, &str, &str),
+    to: &Recipient,
+    events: &[(&str, &str)],
+) -> Result<(), CoreError> {
+    let (order_id, number, po_number) = order;
+    let at = now_micros();
+    let rows: Vec<String> = (0..events.len())
+        .map(|n| format!("($1, $2, ${}, $3, $4, ${})", 5 + 2 * n, 6 + 2 * n))
+        .collect();
+    let sql = format!(
+        "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(order_id).bind(at).bind(to.channel).bind(to.address.clone());
+    for (event, state) in events {
+        let payload = serde_json::json!({
+            "order": number, "po_number": po_number, "event": event, "state": state, "at": at,
+        });
+        query = query.bind(event.to_string()).bind(payload.to_string());
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Writes the notification of one order event.
@@ -124,25 +156,6 @@ pub(crate) async fn notify(
     event: &str,
     state: &str,
 ) -> Result<(), CoreError> {
-    let recipient = recipient_for(tx, order_id).await?;
-    let at = now_micros();
-    let payload = serde_json::json!({
-        "order": number,
-        "po_number": po_number,
-        "event": event,
-        "state": state,
-        "at": at,
-    });
-    sqlx::query(
-        "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(order_id)
-    .bind(at)
-    .bind(event)
-    .bind(recipient.channel)
-    .bind(recipient.address)
-    .bind(payload.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let to = recipient_for(tx, order_id).await?;
+    notify_all(tx, (order_id, number, po_number), &to, &[(event, state)]).await
 }

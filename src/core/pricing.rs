@@ -11,14 +11,15 @@
 //! winner. Rule changes are commands that write an audit trail.
 
 use super::catalog::{product_by_sku, ProductRef};
-use super::customers::{bind_lineage, company_by_code, lineage_in, require_role, CompanyRef, Role};
-use super::sellers::{market_ref, MarketRef};
+use super::customers::{company_by_code, require_role, CompanyRef, Role};
+use super::sellers::market_ref;
+use super::offer::{offer, Offer};
 use super::{Actor, Core, CoreError, Money};
 use crate::store::{now_micros, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// The kind of a price list, from the strongest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -41,7 +42,7 @@ impl PriceListKind {
         }
     }
 
-    fn parse(word: &str) -> PriceListKind {
+    pub(crate) fn parse(word: &str) -> PriceListKind {
         match word {
             "contract" => PriceListKind::Contract,
             "customer" => PriceListKind::Customer,
@@ -418,13 +419,11 @@ impl Core {
     /// The price of a SKU for a company, quantity, market and day, with
     /// the winning rule and every rule it beat.
     pub async fn resolve_price(&self, query: &PriceQuery) -> Result<PriceResolution, CoreError> {
-        let mut conn = self.store.reader().acquire().await?;
-        let company = company_by_code(&mut conn, &query.company).await?;
-        let market = market_ref(&mut conn, &query.market).await?;
-        let product = product_by_sku(&mut conn, &query.sku).await?;
         let quantity =
             Micros::from_decimal(query.quantity).map_err(|e| CoreError::amount("quantity", e))?;
-        resolve(&mut conn, &company, &product, &market, quantity, query.on).await
+        let mut conn = self.store.reader().acquire().await?;
+        let offer = offer(&mut conn, &query.company, &query.market, &query.sku, "").await?;
+        resolve(&offer, quantity, query.on)
     }
 
     /// The audit trail of a price list's rules, oldest first.
@@ -545,47 +544,29 @@ struct Entry {
     rank: (PriceListKind, usize, bool),
 }
 
-/// Resolves a price inside any connection (a query's or a command's).
-pub(crate) async fn resolve(
-    conn: &mut AnyConnection,
-    company: &CompanyRef,
-    product: &ProductRef,
-    market: &MarketRef,
+/// Resolves the price of an offer for a quantity (base units) on a day,
+/// from what the offer read: no query.
+pub(crate) fn resolve(
+    offer: &Offer,
     quantity: Micros,
     on: NaiveDate,
 ) -> Result<PriceResolution, CoreError> {
+    let (company, product, market) = (&offer.company, &offer.product, &offer.market);
     let day = on.to_string();
-    let sql = format!(
-        "SELECT pl.code, pl.kind, pl.company_id, c.code AS company_code, pl.currency, pl.valid_from, pl.valid_to, \
-         p.min_quantity, p.unit_price FROM prices p JOIN price_lists pl ON pl.id = p.price_list_id \
-         LEFT JOIN companies c ON c.id = pl.company_id \
-         WHERE p.product_id = $1 AND (pl.company_id IN {} OR (pl.company_id IS NULL AND pl.market_id = $2)) \
-         ORDER BY pl.code, p.min_quantity",
-        lineage_in(3)
-    );
-    let rows = bind_lineage(sqlx::query(&sql).bind(product.id).bind(market.id), company)
-        .fetch_all(&mut *conn)
-        .await?;
     let mut applicable: Vec<Entry> = Vec::new();
     let mut refused: Vec<PriceCandidate> = Vec::new();
-    for row in &rows {
-        let list: String = row.try_get("code")?;
-        let kind = PriceListKind::parse(&row.try_get::<String, _>("kind")?);
-        let owner: Option<i64> = row.try_get("company_id")?;
-        let tier = Micros(row.try_get("min_quantity")?);
-        let price = Micros(row.try_get("unit_price")?);
+    for row in &offer.prices {
+        let (list, kind, owner, tier, price) = (row.list.clone(), row.kind, row.company_id, row.tier, row.price);
         let candidate = PriceCandidate {
             list: list.clone(),
             kind,
-            company: row.try_get("company_code")?,
+            company: row.company_code.clone(),
             tier_from: tier.to_decimal(),
             unit_price: price.to_decimal(),
             outcome: String::new(),
         };
-        let currency: String = row.try_get("currency")?;
-        let from: Option<String> = row.try_get("valid_from")?;
-        let to: Option<String> = row.try_get("valid_to")?;
-        let not_applicable = if currency != market.currency {
+        let (currency, from, to) = (&row.currency, &row.valid_from, &row.valid_to);
+        let not_applicable = if *currency != market.currency {
             Some(format!(
                 "in {currency}, the market sells in {}",
                 market.currency
@@ -659,7 +640,7 @@ pub(crate) async fn resolve(
     }
     considered.extend(refused);
     let (unit_price, promotion) =
-        apply_promotion(conn, company, product, market, quantity, &day, winner.price).await?;
+        apply_promotion(offer, quantity, &day, winner.price)?;
     Ok(PriceResolution {
         sku: product.sku.clone(),
         unit_price: Money::from_micros(unit_price.0, &market.currency),
@@ -692,41 +673,24 @@ fn beaten_because(winner: &Entry, loser: &Entry) -> String {
     format!("beaten by {}: {reason}{cheaper}", winner.candidate.list)
 }
 
-async fn apply_promotion(
-    conn: &mut AnyConnection,
-    company: &CompanyRef,
-    product: &ProductRef,
-    market: &MarketRef,
-    quantity: Micros,
-    day: &str,
-    price: Micros,
-) -> Result<(Micros, Option<String>), CoreError> {
-    let sql = format!(
-        "SELECT code, percent_off, amount_off FROM promotions WHERE (market_id IS NULL OR market_id = $1) \
-         AND (company_id IS NULL OR company_id IN {}) AND (product_id IS NULL OR product_id = $2) \
-         AND min_quantity <= $3 AND (valid_from IS NULL OR valid_from <= $4) AND (valid_to IS NULL OR valid_to >= $4)",
-        lineage_in(5)
-    );
-    let query = sqlx::query(&sql).bind(market.id).bind(product.id).bind(quantity.0).bind(day);
-    let rows = bind_lineage(query, company)
-        .fetch_all(conn)
-        .await?;
+/// The best promotion for the quantity on the day, applied to `price`.
+fn apply_promotion(offer: &Offer, quantity: Micros, day: &str, price: Micros) -> Result<(Micros, Option<String>), CoreError> {
     let mut best: Option<(Micros, String)> = None;
-    for row in rows {
-        let off = match (
-            row.try_get::<Option<i64>, _>("percent_off")?,
-            row.try_get::<Option<i64>, _>("amount_off")?,
-        ) {
-            (Some(percent), _) => Micros::rounded(
-                price.to_decimal() * Micros(percent).to_decimal() / Decimal::ONE_HUNDRED,
-            )
-            .map_err(|e| CoreError::amount("promotion", e))?,
-            (None, Some(amount)) => Micros(amount),
+    for promotion in &offer.promotions {
+        let in_time = promotion.valid_from.as_deref().is_none_or(|f| f <= day)
+            && promotion.valid_to.as_deref().is_none_or(|t| t >= day);
+        if !in_time || promotion.min_quantity > quantity {
+            continue;
+        }
+        let off = match (promotion.percent_off, promotion.amount_off) {
+            (Some(percent), _) => Micros::rounded(price.to_decimal() * percent.to_decimal() / Decimal::ONE_HUNDRED)
+                .map_err(|e| CoreError::amount("promotion", e))?,
+            (None, Some(amount)) => amount,
             (None, None) => continue,
         };
         let discounted = Micros((price.0 - off.0).max(0));
         if best.as_ref().is_none_or(|(b, _)| discounted < *b) {
-            best = Some((discounted, row.try_get("code")?));
+            best = Some((discounted, promotion.code.clone()));
         }
     }
     Ok(match best {

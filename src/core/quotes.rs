@@ -4,7 +4,9 @@
 
 use super::catalog::product_by_sku;
 use super::customers::{company_by_code, require_role, Role};
-use super::orders::{place_in, Agreed, OrderPlaced, PlaceOrder};
+use super::offer::offer;
+use super::orders::{OrderPlaced, PlaceOrder};
+use super::placement::{commit, prepare, Agreed};
 use super::pricing::resolve;
 use super::sellers::market_ref;
 use super::{once, Actor, ChannelKind, Core, CoreError};
@@ -130,18 +132,11 @@ impl Core {
                 Some(p) => Micros::from_decimal(*p)
                     .map_err(|e| CoreError::amount(format!("quote line {}", line.line), e))?,
                 None => {
-                    let product = product_by_sku(&mut tx, &line.sku).await?;
                     let quantity = Micros::from_decimal(line.quantity)
                         .map_err(|e| CoreError::amount("quantity", e))?;
-                    let resolved = resolve(
-                        &mut tx,
-                        &company,
-                        &product,
-                        &market,
-                        quantity,
-                        chrono::Utc::now().date_naive(),
-                    )
-                    .await?;
+                    let offer = offer(&mut tx, &company.code, &market.code, &line.sku, "").await?;
+                    let today = chrono::Utc::now().date_naive();
+                    let resolved = resolve(&offer, quantity, today)?;
                     Micros::from_decimal(resolved.unit_price.amount)
                         .map_err(|e| CoreError::amount("price", e))?
                 }
@@ -430,7 +425,8 @@ async fn accept(
         on: Some(today),
         source: Some(format!("quote {number}")),
     };
-    let placed = place_in(tx, by, &place, &agreed).await?;
+    let prepared = prepare(tx, by, &place, &agreed).await?;
+    let placed = commit(tx, by, &place, &prepared).await?;
     sqlx::query("UPDATE quotes SET state = 'accepted', order_id = (SELECT id FROM orders WHERE number = $1) WHERE id = $2")
         .bind(&placed.number)
         .bind(quote.id)

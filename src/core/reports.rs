@@ -379,7 +379,7 @@ async fn history_filter(
     }
     if let Some(sku) = &query.sku {
         filter.and(
-            "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?)",
+            "o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = (SELECT p.id FROM products p WHERE p.sku = ?))",
             Bind::Text(sku.clone()),
         );
     }

@@ -67,3 +67,31 @@ pub async fn finish<T: Serialize>(tx: &mut Tx, key: &str, result: &T) -> Result<
         .await?;
     Ok(())
 }
+
+/// What a key holds, read outside any transaction: a cheap early answer
+/// for a repeat, before a command does its reading. `None` when the key is
+/// unknown or its first run has not committed; `claim` stays the
+/// authority.
+pub async fn lookup<T: DeserializeOwned>(
+    pool: &sqlx::AnyPool,
+    key: &str,
+    command: &str,
+) -> Result<Option<Claim<T>>, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT command, result FROM idempotency WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let first: String = row.try_get("command")?;
+    if first != command {
+        return Ok(Some(Claim::Conflict { first }));
+    }
+    let Some(result) = row.try_get::<Option<String>, _>("result")? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&result)
+        .map(|done| Some(Claim::Done(done)))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}

@@ -9,7 +9,7 @@
 mod idempotency;
 mod micros;
 
-pub use idempotency::{claim, finish, Claim};
+pub use idempotency::{claim, finish, lookup, Claim};
 pub use micros::{Micros, MicrosError};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -83,8 +83,10 @@ impl Store {
 
     async fn open_sqlite(url: &str) -> Result<Store, StoreError> {
         let connect = |max: u32| {
+            // An in-process connection cannot go stale: no ping before use.
             AnyPoolOptions::new()
                 .max_connections(max)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(60))
                 .after_connect(|conn, _| {
                     Box::pin(async move {

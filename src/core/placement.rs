@@ -1,0 +1,501 @@
+//! Placing an order, in two halves. `prepare` reads (on any connection,
+//! outside the write transaction): who buys, where, through which channel,
+//! and each line's product, unit and price. `commit` writes, in the
+//! command's transaction: approvals, reservations, budgets, the order, its
+//! lines, timeline and notifications, in as few statements as it can,
+//! since SQLite has one writer and every statement holds it.
+
+use super::approvals::{charge, evaluate, record_chain, LineFacts};
+use super::catalog::option_effect;
+use super::customers::CompanyRef;
+use super::inventory::{record_holds, reserve, Hold};
+use super::notifications::{notify_all, recipient, Recipient};
+use super::offer::{applies_to_buyer, offer};
+use super::orders::{LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
+use super::pricing::resolve;
+use super::sellers::MarketRef;
+use super::states::OrderState;
+use super::{Actor, CoreError, Money};
+use crate::document::{ItemIdentity, OrderLine, Party, ProcurementRefs};
+use crate::store::{now_micros, Micros, Tx};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
+
+/// Prices agreed in an accepted quote, per line id, with the quote's
+/// number; they replace the price lists' answer.
+#[derive(Default)]
+pub(crate) struct Agreed {
+    pub prices: BTreeMap<String, Micros>,
+    pub quote: String,
+}
+
+/// Who buys, where and through which channel.
+pub(crate) struct Context {
+    pub company: CompanyRef,
+    pub market: MarketRef,
+    pub brand_id: i64,
+    pub buyer: Option<i64>,
+    pub recipient: Recipient,
+    pub day: NaiveDate,
+}
+
+/// A line priced for an order.
+pub(crate) struct PricedLine {
+    pub line_ref: String,
+    pub product: super::ProductRef,
+    pub description: String,
+    pub quantity: Micros,
+    pub unit: String,
+    pub base_quantity: Micros,
+    pub unit_price: Micros,
+    pub buyer_price: Option<Micros>,
+    pub amount: Micros,
+    pub price_rule: String,
+    pub refs: ProcurementRefs,
+}
+
+/// What `prepare` read.
+pub(crate) struct Prepared {
+    pub context: Context,
+    pub lines: Vec<PricedLine>,
+    pub remarks: Vec<String>,
+}
+
+/// Reads everything placing `place` needs.
+pub(crate) async fn prepare(
+    conn: &mut AnyConnection,
+    by: &Actor,
+    place: &PlaceOrder,
+    agreed: &Agreed,
+) -> Result<Prepared, CoreError> {
+    let order = &place.order;
+    if order.lines.is_empty() {
+        return Err(CoreError::Invalid(format!("order {} has no lines", order.id)));
+    }
+    let context = context(conn, by, place).await?;
+    if let Some(currency) = order.currency.as_deref().filter(|c| *c != context.market.currency) {
+        return Err(CoreError::Invalid(format!(
+            "order {}: currency {currency} is not the currency of market {} ({})",
+            order.id, context.market.code, context.market.currency
+        )));
+    }
+    let mut lines = Vec::with_capacity(order.lines.len());
+    let mut remarks = Vec::new();
+    for line in &order.lines {
+        let choices = place.options.get(&line.id).map(Vec::as_slice).unwrap_or(&[]);
+        let at = (context.company.code.as_str(), context.market.code.as_str(), context.day);
+        let mut priced = price_line(conn, at, line, &order.procurement, choices).await?;
+        if let Some(price) = agreed.prices.get(&line.id) {
+            agree(&mut priced, *price, &agreed.quote)?;
+        }
+        remarks.extend(price_remark(line, &priced));
+        lines.push(priced);
+    }
+    Ok(Prepared { context, lines, remarks })
+}
+
+fn flag(condition: &str) -> String {
+    format!("CAST(CASE WHEN {condition} THEN 1 ELSE 0 END AS BIGINT)")
+}
+
+async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Result<Context, CoreError> {
+    let sql = format!(
+        "SELECT co.id, co.code, co.name, co.path, co.market_id, m.id AS m_id, m.currency, m.default_price_list, \
+         b.id AS brand_id, {open} AS open, {buyer} AS buyer, (SELECT u.id FROM users u WHERE u.login = $5) AS user_id, \
+         (SELECT u.email FROM users u WHERE u.login = $5) AS email, \
+         (SELECT p.identity FROM procurement_identities p JOIN companies pc ON pc.id = p.company_id \
+          WHERE p.kind = $6 AND {identity} ORDER BY LENGTH(pc.path) DESC, p.identity LIMIT 1) AS identity \
+         FROM companies co JOIN markets m ON m.code = $2 JOIN brands b ON b.code = $3 WHERE co.code = $1",
+        open = flag("EXISTS (SELECT 1 FROM channels ch WHERE ch.brand_id = b.id AND ch.market_id = m.id AND ch.kind = $4)"),
+        buyer = flag(&format!(
+            "EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.login = $5 \
+             AND r.role = 'buyer' AND {})",
+            applies_to_buyer("r.company_id")
+        )),
+        identity = applies_to_buyer("p.company_id"),
+    );
+    let channel = place.channel.as_str();
+    let identity_kind = if channel == "edi" { "edi" } else { "punchout" };
+    let row = sqlx::query(&sql)
+        .bind(&place.company)
+        .bind(&place.market)
+        .bind(&place.brand)
+        .bind(channel)
+        .bind(by.login().unwrap_or(""))
+        .bind(identity_kind)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Err(missing(conn, place).await);
+    };
+    if row.try_get::<i64, _>("open")? == 0 {
+        return Err(CoreError::Invalid(format!(
+            "brand {} does not sell through {channel} in market {}",
+            place.brand, place.market
+        )));
+    }
+    let buyer = match by.login() {
+        None => None,
+        Some(login) => {
+            let user: Option<i64> = row.try_get("user_id")?;
+            let user = user.ok_or_else(|| CoreError::not_found("user", login))?;
+            if row.try_get::<i64, _>("buyer")? == 0 {
+                return Err(CoreError::Forbidden {
+                    actor: login.to_string(),
+                    action: format!("place orders for {} (needs the buyer role)", place.company),
+                });
+            }
+            Some(user)
+        }
+    };
+    let path: String = row.try_get("path")?;
+    let company = CompanyRef {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        lineage: path.split('/').filter_map(|p| p.parse().ok()).collect(),
+        market_id: row.try_get("market_id")?,
+    };
+    Ok(Context {
+        recipient: recipient(channel, company.code.clone(), row.try_get("identity")?, row.try_get("email")?),
+        company,
+        market: MarketRef {
+            id: row.try_get("m_id")?,
+            code: place.market.clone(),
+            currency: row.try_get("currency")?,
+            default_price_list: row.try_get("default_price_list")?,
+        },
+        brand_id: row.try_get("brand_id")?,
+        buyer,
+        day: place.on.or(place.order.issue_date).unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    })
+}
+
+async fn missing(conn: &mut AnyConnection, place: &PlaceOrder) -> CoreError {
+    for (table, what, code) in [("companies", "company", &place.company), ("markets", "market", &place.market), ("brands", "brand", &place.brand)] {
+        match super::sellers::id_of(conn, table, what, code).await {
+            Ok(_) => continue,
+            Err(e) => return e,
+        }
+    }
+    CoreError::not_found("company", &place.company)
+}
+
+/// The SKU an order line names: the seller's part number, else the
+/// product with its GTIN.
+async fn sku_for(conn: &mut AnyConnection, item: &ItemIdentity) -> Result<String, CoreError> {
+    if let Some(sku) = &item.seller_id {
+        return Ok(sku.clone());
+    }
+    if let Some(gtin) = &item.standard_id {
+        let row = sqlx::query("SELECT sku FROM products WHERE gtin = $1")
+            .bind(&gtin.value)
+            .fetch_optional(conn)
+            .await?
+            .ok_or_else(|| CoreError::not_found("product with GTIN", gtin.value.clone()))?;
+        return Ok(row.try_get("sku")?);
+    }
+    let named = item.buyer_id.clone().unwrap_or_default();
+    Err(CoreError::Invalid(format!("item {named:?} has neither a seller part number nor a GTIN")))
+}
+
+/// Prices one line: the product, its quantity in base units, our price per
+/// ordered unit (with chosen options) and the amount.
+pub(crate) async fn price_line(
+    conn: &mut AnyConnection,
+    at: (&str, &str, NaiveDate),
+    line: &OrderLine,
+    header: &ProcurementRefs,
+    choices: &[(String, String)],
+) -> Result<PricedLine, CoreError> {
+    let on_line = |e: CoreError| CoreError::Invalid(format!("line {}: {e}", line.id));
+    let sku = sku_for(conn, &line.item).await.map_err(on_line)?;
+    let (company, market, day) = at;
+    let offer = offer(conn, company, market, &sku, &line.quantity.unit).await.map_err(on_line)?;
+    if let Some(why) = offer.refusal() {
+        return Err(CoreError::Invalid(format!("line {}: {why}", line.id)));
+    }
+    if line.quantity.value <= Decimal::ZERO {
+        return Err(CoreError::Invalid(format!("line {}: quantity {} must be more than zero", line.id, line.quantity.value)));
+    }
+    let per_unit = offer.base_units.ok_or_else(|| {
+        CoreError::Invalid(format!("line {}: product {sku} is not sold in unit {}", line.id, line.quantity.unit))
+    })?;
+    let amount_error = |e| CoreError::amount(format!("line {}", line.id), e);
+    let quantity = Micros::from_decimal(line.quantity.value).map_err(amount_error)?;
+    let base_quantity = quantity.times(per_unit).map_err(amount_error)?;
+    let resolution = resolve(&offer, base_quantity, day).map_err(on_line)?;
+    let base_price = Micros::from_decimal(resolution.unit_price.amount).map_err(amount_error)?;
+    let effect = option_effect(conn, &offer.product, choices).await.map_err(on_line)?;
+    let base_price = Micros(base_price.0 + effect.0);
+    let mut rule = resolution.explanation().join("; ");
+    if !choices.is_empty() {
+        rule.push_str(&format!("; options add {effect} per {}", offer.product.base_unit));
+    }
+    let buyer_price = line
+        .price
+        .as_ref()
+        .map(|p| {
+            let per = p.base_quantity.as_ref().map_or(Decimal::ONE, |q| q.value);
+            Micros::rounded(p.amount.value / per.max(Decimal::new(1, 6))).map_err(amount_error)
+        })
+        .transpose()?;
+    let refs = &line.procurement;
+    Ok(PricedLine {
+        line_ref: line.id.clone(),
+        description: line.description.clone().unwrap_or_else(|| offer.product.name.clone()),
+        unit_price: base_price.times(per_unit).map_err(amount_error)?,
+        amount: base_price.times(base_quantity).map_err(amount_error)?,
+        product: offer.product,
+        quantity,
+        unit: line.quantity.unit.clone(),
+        base_quantity,
+        buyer_price,
+        price_rule: rule,
+        refs: ProcurementRefs {
+            cost_center: refs.cost_center.clone().or_else(|| header.cost_center.clone()),
+            gl_account: refs.gl_account.clone().or_else(|| header.gl_account.clone()),
+            project: refs.project.clone().or_else(|| header.project.clone()),
+            ..ProcurementRefs::default()
+        },
+    })
+}
+
+fn agree(priced: &mut PricedLine, price: Micros, quote: &str) -> Result<(), CoreError> {
+    let amount_error = |e| CoreError::amount(format!("line {}", priced.line_ref), e);
+    let per_unit = Micros::rounded(priced.base_quantity.to_decimal() / priced.quantity.to_decimal()).map_err(amount_error)?;
+    priced.unit_price = price.times(per_unit).map_err(amount_error)?;
+    priced.amount = price.times(priced.base_quantity).map_err(amount_error)?;
+    priced.price_rule = format!("{price} per {} agreed in quote {quote}", priced.product.base_unit);
+    Ok(())
+}
+
+fn price_remark(line: &OrderLine, priced: &PricedLine) -> Option<String> {
+    let buyer = priced.buyer_price?;
+    (buyer != priced.unit_price).then(|| {
+        format!(
+            "line {}: the buyer's price {buyer} differs from ours {} ({})",
+            line.id, priced.unit_price, priced.price_rule
+        )
+    })
+}
+
+/// A ship-to's identity, to tell a new one from a known one.
+fn ship_to_key(party: &Party) -> Option<String> {
+    if let Some(id) = party.ids.first() {
+        return Some(id.value.clone());
+    }
+    let address = party.address.as_ref();
+    let parts = [
+        party.name.clone(),
+        address.and_then(|a| a.lines.first().cloned()),
+        address.and_then(|a| a.postal_code.clone()),
+    ];
+    let key: Vec<String> = parts.into_iter().flatten().collect();
+    (!key.is_empty()).then(|| key.join("|").to_lowercase())
+}
+
+/// Writes a prepared order.
+pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared: &Prepared) -> Result<OrderPlaced, CoreError> {
+    let Prepared { context, lines, remarks } = prepared;
+    let total = Micros(lines.iter().map(|l| l.amount.0).sum());
+    let facts: Vec<LineFacts> = lines
+        .iter()
+        .map(|l| LineFacts {
+            sku: l.product.sku.clone(),
+            unspsc: l.product.unspsc.clone(),
+            amount: l.amount,
+            cost_center: l.refs.cost_center.clone(),
+        })
+        .collect();
+    let at = now_micros();
+    let mut draft = OrderRow {
+        id: 0,
+        number: String::new(),
+        state: OrderState::Received,
+        company_id: context.company.id,
+        market_id: context.market.id,
+        channel: place.channel.as_str().to_string(),
+        po_number: place.order.id.clone(),
+        currency: context.market.currency.clone(),
+        total,
+        cost_center: place.order.procurement.cost_center.clone(),
+        ship_to_key: place.order.ship_to.as_ref().and_then(ship_to_key),
+        placed_on: super::approvals::day_of(at),
+        budget_charges: "[]".into(),
+    };
+    let needed = evaluate(tx, &context.company, &draft, &facts).await?;
+    let (reserved, holds) = reserve_all(tx, lines).await?;
+    let approved = needed.is_empty();
+    let charged = if approved { charge(tx, &draft, &facts).await? } else { Vec::new() };
+    draft.state = if approved { OrderState::Approved } else { OrderState::PendingApproval };
+    draft.budget_charges = serde_json::to_string(&charged)?;
+    let row = insert_order(tx, place, context, draft, at).await?;
+    insert_lines(tx, row.id, 1, lines, &reserved).await?;
+    record_holds(tx, row.id, &row.channel, &holds).await?;
+    record_chain(tx, row.id, &needed).await?;
+    let reasons: Vec<String> = needed.iter().map(|n| n.reason().to_string()).collect();
+    let second = if approved {
+        ("approved", serde_json::json!({ "why": "no approval rule applies" }))
+    } else {
+        ("held for approval", serde_json::json!({ "reasons": reasons }))
+    };
+    let events = [
+        ("received", OrderState::Received, place.source.as_deref(), serde_json::json!({ "po_number": place.order.id, "remarks": remarks })),
+        (second.0, row.state, None, second.1),
+    ];
+    record_events(tx, row.id, by, &events).await?;
+    let notices = [("received", OrderState::Received.as_str()), (second.0, row.state.as_str())];
+    notify_all(tx, (row.id, &row.number, &row.po_number), &context.recipient, &notices).await?;
+    Ok(OrderPlaced {
+        number: row.number.clone(),
+        state: row.state,
+        total: Money::from_micros(total.0, &context.market.currency),
+        lines: lines
+            .iter()
+            .zip(&reserved)
+            .map(|(l, r)| LinePlaced {
+                line: l.line_ref.clone(),
+                sku: l.product.sku.clone(),
+                unit_price: l.unit_price.to_decimal(),
+                amount: l.amount.to_decimal(),
+                reserved: r.to_decimal(),
+                backordered: Micros(l.base_quantity.0 - r.0).to_decimal(),
+                price_rule: l.price_rule.clone(),
+            })
+            .collect(),
+        approvals: reasons,
+        remarks: remarks.clone(),
+    })
+}
+
+/// Reserves every line, in product order so that two orders never wait on
+/// each other's stock rows in opposite order. Returns what each line got
+/// and the holds, by line number.
+async fn reserve_all(tx: &mut Tx, lines: &[PricedLine]) -> Result<(Vec<Micros>, Vec<(i64, Hold)>), CoreError> {
+    let mut by_product: Vec<usize> = (0..lines.len()).collect();
+    by_product.sort_by_key(|&i| lines[i].product.id);
+    let mut reserved = vec![Micros::ZERO; lines.len()];
+    let mut holds = Vec::new();
+    for i in by_product {
+        let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity).await?;
+        reserved[i] = got;
+        holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
+    }
+    Ok((reserved, holds))
+}
+
+async fn insert_order(tx: &mut Tx, place: &PlaceOrder, context: &Context, mut row: OrderRow, at: i64) -> Result<OrderRow, CoreError> {
+    let order = &place.order;
+    let refs = &order.procurement;
+    let inserted = sqlx::query(
+        "INSERT INTO orders (company_id, buyer_id, brand_id, market_id, channel, state, po_number, currency, total, cost_center, \
+         gl_account, project, requisitioner, ship_to, ship_to_key, requested_on, budget_charges, placed_at, updated_at, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id",
+    )
+    .bind(context.company.id)
+    .bind(context.buyer)
+    .bind(context.brand_id)
+    .bind(context.market.id)
+    .bind(&row.channel)
+    .bind(row.state.as_str())
+    .bind(&order.id)
+    .bind(&row.currency)
+    .bind(row.total.0)
+    .bind(&refs.cost_center)
+    .bind(&refs.gl_account)
+    .bind(&refs.project)
+    .bind(&refs.requisitioner)
+    .bind(order.ship_to.as_ref().map(serde_json::to_string).transpose()?)
+    .bind(&row.ship_to_key)
+    .bind(order.requested_delivery_date.map(|d| d.to_string()))
+    .bind(&row.budget_charges)
+    .bind(at)
+    .bind(serde_json::to_string(order)?)
+    .fetch_one(&mut **tx)
+    .await?;
+    row.id = inserted.try_get("id")?;
+    // Numbers come from the row id, so concurrent orders never wait on a
+    // shared counter.
+    row.number = format!("SO{:08}", row.id);
+    sqlx::query("UPDATE orders SET number = $1 WHERE id = $2").bind(&row.number).bind(row.id).execute(&mut **tx).await?;
+    Ok(row)
+}
+
+/// Writes lines of an order in one statement, numbered from `first`.
+pub(crate) async fn insert_lines(
+    tx: &mut Tx,
+    order_id: i64,
+    first: i64,
+    lines: &[PricedLine],
+    reserved: &[Micros],
+) -> Result<(), CoreError> {
+    const COLUMNS: usize = 17;
+    let rows: Vec<String> = (0..lines.len())
+        .map(|n| {
+            let first = 2 + n * COLUMNS;
+            let slots: Vec<String> = (first..first + COLUMNS).map(|p| format!("${p}")).collect();
+            format!("($1, {})", slots.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (order_id, line_no, line_ref, product_id, sku, description, quantity, unit, base_quantity, \
+         unit_price, buyer_price, amount, price_rule, status, reserved, cost_center, gl_account, project) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(order_id);
+    for (n, (line, got)) in lines.iter().zip(reserved).enumerate() {
+        let status = if *got < line.base_quantity { "backordered" } else { "open" };
+        query = query
+            .bind(first + n as i64)
+            .bind(line.line_ref.clone())
+            .bind(line.product.id)
+            .bind(line.product.sku.clone())
+            .bind(line.description.clone())
+            .bind(line.quantity.0)
+            .bind(line.unit.clone())
+            .bind(line.base_quantity.0)
+            .bind(line.unit_price.0)
+            .bind(line.buyer_price.map(|p| p.0))
+            .bind(line.amount.0)
+            .bind(line.price_rule.clone())
+            .bind(status)
+            .bind(got.0)
+            .bind(line.refs.cost_center.clone())
+            .bind(line.refs.gl_account.clone())
+            .bind(line.refs.project.clone());
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Appends several events to an order's timeline in one statement.
+pub(crate) async fn record_events(
+    tx: &mut Tx,
+    order_id: i64,
+    by: &Actor,
+    events: &[(&str, OrderState, Option<&str>, serde_json::Value)],
+) -> Result<(), CoreError> {
+    let rows: Vec<String> = (0..events.len())
+        .map(|n| {
+            let b = 4 + n * 4;
+            format!("($1, $2, ${b}, ${}, $3, ${}, ${})", b + 1, b + 2, b + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(order_id).bind(now_micros()).bind(by.as_str().to_string());
+    for (event, state, source, detail) in events {
+        query = query
+            .bind(event.to_string())
+            .bind(state.as_str())
+            .bind(source.map(str::to_string))
+            .bind(detail.to_string());
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
