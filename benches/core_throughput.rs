@@ -182,11 +182,11 @@ async fn load(core: &Core) -> World {
     let base_at = chrono::Utc::now().timestamp_micros() - history as i64 * 60_000_000;
     bulk(
         store,
-        "INSERT INTO orders (id, number, company_id, brand_id, market_id, channel, state, po_number, currency, total, cost_center, project, placed_at, updated_at, source)",
+        "INSERT INTO orders (id, company_id, brand_id, market_id, channel, state, po_number, currency, total, cost_center, project, placed_at, updated_at, source)",
         (1..=history).map(|o| {
             let state = ["approved", "sent", "shipped", "closed"][o % 4];
             format!(
-                "({o}, 'H{o:08}', {}, 1, 1, 'api', '{state}', 'PO-{o}', 'EUR', {}, 'CC-{}', 'P-{}', {}, {}, '{{}}')",
+                "({o}, {}, 1, 1, 'api', '{state}', 'PO-{o}', 'EUR', {}, 'CC-{}', 'P-{}', {}, {}, '{{}}')",
                 unit_row.0,
                 1_000_000 * (o % 1000) as i64,
                 o % 20,

@@ -219,7 +219,6 @@ CREATE TABLE inbound_stock (
 
 CREATE TABLE orders (
     id INTEGER PRIMARY KEY,
-    number TEXT UNIQUE,
     company_id BIGINT NOT NULL REFERENCES companies (id),
     buyer_id BIGINT REFERENCES users (id),
     brand_id BIGINT NOT NULL REFERENCES brands (id),

@@ -199,9 +199,9 @@ impl Core {
     pub async fn approvals(&self, number: &str) -> Result<Vec<ApprovalStep>, CoreError> {
         let rows = sqlx::query(
             "SELECT a.step, a.rule_code, a.reason, a.approver_role, a.state, a.decided_by, a.comment FROM approvals a \
-             JOIN orders o ON o.id = a.order_id WHERE o.number = $1 ORDER BY a.step, a.rule_code",
+             WHERE a.order_id = $1 ORDER BY a.step, a.rule_code",
         )
-        .bind(number)
+        .bind(super::orders::order_id(number).unwrap_or(0))
         .fetch_all(self.store.reader())
         .await?;
         rows.iter()
@@ -302,39 +302,61 @@ async fn decide(
 }
 
 /// The approvals an order needs, by the rules of its company and above.
-pub(crate) async fn evaluate(
-    tx: &mut Tx,
-    company: &CompanyRef,
-    order: &OrderRow,
-    lines: &[LineFacts],
-) -> Result<Vec<Needed>, CoreError> {
+/// An approval rule as evaluation reads it.
+pub(crate) struct Rule {
+    code: String,
+    kind: String,
+    role: String,
+    amount: Option<i64>,
+    category: Option<String>,
+    step: i64,
+}
+
+/// The approval rules of a company and those above it, in chain order.
+pub(crate) async fn rules_for(conn: &mut sqlx::AnyConnection, company: &CompanyRef) -> Result<Vec<Rule>, CoreError> {
     let sql = format!(
         "SELECT code, kind, approver_role, amount, category, step FROM approval_rules \
          WHERE company_id IS NULL OR company_id IN {} ORDER BY step, code",
         lineage_in(1)
     );
-    let rules = bind_lineage(sqlx::query(&sql), company).fetch_all(&mut **tx).await?;
+    let rows = bind_lineage(sqlx::query(&sql), company).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Rule {
+                code: r.try_get("code")?,
+                kind: r.try_get("kind")?,
+                role: r.try_get("approver_role")?,
+                amount: r.try_get("amount")?,
+                category: r.try_get("category")?,
+                step: r.try_get("step")?,
+            })
+        })
+        .collect()
+}
+
+/// The approvals an order needs by `rules`; the budget and ship-to rules
+/// read the store inside the command's transaction.
+pub(crate) async fn evaluate(
+    tx: &mut Tx,
+    company: &CompanyRef,
+    order: &OrderRow,
+    lines: &[LineFacts],
+    rules: &[Rule],
+) -> Result<Vec<Needed>, CoreError> {
     let mut needed = Vec::new();
     for rule in rules {
-        let kind: String = rule.try_get("kind")?;
-        let reason = match kind.as_str() {
+        let reason = match rule.kind.as_str() {
             "total_over" => {
-                let limit = Micros(rule.try_get::<Option<i64>, _>("amount")?.unwrap_or(0));
+                let limit = Micros(rule.amount.unwrap_or(0));
                 (order.total > limit)
                     .then(|| format!("total {} {} is over {}", order.total, order.currency, limit))
             }
             "over_budget" => over_budget(tx, company, order, lines).await?,
             "restricted_category" => {
-                let category: String = rule
-                    .try_get::<Option<String>, _>("category")?
-                    .unwrap_or_default();
+                let category = rule.category.clone().unwrap_or_default();
                 lines
                     .iter()
-                    .find(|l| {
-                        l.unspsc
-                            .as_deref()
-                            .is_some_and(|u| u.starts_with(&category))
-                    })
+                    .find(|l| l.unspsc.as_deref().is_some_and(|u| u.starts_with(&category)))
                     .map(|l| format!("{} is in restricted category {category}", l.sku))
             }
             "new_ship_to" => new_ship_to(tx, order).await?,
@@ -342,10 +364,10 @@ pub(crate) async fn evaluate(
         };
         if let Some(reason) = reason {
             needed.push(Needed {
-                step: rule.try_get("step")?,
-                rule: rule.try_get("code")?,
+                step: rule.step,
+                rule: rule.code.clone(),
                 reason,
-                role: rule.try_get("approver_role")?,
+                role: rule.role.clone(),
             });
         }
     }

@@ -548,14 +548,14 @@ async fn add_line(tx: &mut Tx, order: &OrderRow, priced: PricedLine) -> Result<(
     .fetch_one(&mut **tx)
     .await?
     .try_get("next")?;
-    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity, &Default::default()).await?;
     insert_lines(tx, order.id, next, std::slice::from_ref(&priced), &[got]).await?;
     let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (next, h)).collect();
     record_holds(tx, order.id, &order.channel, &holds).await
 }
 
 async fn replace_line(tx: &mut Tx, order: &OrderRow, line_no: i64, priced: PricedLine) -> Result<(), CoreError> {
-    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity, &Default::default()).await?;
     let status = if got < priced.base_quantity { "backordered" } else { "open" };
     sqlx::query(
         "UPDATE order_lines SET quantity = $1, unit = $2, base_quantity = $3, unit_price = $4, amount = $5, price_rule = $6, \

@@ -298,11 +298,18 @@ pub(crate) async fn reserve(
     tx: &mut Tx,
     product: &ProductRef,
     quantity: Micros,
+    view: &StockView,
 ) -> Result<(Micros, Vec<Hold>), CoreError> {
     let mut holds = Vec::new();
     let reserved = match product.kind {
         ProductKind::Service => quantity,
-        ProductKind::Product => reserve_product(tx, product.brand_id, product, quantity, &mut holds).await?,
+        ProductKind::Product => {
+            let stock = match view.get(&product.id) {
+                Some(stock) => stock.clone(),
+                None => stock_at(tx, product.brand_id, product).await?,
+            };
+            reserve_product(tx, stock, product, quantity, &mut holds).await?
+        }
         ProductKind::Bundle => {
             let mut covered: Option<Decimal> = None;
             for (part, per_bundle) in bundle_parts(tx, product).await? {
@@ -310,7 +317,10 @@ pub(crate) async fn reserve(
                     .times(per_bundle)
                     .map_err(|e| CoreError::amount("bundle part", e))?;
                 let got = match part.kind {
-                    ProductKind::Product => reserve_product(tx, product.brand_id, &part, need, &mut holds).await?,
+                    ProductKind::Product => {
+                        let stock = stock_at(tx, product.brand_id, &part).await?;
+                        reserve_product(tx, stock, &part, need, &mut holds).await?
+                    }
                     _ => need,
                 };
                 let bundles = (got.to_decimal() / per_bundle.to_decimal()).floor();
@@ -323,15 +333,39 @@ pub(crate) async fn reserve(
     Ok((reserved, holds))
 }
 
-async fn reserve_product(
-    tx: &mut Tx,
-    brand: i64,
-    product: &ProductRef,
-    need: Micros,
-    holds: &mut Vec<Hold>,
-) -> Result<Micros, CoreError> {
-    let mut reserved = Micros::ZERO;
-    let stock = sqlx::query(
+/// Per product: `(warehouse, available)` in the order stock is taken
+/// (the brand's own warehouses, then shared ones, by code).
+pub(crate) type StockView = std::collections::HashMap<i64, Vec<(i64, i64)>>;
+
+/// The stock of several products, read in one statement.
+pub(crate) async fn stock_view(tx: &mut Tx, products: &[&ProductRef]) -> Result<StockView, CoreError> {
+    let mut view = StockView::new();
+    if products.is_empty() {
+        return Ok(view);
+    }
+    let slots: Vec<String> = (1..=products.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT s.product_id, s.warehouse_id, s.on_hand - s.reserved AS available FROM stock s \
+         JOIN warehouses w ON w.id = s.warehouse_id JOIN products p ON p.id = s.product_id \
+         WHERE s.product_id IN ({}) AND (w.brand_id = p.brand_id OR w.brand_id IS NULL) \
+         ORDER BY s.product_id, CASE WHEN w.brand_id IS NULL THEN 1 ELSE 0 END, w.code",
+        slots.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for product in products {
+        query = query.bind(product.id);
+        view.entry(product.id).or_default();
+    }
+    for row in query.fetch_all(&mut **tx).await? {
+        let product: i64 = row.try_get("product_id")?;
+        view.entry(product).or_default().push((row.try_get("warehouse_id")?, row.try_get("available")?));
+    }
+    Ok(view)
+}
+
+/// One product's stock at the warehouses a brand sells from.
+async fn stock_at(tx: &mut Tx, brand: i64, product: &ProductRef) -> Result<Vec<(i64, i64)>, CoreError> {
+    let rows = sqlx::query(
         "SELECT s.warehouse_id, s.on_hand - s.reserved AS available FROM stock s JOIN warehouses w ON w.id = s.warehouse_id \
          WHERE s.product_id = $1 AND (w.brand_id = $2 OR w.brand_id IS NULL) \
          ORDER BY CASE WHEN w.brand_id IS NULL THEN 1 ELSE 0 END, w.code",
@@ -340,9 +374,20 @@ async fn reserve_product(
     .bind(brand)
     .fetch_all(&mut **tx)
     .await?;
-    for row in stock {
-        let warehouse: i64 = row.try_get("warehouse_id")?;
-        let mut available: i64 = row.try_get("available")?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("warehouse_id")?, r.try_get("available")?)))
+        .collect()
+}
+
+async fn reserve_product(
+    tx: &mut Tx,
+    stock: Vec<(i64, i64)>,
+    product: &ProductRef,
+    need: Micros,
+    holds: &mut Vec<Hold>,
+) -> Result<Micros, CoreError> {
+    let mut reserved = Micros::ZERO;
+    for (warehouse, mut available) in stock {
         while reserved < need {
             let take = available.min(need.0 - reserved.0);
             if take <= 0 {

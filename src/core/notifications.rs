@@ -29,8 +29,8 @@ impl Core {
     /// Pending notifications, oldest first.
     pub async fn pending_notifications(&self, limit: u32) -> Result<Vec<Notification>, CoreError> {
         let rows = sqlx::query(
-            "SELECT n.id, o.number, n.event, n.channel, n.recipient, n.payload FROM notifications n \
-             JOIN orders o ON o.id = n.order_id WHERE n.state = 'pending' ORDER BY n.id LIMIT $1",
+            "SELECT n.id, n.order_id, n.event, n.channel, n.recipient, n.payload FROM notifications n \
+             WHERE n.state = 'pending' ORDER BY n.id LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(self.store.reader())
@@ -39,7 +39,7 @@ impl Core {
             .map(|r| {
                 Ok(Notification {
                     id: r.try_get("id")?,
-                    order: r.try_get("number")?,
+                    order: super::orders::order_number(r.try_get("order_id")?),
                     event: r.try_get("event")?,
                     channel: r.try_get("channel")?,
                     recipient: r.try_get("recipient")?,

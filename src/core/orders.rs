@@ -188,10 +188,10 @@ impl Core {
     pub async fn order(&self, number: &str) -> Result<OrderView, CoreError> {
         let mut conn = self.store.reader().acquire().await?;
         let row = sqlx::query(
-            "SELECT o.id, o.number, o.po_number, o.state, c.code, o.channel, o.total, o.currency, o.cost_center, \
-             o.gl_account, o.project, o.requisitioner FROM orders o JOIN companies c ON c.id = o.company_id WHERE o.number = $1",
+            "SELECT o.id, o.po_number, o.state, c.code, o.channel, o.total, o.currency, o.cost_center, \
+             o.gl_account, o.project, o.requisitioner FROM orders o JOIN companies c ON c.id = o.company_id WHERE o.id = $1",
         )
-        .bind(number)
+        .bind(order_id(number).unwrap_or(0))
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| CoreError::not_found("order", number))?;
@@ -277,41 +277,55 @@ async fn timeline_of(
         .collect()
 }
 
+/// edigate's number of the order with row id `id` (`SO00000042`): numbers
+/// come from the row id, so concurrent orders never wait on a counter.
+pub fn order_number(id: i64) -> String {
+    format!("SO{id:08}")
+}
+
+/// The row id an order number names.
+pub(crate) fn order_id(number: &str) -> Option<i64> {
+    let digits = number.strip_prefix("SO")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// Locks an order for a command (on PostgreSQL the row lock serialises
 /// commands on one order) and reads it. `reference` is edigate's number or
 /// the buyer's PO number.
 pub(crate) async fn lock_order(tx: &mut Tx, reference: &str) -> Result<OrderRow, CoreError> {
-    let numbers = sqlx::query("SELECT number FROM orders WHERE number = $1 UNION SELECT number FROM orders WHERE po_number = $1")
-        .bind(reference)
-        .fetch_all(&mut **tx)
-        .await?;
-    let number: String = match numbers.as_slice() {
-        [] => return Err(CoreError::not_found("order", reference)),
-        [one] => one.try_get("number")?,
-        many => {
-            let exact = many
-                .iter()
-                .filter_map(|r| r.try_get::<String, _>("number").ok())
-                .find(|n| n == reference);
-            exact.ok_or_else(|| {
-                CoreError::Invalid(format!(
-                    "PO number {reference} names {} orders; use edigate's order number",
-                    many.len()
-                ))
-            })?
+    const LOCK: &str = "UPDATE orders SET version = version + 1 WHERE id = $1 RETURNING id, state, company_id, market_id, \
+         channel, po_number, currency, total, cost_center, ship_to_key, placed_at, budget_charges";
+    let by_number = match order_id(reference) {
+        Some(id) => sqlx::query(LOCK).bind(id).fetch_optional(&mut **tx).await?,
+        None => None,
+    };
+    let row = match by_number {
+        Some(row) => row,
+        None => {
+            let ids = sqlx::query("SELECT id FROM orders WHERE po_number = $1 LIMIT 2")
+                .bind(reference)
+                .fetch_all(&mut **tx)
+                .await?;
+            let id: i64 = match ids.as_slice() {
+                [] => return Err(CoreError::not_found("order", reference)),
+                [one] => one.try_get("id")?,
+                _ => {
+                    return Err(CoreError::Invalid(format!(
+                        "PO number {reference} names several orders; use edigate's order number"
+                    )))
+                }
+            };
+            sqlx::query(LOCK).bind(id).fetch_one(&mut **tx).await?
         }
     };
-    let row = sqlx::query(
-        "UPDATE orders SET version = version + 1 WHERE number = $1 RETURNING id, number, state, company_id, market_id, channel, \
-         po_number, currency, total, cost_center, ship_to_key, placed_at, budget_charges",
-    )
-    .bind(&number)
-    .fetch_one(&mut **tx)
-    .await?;
+    let number = order_number(row.try_get("id")?);
     let state: String = row.try_get("state")?;
     Ok(OrderRow {
         id: row.try_get("id")?,
-        number: row.try_get("number")?,
+        number: number.clone(),
         state: OrderState::parse(&state).ok_or_else(|| {
             CoreError::Invalid(format!("order {number} has unknown state {state}"))
         })?,

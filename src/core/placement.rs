@@ -5,13 +5,13 @@
 //! lines, timeline and notifications, in as few statements as it can,
 //! since SQLite has one writer and every statement holds it.
 
-use super::approvals::{charge, evaluate, record_chain, LineFacts};
+use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Rule};
 use super::catalog::option_effect;
 use super::customers::CompanyRef;
-use super::inventory::{record_holds, reserve, Hold};
+use super::inventory::{record_holds, reserve, stock_view, Hold};
 use super::notifications::{notify_all, recipient, Recipient};
 use super::offer::{applies_to_buyer, offer};
-use super::orders::{LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
+use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
 use super::sellers::MarketRef;
 use super::states::OrderState;
@@ -61,6 +61,7 @@ pub(crate) struct Prepared {
     pub context: Context,
     pub lines: Vec<PricedLine>,
     pub remarks: Vec<String>,
+    pub rules: Vec<Rule>,
 }
 
 /// Reads everything placing `place` needs.
@@ -93,7 +94,8 @@ pub(crate) async fn prepare(
         remarks.extend(price_remark(line, &priced));
         lines.push(priced);
     }
-    Ok(Prepared { context, lines, remarks })
+    let rules = rules_for(conn, &context.company).await?;
+    Ok(Prepared { context, lines, remarks, rules })
 }
 
 fn flag(condition: &str) -> String {
@@ -299,7 +301,7 @@ fn ship_to_key(party: &Party) -> Option<String> {
 
 /// Writes a prepared order.
 pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared: &Prepared) -> Result<OrderPlaced, CoreError> {
-    let Prepared { context, lines, remarks } = prepared;
+    let Prepared { context, lines, remarks, rules } = prepared;
     let total = Micros(lines.iter().map(|l| l.amount.0).sum());
     let facts: Vec<LineFacts> = lines
         .iter()
@@ -326,7 +328,7 @@ pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared
         placed_on: super::approvals::day_of(at),
         budget_charges: "[]".into(),
     };
-    let needed = evaluate(tx, &context.company, &draft, &facts).await?;
+    let needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
     let (reserved, holds) = reserve_all(tx, lines).await?;
     let approved = needed.is_empty();
     let charged = if approved { charge(tx, &draft, &facts).await? } else { Vec::new() };
@@ -379,8 +381,14 @@ async fn reserve_all(tx: &mut Tx, lines: &[PricedLine]) -> Result<(Vec<Micros>, 
     by_product.sort_by_key(|&i| lines[i].product.id);
     let mut reserved = vec![Micros::ZERO; lines.len()];
     let mut holds = Vec::new();
+    let goods: Vec<&super::ProductRef> = lines
+        .iter()
+        .map(|l| &l.product)
+        .filter(|p| p.kind == super::ProductKind::Product)
+        .collect();
+    let view = stock_view(tx, &goods).await?;
     for i in by_product {
-        let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity).await?;
+        let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity, &view).await?;
         reserved[i] = got;
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
     }
@@ -417,10 +425,7 @@ async fn insert_order(tx: &mut Tx, place: &PlaceOrder, context: &Context, mut ro
     .fetch_one(&mut **tx)
     .await?;
     row.id = inserted.try_get("id")?;
-    // Numbers come from the row id, so concurrent orders never wait on a
-    // shared counter.
-    row.number = format!("SO{:08}", row.id);
-    sqlx::query("UPDATE orders SET number = $1 WHERE id = $2").bind(&row.number).bind(row.id).execute(&mut **tx).await?;
+    row.number = order_number(row.id);
     Ok(row)
 }
 

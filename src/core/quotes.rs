@@ -254,7 +254,7 @@ impl Core {
     /// A quote with its lines and rounds.
     pub async fn quote(&self, number: &str) -> Result<QuoteView, CoreError> {
         let mut conn = self.store.reader().acquire().await?;
-        let row = sqlx::query("SELECT q.id, q.state, q.round, q.valid_until, q.currency, o.number AS order_number FROM quotes q LEFT JOIN orders o ON o.id = q.order_id WHERE q.number = $1")
+        let row = sqlx::query("SELECT q.id, q.state, q.round, q.valid_until, q.currency, q.order_id FROM quotes q WHERE q.number = $1")
             .bind(number)
             .fetch_optional(&mut *conn)
             .await?
@@ -277,7 +277,9 @@ impl Core {
                 .and_then(|d| d.parse().ok()),
             currency: row.try_get("currency")?,
             lines,
-            order: row.try_get("order_number")?,
+            order: row
+                .try_get::<Option<i64>, _>("order_id")?
+                .map(super::orders::order_number),
             rounds,
         })
     }
@@ -427,8 +429,8 @@ async fn accept(
     };
     let prepared = prepare(tx, by, &place, &agreed).await?;
     let placed = commit(tx, by, &place, &prepared).await?;
-    sqlx::query("UPDATE quotes SET state = 'accepted', order_id = (SELECT id FROM orders WHERE number = $1) WHERE id = $2")
-        .bind(&placed.number)
+    sqlx::query("UPDATE quotes SET state = 'accepted', order_id = $1 WHERE id = $2")
+        .bind(super::orders::order_id(&placed.number))
         .bind(quote.id)
         .execute(&mut **tx)
         .await?;

@@ -150,7 +150,7 @@ impl Core {
         };
         let direction = if query.oldest_first { "ASC" } else { "DESC" };
         let sql = format!(
-            "SELECT o.id, o.number, o.po_number, o.state, o.placed_at, c.code AS company, u.login, b.code AS brand, \
+            "SELECT o.id, o.po_number, o.state, o.placed_at, c.code AS company, u.login, b.code AS brand, \
              o.cost_center, o.project, o.total, o.currency FROM orders o JOIN companies c ON c.id = o.company_id \
              JOIN brands b ON b.id = o.brand_id LEFT JOIN users u ON u.id = o.buyer_id WHERE {} \
              ORDER BY o.placed_at {direction}, o.id {direction} LIMIT {}",
@@ -174,7 +174,7 @@ impl Core {
                 id: row.try_get("id")?,
             });
             page.push(HistoryRow {
-                number: row.try_get("number")?,
+                number: super::orders::order_number(row.try_get("id")?),
                 po_number: row.try_get("po_number")?,
                 state: row.try_get("state")?,
                 placed_at: row.try_get("placed_at")?,
