@@ -363,6 +363,81 @@ pub(crate) async fn stock_view(tx: &mut Tx, products: &[&ProductRef]) -> Result<
     Ok(view)
 }
 
+/// Reserves goods lines, `(line index, product, base quantity)`, from a
+/// stock view read in the same transaction: the takes are planned in
+/// memory and sent as one conditional update; a warehouse another order
+/// changed in between (possible on PostgreSQL only) is taken again one
+/// statement at a time. Returns per line what it got and its holds.
+pub(crate) async fn reserve_goods(
+    tx: &mut Tx,
+    lines: &[(usize, &ProductRef, Micros)],
+    view: &StockView,
+) -> Result<Vec<(usize, Micros, Vec<Hold>)>, CoreError> {
+    let mut left: std::collections::HashMap<(i64, i64), i64> = std::collections::HashMap::new();
+    let mut planned: Vec<(usize, Hold)> = Vec::new();
+    for (line, product, need) in lines {
+        let mut wanted = need.0;
+        for (warehouse, available) in view.get(&product.id).into_iter().flatten() {
+            let there = left.entry((product.id, *warehouse)).or_insert(*available);
+            let take = (*there).min(wanted);
+            if take > 0 {
+                planned.push((*line, Hold { warehouse: *warehouse, product: product.id, quantity: Micros(take) }));
+                *there -= take;
+                wanted -= take;
+            }
+        }
+    }
+    let taken = take_all(tx, &planned).await?;
+    let mut result = Vec::with_capacity(lines.len());
+    for (line, product, need) in lines {
+        let (ok, lost): (Vec<Hold>, Vec<Hold>) = planned
+            .iter()
+            .filter(|(l, _)| l == line)
+            .map(|(_, h)| *h)
+            .partition(|h| taken.contains(&(h.product, h.warehouse)));
+        let mut holds = ok;
+        let mut got = Micros(holds.iter().map(|h| h.quantity.0).sum());
+        if !lost.is_empty() {
+            let stock = stock_at(tx, product.brand_id, product).await?;
+            got.0 += reserve_product(tx, stock, product, Micros(need.0 - got.0), &mut holds).await?.0;
+        }
+        result.push((*line, got, holds));
+    }
+    Ok(result)
+}
+
+/// Sends planned takes as one conditional update; returns the
+/// `(product, warehouse)` pairs it took from.
+async fn take_all(tx: &mut Tx, planned: &[(usize, Hold)]) -> Result<std::collections::HashSet<(i64, i64)>, CoreError> {
+    let mut pairs: std::collections::BTreeMap<(i64, i64), i64> = std::collections::BTreeMap::new();
+    for (_, hold) in planned {
+        *pairs.entry((hold.product, hold.warehouse)).or_default() += hold.quantity.0;
+    }
+    if pairs.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut cases = Vec::new();
+    let mut conditions = Vec::new();
+    for n in 0..pairs.len() {
+        let (p, w, q) = (3 * n + 1, 3 * n + 2, 3 * n + 3);
+        cases.push(format!("WHEN product_id = ${p} AND warehouse_id = ${w} THEN ${q}"));
+        conditions.push(format!("(product_id = ${p} AND warehouse_id = ${w} AND on_hand - reserved >= ${q})"));
+    }
+    let sql = format!(
+        "UPDATE stock SET reserved = reserved + CASE {} ELSE 0 END WHERE {} RETURNING product_id, warehouse_id",
+        cases.join(" "),
+        conditions.join(" OR ")
+    );
+    let mut query = sqlx::query(&sql);
+    for ((product, warehouse), quantity) in &pairs {
+        query = query.bind(*product).bind(*warehouse).bind(*quantity);
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("product_id")?, r.try_get("warehouse_id")?)))
+        .collect()
+}
+
 /// One product's stock at the warehouses a brand sells from.
 async fn stock_at(tx: &mut Tx, brand: i64, product: &ProductRef) -> Result<Vec<(i64, i64)>, CoreError> {
     let rows = sqlx::query(

@@ -8,7 +8,7 @@
 use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Rule};
 use super::catalog::option_effect;
 use super::customers::CompanyRef;
-use super::inventory::{record_holds, reserve, stock_view, Hold};
+use super::inventory::{record_holds, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notify_all, recipient, Recipient};
 use super::offer::{applies_to_buyer, offer};
 use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
@@ -381,13 +381,19 @@ async fn reserve_all(tx: &mut Tx, lines: &[PricedLine]) -> Result<(Vec<Micros>, 
     by_product.sort_by_key(|&i| lines[i].product.id);
     let mut reserved = vec![Micros::ZERO; lines.len()];
     let mut holds = Vec::new();
-    let goods: Vec<&super::ProductRef> = lines
+    let is_goods = |i: &usize| lines[*i].product.kind == super::ProductKind::Product;
+    let goods: Vec<(usize, &super::ProductRef, Micros)> = by_product
         .iter()
-        .map(|l| &l.product)
-        .filter(|p| p.kind == super::ProductKind::Product)
+        .filter(|i| is_goods(i))
+        .map(|&i| (i, &lines[i].product, lines[i].base_quantity))
         .collect();
-    let view = stock_view(tx, &goods).await?;
-    for i in by_product {
+    let products: Vec<&super::ProductRef> = goods.iter().map(|(_, p, _)| *p).collect();
+    let view = stock_view(tx, &products).await?;
+    for (i, got, line_holds) in reserve_goods(tx, &goods, &view).await? {
+        reserved[i] = got;
+        holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
+    }
+    for i in by_product.into_iter().filter(|i| !is_goods(i)) {
         let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity, &view).await?;
         reserved[i] = got;
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
