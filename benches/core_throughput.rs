@@ -36,7 +36,10 @@ const SKUS_PER_LIST: usize = 500;
 const HISTORY_ORDERS: usize = 100_000;
 
 fn scale() -> f64 {
-    std::env::var("EDIGATE_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
+    std::env::var("EDIGATE_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
 }
 
 fn scaled(n: usize) -> usize {
@@ -109,7 +112,9 @@ async fn load(core: &Core) -> World {
         default_price_list: Some("BASE".into()),
     };
     core.create_market(&by, &market).await.unwrap();
-    core.open_channel(&by, "B", "DE", ChannelKind::Api).await.unwrap();
+    core.open_channel(&by, "B", "DE", ChannelKind::Api)
+        .await
+        .unwrap();
     let groups = scaled(GROUPS);
     let products = scaled(PRODUCTS);
     // Companies: ids assigned here so that paths can be written at once.
@@ -119,8 +124,12 @@ async fn load(core: &Core) -> World {
     for g in 0..groups {
         let group = next;
         let company = next + 1;
-        companies.push(format!("({group}, 'G{g}', 'Group {g}', 'group', NULL, '/{group}/', 1)"));
-        companies.push(format!("({company}, 'G{g}-C', 'Company {g}', 'company', {group}, '/{group}/{company}/', 1)"));
+        companies.push(format!(
+            "({group}, 'G{g}', 'Group {g}', 'group', NULL, '/{group}/', 1)"
+        ));
+        companies.push(format!(
+            "({company}, 'G{g}-C', 'Company {g}', 'company', {group}, '/{group}/{company}/', 1)"
+        ));
         next += 2;
         for d in 0..3 {
             let division = next;
@@ -136,16 +145,36 @@ async fn load(core: &Core) -> World {
         }
     }
     let companies_total = companies.len();
-    bulk(store, "INSERT INTO companies (id, code, name, level, parent_id, path, market_id)", companies.into_iter()).await;
+    bulk(
+        store,
+        "INSERT INTO companies (id, code, name, level, parent_id, path, market_id)",
+        companies.into_iter(),
+    )
+    .await;
     bulk(
         store,
         "INSERT INTO products (id, sku, brand_id, kind, name, base_unit)",
         (1..=products).map(|p| format!("({p}, 'SKU-{p:06}', 1, 'product', 'Product {p}', 'C62')")),
     )
     .await;
-    bulk(store, "INSERT INTO product_units (product_id, unit, base_units)", (1..=products).map(|p| format!("({p}, 'C62', 1000000)"))).await;
-    bulk(store, "INSERT INTO product_markets (product_id, market_id)", (1..=products).map(|p| format!("({p}, 1)"))).await;
-    bulk(store, "INSERT INTO warehouses (id, code, name)", std::iter::once("(1, 'WH', 'Main')".to_string())).await;
+    bulk(
+        store,
+        "INSERT INTO product_units (product_id, unit, base_units)",
+        (1..=products).map(|p| format!("({p}, 'C62', 1000000)")),
+    )
+    .await;
+    bulk(
+        store,
+        "INSERT INTO product_markets (product_id, market_id)",
+        (1..=products).map(|p| format!("({p}, 1)")),
+    )
+    .await;
+    bulk(
+        store,
+        "INSERT INTO warehouses (id, code, name)",
+        std::iter::once("(1, 'WH', 'Main')".to_string()),
+    )
+    .await;
     bulk(
         store,
         "INSERT INTO stock (warehouse_id, product_id, on_hand, reserved)",
@@ -157,9 +186,17 @@ async fn load(core: &Core) -> World {
     for l in 0..lists {
         // Lists spread over every level: company ids cycle through all.
         let company = 1 + (l * 7919) % companies_total;
-        price_lists.push(format!("({}, 'CL{l}', 'Customer {l}', 'customer', 'EUR', NULL, {company})", l + 2));
+        price_lists.push(format!(
+            "({}, 'CL{l}', 'Customer {l}', 'customer', 'EUR', NULL, {company})",
+            l + 2
+        ));
     }
-    bulk(store, "INSERT INTO price_lists (id, code, name, kind, currency, market_id, company_id)", price_lists.into_iter()).await;
+    bulk(
+        store,
+        "INSERT INTO price_lists (id, code, name, kind, currency, market_id, company_id)",
+        price_lists.into_iter(),
+    )
+    .await;
     bulk(
         store,
         "INSERT INTO prices (price_list_id, product_id, min_quantity, unit_price)",
@@ -178,7 +215,11 @@ async fn load(core: &Core) -> World {
     .await;
     let history_unit = units[0].clone();
     let history = scaled(HISTORY_ORDERS);
-    let unit_row: (i64,) = sqlx::query_as("SELECT id FROM companies WHERE code = $1").bind(&history_unit).fetch_one(store.reader()).await.unwrap();
+    let unit_row: (i64,) = sqlx::query_as("SELECT id FROM companies WHERE code = $1")
+        .bind(&history_unit)
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
     let base_at = chrono::Utc::now().timestamp_micros() - history as i64 * 60_000_000;
     bulk(
         store,
@@ -208,18 +249,31 @@ async fn load(core: &Core) -> World {
     .await;
     if store.backend() == Backend::Postgres {
         // Ids were written explicitly: move the identity sequences past them.
-        for table in ["companies", "products", "warehouses", "price_lists", "orders"] {
+        for table in [
+            "companies",
+            "products",
+            "warehouses",
+            "price_lists",
+            "orders",
+        ] {
             sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
                 .execute(store.reader())
                 .await
                 .unwrap();
         }
-        sqlx::query("ANALYZE").execute(store.reader()).await.unwrap();
+        sqlx::query("ANALYZE")
+            .execute(store.reader())
+            .await
+            .unwrap();
     }
     // No ANALYZE on SQLite: the bundled build has STAT4, whose samples make
     // every statement comparing a parameter with an indexed column be
     // prepared again at each run; the indexes alone give the right plans.
-    World { units, products, history_unit }
+    World {
+        units,
+        products,
+        history_unit,
+    }
 }
 
 async fn pk_lookups(core: &Core, n: usize, products: usize) -> Vec<Duration> {
@@ -228,7 +282,11 @@ async fn pk_lookups(core: &Core, n: usize, products: usize) -> Vec<Duration> {
     for _ in 0..n {
         let id = 1 + rng.below(products) as i64;
         let start = Instant::now();
-        let _: (String,) = sqlx::query_as("SELECT sku FROM products WHERE id = $1").bind(id).fetch_one(core.store().reader()).await.unwrap();
+        let _: (String,) = sqlx::query_as("SELECT sku FROM products WHERE id = $1")
+            .bind(id)
+            .fetch_one(core.store().reader())
+            .await
+            .unwrap();
         times.push(start.elapsed());
     }
     times.sort();
@@ -259,13 +317,22 @@ fn bench_order(n: usize, products: usize) -> Order {
     let mut rng = Rng(1000 + n as u64);
     Order {
         id: format!("BENCH-{n}"),
-        procurement: ProcurementRefs { cost_center: Some("CC-1".into()), ..ProcurementRefs::default() },
+        procurement: ProcurementRefs {
+            cost_center: Some("CC-1".into()),
+            ..ProcurementRefs::default()
+        },
         lines: (0..3)
             .map(|l| OrderLine {
                 id: (l + 1).to_string(),
-                item: ItemIdentity { seller_id: Some(format!("SKU-{:06}", 1 + rng.below(products))), ..ItemIdentity::default() },
+                item: ItemIdentity {
+                    seller_id: Some(format!("SKU-{:06}", 1 + rng.below(products))),
+                    ..ItemIdentity::default()
+                },
                 description: None,
-                quantity: Quantity { value: Decimal::from(1 + l as i64), unit: "C62".into() },
+                quantity: Quantity {
+                    value: Decimal::from(1 + l as i64),
+                    unit: "C62".into(),
+                },
                 price: None,
                 line_amount: None,
                 requested_delivery_date: None,
@@ -301,7 +368,9 @@ async fn placements(core: &Core, world: &World, orders: usize) -> Duration {
                         on: None,
                         source: None,
                     };
-                    core.place_order(Some(&format!("bench-{n}")), &Actor::system("bench"), &place).await.unwrap();
+                    core.place_order(Some(&format!("bench-{n}")), &Actor::system("bench"), &place)
+                        .await
+                        .unwrap();
                 }
             })
         })
@@ -320,7 +389,9 @@ async fn empty_commands(core: &Core, n: usize) -> Duration {
             tokio::spawn(async move {
                 for i in (client..n).step_by(CLIENTS) {
                     let mut tx = core.store().begin().await.unwrap();
-                    let _ = edigate::store::claim::<()>(&mut tx, &format!("empty-{i}"), "bench").await.unwrap();
+                    let _ = edigate::store::claim::<()>(&mut tx, &format!("empty-{i}"), "bench")
+                        .await
+                        .unwrap();
                     tx.commit().await.unwrap();
                 }
             })
@@ -334,7 +405,11 @@ async fn empty_commands(core: &Core, n: usize) -> Duration {
 
 async fn history_queries(core: &Core, world: &World) -> Vec<Duration> {
     use edigate::core::{HistoryQuery, OrderState};
-    let base = HistoryQuery { company: world.history_unit.clone(), limit: 50, ..HistoryQuery::default() };
+    let base = HistoryQuery {
+        company: world.history_unit.clone(),
+        limit: 50,
+        ..HistoryQuery::default()
+    };
     let mut times = Vec::new();
     for round in 0..20 {
         let mut page_query = base.clone();
@@ -346,11 +421,26 @@ async fn history_queries(core: &Core, world: &World) -> Vec<Duration> {
             page_query.after = page.next;
         }
         let filters = [
-            HistoryQuery { cost_center: Some(format!("CC-{}", round % 20)), ..base.clone() },
-            HistoryQuery { project: Some(format!("P-{}", round % 50)), ..base.clone() },
-            HistoryQuery { states: vec![OrderState::Shipped], ..base.clone() },
-            HistoryQuery { sku: Some(format!("SKU-{:06}", 1 + (round * 31) % world.products)), ..base.clone() },
-            HistoryQuery { oldest_first: true, ..base.clone() },
+            HistoryQuery {
+                cost_center: Some(format!("CC-{}", round % 20)),
+                ..base.clone()
+            },
+            HistoryQuery {
+                project: Some(format!("P-{}", round % 50)),
+                ..base.clone()
+            },
+            HistoryQuery {
+                states: vec![OrderState::Shipped],
+                ..base.clone()
+            },
+            HistoryQuery {
+                sku: Some(format!("SKU-{:06}", 1 + (round * 31) % world.products)),
+                ..base.clone()
+            },
+            HistoryQuery {
+                oldest_first: true,
+                ..base.clone()
+            },
         ];
         for query in filters {
             let start = Instant::now();
@@ -408,26 +498,45 @@ async fn run(name: &str, core: Core) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let dir = std::env::temp_dir().join(format!("edigate_core_bench_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let sqlite = Store::open_sqlite_file(&dir.join("bench.db")).await.unwrap();
+        let sqlite = Store::open_sqlite_file(&dir.join("bench.db"))
+            .await
+            .unwrap();
         run("SQLite", Core::new(sqlite)).await;
         let _ = std::fs::remove_dir_all(&dir);
-        let url = std::env::var("EDIGATE_BENCH_POSTGRES_URL").or_else(|_| std::env::var("EDIGATE_TEST_POSTGRES_URL"));
+        let url = std::env::var("EDIGATE_BENCH_POSTGRES_URL")
+            .or_else(|_| std::env::var("EDIGATE_TEST_POSTGRES_URL"));
         match url {
             Ok(url) => {
                 let schema = format!("bench_{}", std::process::id());
                 sqlx::any::install_default_drivers();
                 let admin = sqlx::AnyPool::connect(&url).await.unwrap();
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
                 let separator = if url.contains('?') { '&' } else { '?' };
-                let store = Store::open(&format!("{url}{separator}options=-c%20search_path%3D{schema}")).await.unwrap();
+                let store = Store::open(&format!(
+                    "{url}{separator}options=-c%20search_path%3D{schema}"
+                ))
+                .await
+                .unwrap();
                 run("PostgreSQL", Core::new(store)).await;
-                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
             }
-            Err(_) => println!("core_throughput [PostgreSQL]: skipped (set EDIGATE_BENCH_POSTGRES_URL)"),
+            Err(_) => {
+                println!("core_throughput [PostgreSQL]: skipped (set EDIGATE_BENCH_POSTGRES_URL)")
+            }
         }
     });
 }

@@ -4,8 +4,8 @@
 //! reject commands; budgets consumed on approval and released on cancel.
 
 use super::customers::{
-    bind_lineage, lineage_in,
-    budget_on, company_by_code, company_by_id, holds_role, user_id, CompanyRef, Role,
+    bind_lineage, budget_on, company_by_code, company_by_id, holds_role, lineage_in, user_id,
+    CompanyRef, Role,
 };
 use super::orders::{lock_order, transition, OrderRow};
 use super::states::{OrderState, Step};
@@ -174,7 +174,7 @@ impl Core {
         once!(self, key, "approve_order", |tx| decide(
             &mut tx, by, number, true, comment
         )
-        .await?)
+        .await)
     }
 
     /// Rejects an order, with the reason; its reservations are released.
@@ -192,7 +192,7 @@ impl Core {
             false,
             Some(reason)
         )
-        .await?)
+        .await)
     }
 
     /// An order's approval chain.
@@ -313,13 +313,18 @@ pub(crate) struct Rule {
 }
 
 /// The approval rules of a company and those above it, in chain order.
-pub(crate) async fn rules_for(conn: &mut sqlx::AnyConnection, company: &CompanyRef) -> Result<Vec<Rule>, CoreError> {
+pub(crate) async fn rules_for(
+    conn: &mut sqlx::AnyConnection,
+    company: &CompanyRef,
+) -> Result<Vec<Rule>, CoreError> {
     let sql = format!(
         "SELECT code, kind, approver_role, amount, category, step FROM approval_rules \
          WHERE company_id IS NULL OR company_id IN {} ORDER BY step, code",
         lineage_in(1)
     );
-    let rows = bind_lineage(sqlx::query(&sql), company).fetch_all(conn).await?;
+    let rows = bind_lineage(sqlx::query(&sql), company)
+        .fetch_all(conn)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Rule {
@@ -356,7 +361,11 @@ pub(crate) async fn evaluate(
                 let category = rule.category.clone().unwrap_or_default();
                 lines
                     .iter()
-                    .find(|l| l.unspsc.as_deref().is_some_and(|u| u.starts_with(&category)))
+                    .find(|l| {
+                        l.unspsc
+                            .as_deref()
+                            .is_some_and(|u| u.starts_with(&category))
+                    })
                     .map(|l| format!("{} is in restricted category {category}", l.sku))
             }
             "new_ship_to" => new_ship_to(tx, order).await?,
@@ -476,7 +485,11 @@ pub(crate) async fn charge_budgets(tx: &mut Tx, order: &OrderRow) -> Result<(), 
 
 /// Consumes what `lines` charge each cost center with a budget for the
 /// order's day; returns `(budget id, amount)` to give back on cancel.
-pub(crate) async fn charge(tx: &mut Tx, order: &OrderRow, lines: &[LineFacts]) -> Result<Vec<(i64, i64)>, CoreError> {
+pub(crate) async fn charge(
+    tx: &mut Tx,
+    order: &OrderRow,
+    lines: &[LineFacts],
+) -> Result<Vec<(i64, i64)>, CoreError> {
     let mut charged = Vec::new();
     for (center, amount) in charges(order, lines) {
         let row = sqlx::query(

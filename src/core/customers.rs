@@ -129,7 +129,9 @@ pub(crate) const LINEAGE_SLOTS: usize = 4;
 
 /// `($n, $n+1, $n+2, $n+3)`: the placeholders [`bind_lineage`] fills.
 pub(crate) fn lineage_in(first: usize) -> String {
-    let slots: Vec<String> = (first..first + LINEAGE_SLOTS).map(|n| format!("${n}")).collect();
+    let slots: Vec<String> = (first..first + LINEAGE_SLOTS)
+        .map(|n| format!("${n}"))
+        .collect();
     format!("({})", slots.join(", "))
 }
 
@@ -515,9 +517,7 @@ pub(crate) async fn holds_role(
         lineage_in(3)
     );
     let query = sqlx::query(&sql).bind(user).bind(role.as_str());
-    let found = bind_lineage(query, company)
-        .fetch_optional(conn)
-        .await?;
+    let found = bind_lineage(query, company).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
 

@@ -37,7 +37,7 @@ impl Core {
         number: &str,
         source: Option<&str>,
     ) -> Result<Moved, CoreError> {
-        once!(self, key, "mark_sent", |tx| {
+        once!(self, key, "mark_sent", |tx| async {
             let order = lock_order(&mut tx, number).await?;
             let state = transition(
                 &mut tx,
@@ -48,11 +48,12 @@ impl Core {
                 serde_json::json!({}),
             )
             .await?;
-            Moved {
+            Ok::<_, CoreError>(Moved {
                 order: order.number,
                 state,
-            }
-        })
+            })
+        }
+        .await)
     }
 
     /// Applies the supplier's acknowledgment: per line accepted, changed,
@@ -69,7 +70,7 @@ impl Core {
         once!(self, key, "apply_response", |tx| acknowledge(
             &mut tx, by, response, source
         )
-        .await?)
+        .await)
     }
 
     /// Applies a ship notice: shipped quantities per line (partial or
@@ -81,7 +82,7 @@ impl Core {
         advice: &DespatchAdvice,
         source: Option<&str>,
     ) -> Result<Vec<Moved>, CoreError> {
-        once!(self, key, "apply_despatch", |tx| {
+        once!(self, key, "apply_despatch", |tx| async {
             let mut moved = Vec::new();
             for shipped in &advice.orders {
                 moved.push(
@@ -97,8 +98,9 @@ impl Core {
                     .await?,
                 );
             }
-            moved
-        })
+            Ok::<_, CoreError>(moved)
+        }
+        .await)
     }
 
     /// Applies an invoice: invoiced quantities per line.
@@ -112,7 +114,7 @@ impl Core {
         once!(self, key, "apply_invoice", |tx| bill(
             &mut tx, by, invoice, source
         )
-        .await?)
+        .await)
     }
 
     /// Applies the buyer's change: lines added (priced and reserved),
@@ -128,7 +130,7 @@ impl Core {
         once!(self, key, "apply_change", |tx| amend(
             &mut tx, by, change, source
         )
-        .await?)
+        .await)
     }
 
     /// Cancels an order: reservations and budgets are released.
@@ -139,7 +141,7 @@ impl Core {
         number: &str,
         reason: &str,
     ) -> Result<Moved, CoreError> {
-        once!(self, key, "cancel_order", |tx| {
+        once!(self, key, "cancel_order", |tx| async {
             let order = lock_order(&mut tx, number).await?;
             let company = company_by_id(&mut tx, order.company_id).await?;
             require_role(&mut tx, by, &company, Role::Buyer, "cancel orders").await?;
@@ -154,11 +156,12 @@ impl Core {
             .await?;
             release(&mut tx, order.id, None).await?;
             release_budgets(&mut tx, &order).await?;
-            Moved {
+            Ok::<_, CoreError>(Moved {
                 order: order.number,
                 state,
-            }
-        })
+            })
+        }
+        .await)
     }
 
     /// Closes a shipped or invoiced order.
@@ -168,7 +171,7 @@ impl Core {
         by: &Actor,
         number: &str,
     ) -> Result<Moved, CoreError> {
-        once!(self, key, "close_order", |tx| {
+        once!(self, key, "close_order", |tx| async {
             let order = lock_order(&mut tx, number).await?;
             let state = transition(
                 &mut tx,
@@ -179,11 +182,12 @@ impl Core {
                 serde_json::json!({}),
             )
             .await?;
-            Moved {
+            Ok::<_, CoreError>(Moved {
                 order: order.number,
                 state,
-            }
-        })
+            })
+        }
+        .await)
     }
 }
 
@@ -469,7 +473,11 @@ async fn amend(
         .await?
         .try_get("code")?;
     let market = super::sellers::market_ref(tx, &market_code).await?;
-    let at = (company.code.as_str(), market.code.as_str(), chrono::Utc::now().date_naive());
+    let at = (
+        company.code.as_str(),
+        market.code.as_str(),
+        chrono::Utc::now().date_naive(),
+    );
     let header = crate::document::ProcurementRefs {
         cost_center: order.cost_center.clone(),
         ..Default::default()
@@ -548,15 +556,36 @@ async fn add_line(tx: &mut Tx, order: &OrderRow, priced: PricedLine) -> Result<(
     .fetch_one(&mut **tx)
     .await?
     .try_get("next")?;
-    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity, &Default::default()).await?;
+    let (got, holds) = reserve(
+        tx,
+        &priced.product,
+        priced.base_quantity,
+        &Default::default(),
+    )
+    .await?;
     insert_lines(tx, order.id, next, std::slice::from_ref(&priced), &[got]).await?;
     let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (next, h)).collect();
     record_holds(tx, order.id, &order.channel, &holds).await
 }
 
-async fn replace_line(tx: &mut Tx, order: &OrderRow, line_no: i64, priced: PricedLine) -> Result<(), CoreError> {
-    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity, &Default::default()).await?;
-    let status = if got < priced.base_quantity { "backordered" } else { "open" };
+async fn replace_line(
+    tx: &mut Tx,
+    order: &OrderRow,
+    line_no: i64,
+    priced: PricedLine,
+) -> Result<(), CoreError> {
+    let (got, holds) = reserve(
+        tx,
+        &priced.product,
+        priced.base_quantity,
+        &Default::default(),
+    )
+    .await?;
+    let status = if got < priced.base_quantity {
+        "backordered"
+    } else {
+        "open"
+    };
     sqlx::query(
         "UPDATE order_lines SET quantity = $1, unit = $2, base_quantity = $3, unit_price = $4, amount = $5, price_rule = $6, \
          status = $7, reserved = $8 WHERE order_id = $9 AND line_no = $10",

@@ -176,7 +176,7 @@ impl Core {
         once!(self, key, "apply_inventory_report", |tx| apply_report(
             &mut tx, report
         )
-        .await?)
+        .await)
     }
 }
 
@@ -338,7 +338,10 @@ pub(crate) async fn reserve(
 pub(crate) type StockView = std::collections::HashMap<i64, Vec<(i64, i64)>>;
 
 /// The stock of several products, read in one statement.
-pub(crate) async fn stock_view(tx: &mut Tx, products: &[&ProductRef]) -> Result<StockView, CoreError> {
+pub(crate) async fn stock_view(
+    tx: &mut Tx,
+    products: &[&ProductRef],
+) -> Result<StockView, CoreError> {
     let mut view = StockView::new();
     if products.is_empty() {
         return Ok(view);
@@ -358,7 +361,9 @@ pub(crate) async fn stock_view(tx: &mut Tx, products: &[&ProductRef]) -> Result<
     }
     for row in query.fetch_all(&mut **tx).await? {
         let product: i64 = row.try_get("product_id")?;
-        view.entry(product).or_default().push((row.try_get("warehouse_id")?, row.try_get("available")?));
+        view.entry(product)
+            .or_default()
+            .push((row.try_get("warehouse_id")?, row.try_get("available")?));
     }
     Ok(view)
 }
@@ -381,7 +386,14 @@ pub(crate) async fn reserve_goods(
             let there = left.entry((product.id, *warehouse)).or_insert(*available);
             let take = (*there).min(wanted);
             if take > 0 {
-                planned.push((*line, Hold { warehouse: *warehouse, product: product.id, quantity: Micros(take) }));
+                planned.push((
+                    *line,
+                    Hold {
+                        warehouse: *warehouse,
+                        product: product.id,
+                        quantity: Micros(take),
+                    },
+                ));
                 *there -= take;
                 wanted -= take;
             }
@@ -399,7 +411,9 @@ pub(crate) async fn reserve_goods(
         let mut got = Micros(holds.iter().map(|h| h.quantity.0).sum());
         if !lost.is_empty() {
             let stock = stock_at(tx, product.brand_id, product).await?;
-            got.0 += reserve_product(tx, stock, product, Micros(need.0 - got.0), &mut holds).await?.0;
+            got.0 += reserve_product(tx, stock, product, Micros(need.0 - got.0), &mut holds)
+                .await?
+                .0;
         }
         result.push((*line, got, holds));
     }
@@ -408,7 +422,10 @@ pub(crate) async fn reserve_goods(
 
 /// Sends planned takes as one conditional update; returns the
 /// `(product, warehouse)` pairs it took from.
-async fn take_all(tx: &mut Tx, planned: &[(usize, Hold)]) -> Result<std::collections::HashSet<(i64, i64)>, CoreError> {
+async fn take_all(
+    tx: &mut Tx,
+    planned: &[(usize, Hold)],
+) -> Result<std::collections::HashSet<(i64, i64)>, CoreError> {
     let mut pairs: std::collections::BTreeMap<(i64, i64), i64> = std::collections::BTreeMap::new();
     for (_, hold) in planned {
         *pairs.entry((hold.product, hold.warehouse)).or_default() += hold.quantity.0;
@@ -420,8 +437,12 @@ async fn take_all(tx: &mut Tx, planned: &[(usize, Hold)]) -> Result<std::collect
     let mut conditions = Vec::new();
     for n in 0..pairs.len() {
         let (p, w, q) = (3 * n + 1, 3 * n + 2, 3 * n + 3);
-        cases.push(format!("WHEN product_id = ${p} AND warehouse_id = ${w} THEN ${q}"));
-        conditions.push(format!("(product_id = ${p} AND warehouse_id = ${w} AND on_hand - reserved >= ${q})"));
+        cases.push(format!(
+            "WHEN product_id = ${p} AND warehouse_id = ${w} THEN ${q}"
+        ));
+        conditions.push(format!(
+            "(product_id = ${p} AND warehouse_id = ${w} AND on_hand - reserved >= ${q})"
+        ));
     }
     let sql = format!(
         "UPDATE stock SET reserved = reserved + CASE {} ELSE 0 END WHERE {} RETURNING product_id, warehouse_id",
@@ -439,7 +460,11 @@ async fn take_all(tx: &mut Tx, planned: &[(usize, Hold)]) -> Result<std::collect
 }
 
 /// One product's stock at the warehouses a brand sells from.
-async fn stock_at(tx: &mut Tx, brand: i64, product: &ProductRef) -> Result<Vec<(i64, i64)>, CoreError> {
+async fn stock_at(
+    tx: &mut Tx,
+    brand: i64,
+    product: &ProductRef,
+) -> Result<Vec<(i64, i64)>, CoreError> {
     let rows = sqlx::query(
         "SELECT s.warehouse_id, s.on_hand - s.reserved AS available FROM stock s JOIN warehouses w ON w.id = s.warehouse_id \
          WHERE s.product_id = $1 AND (w.brand_id = $2 OR w.brand_id IS NULL) \
@@ -480,7 +505,11 @@ async fn reserve_product(
             .await?
             .rows_affected();
             if taken == 1 {
-                holds.push(Hold { warehouse, product: product.id, quantity: Micros(take) });
+                holds.push(Hold {
+                    warehouse,
+                    product: product.id,
+                    quantity: Micros(take),
+                });
                 reserved.0 += take;
                 available -= take;
             } else {
@@ -506,7 +535,9 @@ pub(crate) async fn record_holds(
     // One row per key: a statement may not update a row it inserted.
     let mut merged: Vec<(i64, Hold)> = Vec::with_capacity(holds.len());
     for (line_no, hold) in holds {
-        match merged.iter_mut().find(|(l, h)| l == line_no && h.warehouse == hold.warehouse && h.product == hold.product) {
+        match merged.iter_mut().find(|(l, h)| {
+            l == line_no && h.warehouse == hold.warehouse && h.product == hold.product
+        }) {
             Some((_, same)) => same.quantity.0 += hold.quantity.0,
             None => merged.push((*line_no, *hold)),
         }
@@ -528,7 +559,11 @@ pub(crate) async fn record_holds(
     );
     let mut query = sqlx::query(&sql).bind(order_id).bind(channel);
     for (line_no, hold) in holds {
-        query = query.bind(*line_no).bind(hold.warehouse).bind(hold.product).bind(hold.quantity.0);
+        query = query
+            .bind(*line_no)
+            .bind(hold.warehouse)
+            .bind(hold.product)
+            .bind(hold.quantity.0);
     }
     query.execute(&mut **tx).await?;
     Ok(())

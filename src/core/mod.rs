@@ -16,8 +16,8 @@ mod inventory;
 mod money;
 mod notifications;
 mod offer;
-mod placement;
 mod orders;
+mod placement;
 mod pricing;
 mod quotes;
 mod reports;
@@ -90,32 +90,6 @@ impl Core {
         &self.store
     }
 
-    /// Starts a command's transaction and claims its idempotency key, if it
-    /// has one. `Err(Ok(result))` carries the first run's result.
-    async fn begin_once<T: DeserializeOwned>(
-        &self,
-        key: Option<&str>,
-        command: &str,
-    ) -> Result<Result<Tx, T>, CoreError> {
-        let mut tx = self.store.begin().await?;
-        if let Some(key) = key {
-            match store::claim::<T>(&mut tx, key, command).await? {
-                Claim::Fresh => {}
-                Claim::Done(first) => {
-                    tx.rollback().await?;
-                    return Ok(Err(first));
-                }
-                Claim::Conflict { first } => {
-                    return Err(CoreError::KeyReused {
-                        key: key.to_string(),
-                        first,
-                    })
-                }
-            }
-        }
-        Ok(Ok(tx))
-    }
-
     /// The first result of a keyed command that has run, read without a
     /// transaction (see [`store::lookup`]).
     async fn done_before<T: DeserializeOwned>(
@@ -136,31 +110,63 @@ impl Core {
         }
     }
 
-    /// Records the result under the key and commits.
-    async fn commit_once<T: Serialize>(
+    /// Ends a command: records its result under the key and commits. The
+    /// key is written last, in the same transaction, so a command costs one
+    /// statement for it; when a repeat got there first (or the body failed
+    /// because the first run already did its work), the transaction is
+    /// rolled back and the first result returned.
+    async fn finish_once<T: Serialize + DeserializeOwned>(
         &self,
         mut tx: Tx,
         key: Option<&str>,
-        result: T,
+        command: &str,
+        result: Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        if let Some(key) = key {
-            store::finish(&mut tx, key, &result).await?;
+        let Some(key) = key else {
+            let value = result?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let value = match result {
+            Ok(value) => value,
+            Err(error) => {
+                tx.rollback().await?;
+                return match self.done_before::<T>(Some(key), command).await? {
+                    Some(first) => Ok(first),
+                    None => Err(error),
+                };
+            }
+        };
+        match store::record(&mut tx, key, command, &value).await? {
+            None => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Some(Claim::Done(first)) => {
+                tx.rollback().await?;
+                Ok(first)
+            }
+            Some(Claim::Conflict { first }) => Err(CoreError::KeyReused {
+                key: key.to_string(),
+                first,
+            }),
+            Some(Claim::Fresh) => unreachable_fresh(),
         }
-        tx.commit().await?;
-        Ok(result)
     }
+}
+
+fn unreachable_fresh<T>() -> Result<T, CoreError> {
+    Err(CoreError::Invalid(
+        "idempotency record reported a fresh key after writing it".into(),
+    ))
 }
 
 /// Runs a command body once under an optional idempotency key.
 macro_rules! once {
     ($core:expr, $key:expr, $command:expr, |$tx:ident| $body:expr) => {{
-        match $core.begin_once($key, $command).await? {
-            Err(first) => Ok(first),
-            Ok(mut $tx) => {
-                let result = $body;
-                $core.commit_once($tx, $key, result).await
-            }
-        }
+        let mut $tx = $core.store.begin().await?;
+        let result = $body;
+        $core.finish_once($tx, $key, $command, result).await
     }};
 }
 pub(crate) use once;

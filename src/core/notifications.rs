@@ -99,7 +99,12 @@ pub(crate) async fn recipient_for(tx: &mut Tx, order_id: i64) -> Result<Recipien
     .await?
     .map(|r| r.try_get("identity"))
     .transpose()?;
-    Ok(recipient(&channel, company, identity, row.try_get("email")?))
+    Ok(recipient(
+        &channel,
+        company,
+        identity,
+        row.try_get("email")?,
+    ))
 }
 
 /// Where notifications of an order placed through `channel` go: the
@@ -112,10 +117,22 @@ pub(crate) fn recipient(
     email: Option<String>,
 ) -> Recipient {
     match (channel, email) {
-        ("edi", _) => Recipient { channel: "edi", address: identity.unwrap_or(company) },
-        ("punchout", _) => Recipient { channel: "cxml", address: identity.unwrap_or(company) },
-        ("web", Some(email)) => Recipient { channel: "email", address: email },
-        _ => Recipient { channel: "webhook", address: company },
+        ("edi", _) => Recipient {
+            channel: "edi",
+            address: identity.unwrap_or(company),
+        },
+        ("punchout", _) => Recipient {
+            channel: "cxml",
+            address: identity.unwrap_or(company),
+        },
+        ("web", Some(email)) => Recipient {
+            channel: "email",
+            address: email,
+        },
+        _ => Recipient {
+            channel: "webhook",
+            address: company,
+        },
     }
 }
 
@@ -136,7 +153,11 @@ pub(crate) async fn notify_all(
         "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES {}",
         rows.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(order_id).bind(at).bind(to.channel).bind(to.address.clone());
+    let mut query = sqlx::query(&sql)
+        .bind(order_id)
+        .bind(at)
+        .bind(to.channel)
+        .bind(to.address.clone());
     for (event, state) in events {
         let payload = serde_json::json!({
             "order": number, "po_number": po_number, "event": event, "state": state, "at": at,

@@ -223,7 +223,11 @@ async fn missing(conn: &mut AnyConnection, company: &str, market: &str, sku: &st
         ("products", "sku", "product", sku),
     ] {
         let sql = format!("SELECT 1 FROM {table} WHERE {key} = $1");
-        match sqlx::query(&sql).bind(code).fetch_optional(&mut *conn).await {
+        match sqlx::query(&sql)
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await
+        {
             Ok(Some(_)) => continue,
             Ok(None) => return CoreError::not_found(what, code),
             Err(e) => return CoreError::Store(e),

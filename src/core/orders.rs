@@ -181,7 +181,10 @@ impl Core {
             let mut conn = self.store.reader().acquire().await?;
             prepare(&mut conn, by, place, &Agreed::default()).await?
         };
-        once!(self, key, "place_order", |tx| commit(&mut tx, by, place, &prepared).await?)
+        once!(self, key, "place_order", |tx| commit(
+            &mut tx, by, place, &prepared
+        )
+        .await)
     }
 
     /// An order with its lines and timeline, by number.

@@ -39,6 +39,9 @@ pub(crate) struct Context {
     pub buyer: Option<i64>,
     pub recipient: Recipient,
     pub day: NaiveDate,
+    /// Whether a cost center of the company has a budget today (most
+    /// have none, and then placement skips the budget statement).
+    pub has_budgets: bool,
 }
 
 /// A line priced for an order.
@@ -73,10 +76,17 @@ pub(crate) async fn prepare(
 ) -> Result<Prepared, CoreError> {
     let order = &place.order;
     if order.lines.is_empty() {
-        return Err(CoreError::Invalid(format!("order {} has no lines", order.id)));
+        return Err(CoreError::Invalid(format!(
+            "order {} has no lines",
+            order.id
+        )));
     }
     let context = context(conn, by, place).await?;
-    if let Some(currency) = order.currency.as_deref().filter(|c| *c != context.market.currency) {
+    if let Some(currency) = order
+        .currency
+        .as_deref()
+        .filter(|c| *c != context.market.currency)
+    {
         return Err(CoreError::Invalid(format!(
             "order {}: currency {currency} is not the currency of market {} ({})",
             order.id, context.market.code, context.market.currency
@@ -85,8 +95,16 @@ pub(crate) async fn prepare(
     let mut lines = Vec::with_capacity(order.lines.len());
     let mut remarks = Vec::new();
     for line in &order.lines {
-        let choices = place.options.get(&line.id).map(Vec::as_slice).unwrap_or(&[]);
-        let at = (context.company.code.as_str(), context.market.code.as_str(), context.day);
+        let choices = place
+            .options
+            .get(&line.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let at = (
+            context.company.code.as_str(),
+            context.market.code.as_str(),
+            context.day,
+        );
         let mut priced = price_line(conn, at, line, &order.procurement, choices).await?;
         if let Some(price) = agreed.prices.get(&line.id) {
             agree(&mut priced, *price, &agreed.quote)?;
@@ -95,18 +113,27 @@ pub(crate) async fn prepare(
         lines.push(priced);
     }
     let rules = rules_for(conn, &context.company).await?;
-    Ok(Prepared { context, lines, remarks, rules })
+    Ok(Prepared {
+        context,
+        lines,
+        remarks,
+        rules,
+    })
 }
 
 fn flag(condition: &str) -> String {
     format!("CAST(CASE WHEN {condition} THEN 1 ELSE 0 END AS BIGINT)")
 }
 
-async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Result<Context, CoreError> {
+async fn context(
+    conn: &mut AnyConnection,
+    by: &Actor,
+    place: &PlaceOrder,
+) -> Result<Context, CoreError> {
     let sql = format!(
         "SELECT co.id, co.code, co.name, co.path, co.market_id, m.id AS m_id, m.currency, m.default_price_list, \
          b.id AS brand_id, {open} AS open, {buyer} AS buyer, (SELECT u.id FROM users u WHERE u.login = $5) AS user_id, \
-         (SELECT u.email FROM users u WHERE u.login = $5) AS email, \
+         (SELECT u.email FROM users u WHERE u.login = $5) AS email, {budgets} AS budgets, \
          (SELECT p.identity FROM procurement_identities p JOIN companies pc ON pc.id = p.company_id \
           WHERE p.kind = $6 AND {identity} ORDER BY LENGTH(pc.path) DESC, p.identity LIMIT 1) AS identity \
          FROM companies co JOIN markets m ON m.code = $2 JOIN brands b ON b.code = $3 WHERE co.code = $1",
@@ -117,6 +144,10 @@ async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Re
             applies_to_buyer("r.company_id")
         )),
         identity = applies_to_buyer("p.company_id"),
+        budgets = flag(
+            "EXISTS (SELECT 1 FROM budgets b JOIN cost_centers c ON c.id = b.cost_center_id \
+             WHERE c.company_id = co.id AND b.period_start <= $7 AND b.period_end >= $7)"
+        ),
     );
     let channel = place.channel.as_str();
     let identity_kind = if channel == "edi" { "edi" } else { "punchout" };
@@ -127,6 +158,7 @@ async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Re
         .bind(channel)
         .bind(by.login().unwrap_or(""))
         .bind(identity_kind)
+        .bind(chrono::Utc::now().date_naive().to_string())
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else {
@@ -161,7 +193,12 @@ async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Re
         market_id: row.try_get("market_id")?,
     };
     Ok(Context {
-        recipient: recipient(channel, company.code.clone(), row.try_get("identity")?, row.try_get("email")?),
+        recipient: recipient(
+            channel,
+            company.code.clone(),
+            row.try_get("identity")?,
+            row.try_get("email")?,
+        ),
         company,
         market: MarketRef {
             id: row.try_get("m_id")?,
@@ -171,12 +208,20 @@ async fn context(conn: &mut AnyConnection, by: &Actor, place: &PlaceOrder) -> Re
         },
         brand_id: row.try_get("brand_id")?,
         buyer,
-        day: place.on.or(place.order.issue_date).unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        has_budgets: row.try_get::<i64, _>("budgets")? == 1,
+        day: place
+            .on
+            .or(place.order.issue_date)
+            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
     })
 }
 
 async fn missing(conn: &mut AnyConnection, place: &PlaceOrder) -> CoreError {
-    for (table, what, code) in [("companies", "company", &place.company), ("markets", "market", &place.market), ("brands", "brand", &place.brand)] {
+    for (table, what, code) in [
+        ("companies", "company", &place.company),
+        ("markets", "market", &place.market),
+        ("brands", "brand", &place.brand),
+    ] {
         match super::sellers::id_of(conn, table, what, code).await {
             Ok(_) => continue,
             Err(e) => return e,
@@ -200,7 +245,9 @@ async fn sku_for(conn: &mut AnyConnection, item: &ItemIdentity) -> Result<String
         return Ok(row.try_get("sku")?);
     }
     let named = item.buyer_id.clone().unwrap_or_default();
-    Err(CoreError::Invalid(format!("item {named:?} has neither a seller part number nor a GTIN")))
+    Err(CoreError::Invalid(format!(
+        "item {named:?} has neither a seller part number nor a GTIN"
+    )))
 }
 
 /// Prices one line: the product, its quantity in base units, our price per
@@ -215,26 +262,39 @@ pub(crate) async fn price_line(
     let on_line = |e: CoreError| CoreError::Invalid(format!("line {}: {e}", line.id));
     let sku = sku_for(conn, &line.item).await.map_err(on_line)?;
     let (company, market, day) = at;
-    let offer = offer(conn, company, market, &sku, &line.quantity.unit).await.map_err(on_line)?;
+    let offer = offer(conn, company, market, &sku, &line.quantity.unit)
+        .await
+        .map_err(on_line)?;
     if let Some(why) = offer.refusal() {
         return Err(CoreError::Invalid(format!("line {}: {why}", line.id)));
     }
     if line.quantity.value <= Decimal::ZERO {
-        return Err(CoreError::Invalid(format!("line {}: quantity {} must be more than zero", line.id, line.quantity.value)));
+        return Err(CoreError::Invalid(format!(
+            "line {}: quantity {} must be more than zero",
+            line.id, line.quantity.value
+        )));
     }
     let per_unit = offer.base_units.ok_or_else(|| {
-        CoreError::Invalid(format!("line {}: product {sku} is not sold in unit {}", line.id, line.quantity.unit))
+        CoreError::Invalid(format!(
+            "line {}: product {sku} is not sold in unit {}",
+            line.id, line.quantity.unit
+        ))
     })?;
     let amount_error = |e| CoreError::amount(format!("line {}", line.id), e);
     let quantity = Micros::from_decimal(line.quantity.value).map_err(amount_error)?;
     let base_quantity = quantity.times(per_unit).map_err(amount_error)?;
     let resolution = resolve(&offer, base_quantity, day).map_err(on_line)?;
     let base_price = Micros::from_decimal(resolution.unit_price.amount).map_err(amount_error)?;
-    let effect = option_effect(conn, &offer.product, choices).await.map_err(on_line)?;
+    let effect = option_effect(conn, &offer.product, choices)
+        .await
+        .map_err(on_line)?;
     let base_price = Micros(base_price.0 + effect.0);
     let mut rule = resolution.explanation().join("; ");
     if !choices.is_empty() {
-        rule.push_str(&format!("; options add {effect} per {}", offer.product.base_unit));
+        rule.push_str(&format!(
+            "; options add {effect} per {}",
+            offer.product.base_unit
+        ));
     }
     let buyer_price = line
         .price
@@ -247,7 +307,10 @@ pub(crate) async fn price_line(
     let refs = &line.procurement;
     Ok(PricedLine {
         line_ref: line.id.clone(),
-        description: line.description.clone().unwrap_or_else(|| offer.product.name.clone()),
+        description: line
+            .description
+            .clone()
+            .unwrap_or_else(|| offer.product.name.clone()),
         unit_price: base_price.times(per_unit).map_err(amount_error)?,
         amount: base_price.times(base_quantity).map_err(amount_error)?,
         product: offer.product,
@@ -257,8 +320,14 @@ pub(crate) async fn price_line(
         buyer_price,
         price_rule: rule,
         refs: ProcurementRefs {
-            cost_center: refs.cost_center.clone().or_else(|| header.cost_center.clone()),
-            gl_account: refs.gl_account.clone().or_else(|| header.gl_account.clone()),
+            cost_center: refs
+                .cost_center
+                .clone()
+                .or_else(|| header.cost_center.clone()),
+            gl_account: refs
+                .gl_account
+                .clone()
+                .or_else(|| header.gl_account.clone()),
             project: refs.project.clone().or_else(|| header.project.clone()),
             ..ProcurementRefs::default()
         },
@@ -267,10 +336,15 @@ pub(crate) async fn price_line(
 
 fn agree(priced: &mut PricedLine, price: Micros, quote: &str) -> Result<(), CoreError> {
     let amount_error = |e| CoreError::amount(format!("line {}", priced.line_ref), e);
-    let per_unit = Micros::rounded(priced.base_quantity.to_decimal() / priced.quantity.to_decimal()).map_err(amount_error)?;
+    let per_unit =
+        Micros::rounded(priced.base_quantity.to_decimal() / priced.quantity.to_decimal())
+            .map_err(amount_error)?;
     priced.unit_price = price.times(per_unit).map_err(amount_error)?;
     priced.amount = price.times(priced.base_quantity).map_err(amount_error)?;
-    priced.price_rule = format!("{price} per {} agreed in quote {quote}", priced.product.base_unit);
+    priced.price_rule = format!(
+        "{price} per {} agreed in quote {quote}",
+        priced.product.base_unit
+    );
     Ok(())
 }
 
@@ -300,8 +374,18 @@ fn ship_to_key(party: &Party) -> Option<String> {
 }
 
 /// Writes a prepared order.
-pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared: &Prepared) -> Result<OrderPlaced, CoreError> {
-    let Prepared { context, lines, remarks, rules } = prepared;
+pub(crate) async fn commit(
+    tx: &mut Tx,
+    by: &Actor,
+    place: &PlaceOrder,
+    prepared: &Prepared,
+) -> Result<OrderPlaced, CoreError> {
+    let Prepared {
+        context,
+        lines,
+        remarks,
+        rules,
+    } = prepared;
     let total = Micros(lines.iter().map(|l| l.amount.0).sum());
     let facts: Vec<LineFacts> = lines
         .iter()
@@ -331,8 +415,16 @@ pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared
     let needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
     let (reserved, holds) = reserve_all(tx, lines).await?;
     let approved = needed.is_empty();
-    let charged = if approved { charge(tx, &draft, &facts).await? } else { Vec::new() };
-    draft.state = if approved { OrderState::Approved } else { OrderState::PendingApproval };
+    let charged = if approved && context.has_budgets {
+        charge(tx, &draft, &facts).await?
+    } else {
+        Vec::new()
+    };
+    draft.state = if approved {
+        OrderState::Approved
+    } else {
+        OrderState::PendingApproval
+    };
     draft.budget_charges = serde_json::to_string(&charged)?;
     let row = insert_order(tx, place, context, draft, at).await?;
     insert_lines(tx, row.id, 1, lines, &reserved).await?;
@@ -340,17 +432,37 @@ pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared
     record_chain(tx, row.id, &needed).await?;
     let reasons: Vec<String> = needed.iter().map(|n| n.reason().to_string()).collect();
     let second = if approved {
-        ("approved", serde_json::json!({ "why": "no approval rule applies" }))
+        (
+            "approved",
+            serde_json::json!({ "why": "no approval rule applies" }),
+        )
     } else {
-        ("held for approval", serde_json::json!({ "reasons": reasons }))
+        (
+            "held for approval",
+            serde_json::json!({ "reasons": reasons }),
+        )
     };
     let events = [
-        ("received", OrderState::Received, place.source.as_deref(), serde_json::json!({ "po_number": place.order.id, "remarks": remarks })),
+        (
+            "received",
+            OrderState::Received,
+            place.source.as_deref(),
+            serde_json::json!({ "po_number": place.order.id, "remarks": remarks }),
+        ),
         (second.0, row.state, None, second.1),
     ];
     record_events(tx, row.id, by, &events).await?;
-    let notices = [("received", OrderState::Received.as_str()), (second.0, row.state.as_str())];
-    notify_all(tx, (row.id, &row.number, &row.po_number), &context.recipient, &notices).await?;
+    let notices = [
+        ("received", OrderState::Received.as_str()),
+        (second.0, row.state.as_str()),
+    ];
+    notify_all(
+        tx,
+        (row.id, &row.number, &row.po_number),
+        &context.recipient,
+        &notices,
+    )
+    .await?;
     Ok(OrderPlaced {
         number: row.number.clone(),
         state: row.state,
@@ -376,7 +488,10 @@ pub(crate) async fn commit(tx: &mut Tx, by: &Actor, place: &PlaceOrder, prepared
 /// Reserves every line, in product order so that two orders never wait on
 /// each other's stock rows in opposite order. Returns what each line got
 /// and the holds, by line number.
-async fn reserve_all(tx: &mut Tx, lines: &[PricedLine]) -> Result<(Vec<Micros>, Vec<(i64, Hold)>), CoreError> {
+async fn reserve_all(
+    tx: &mut Tx,
+    lines: &[PricedLine],
+) -> Result<(Vec<Micros>, Vec<(i64, Hold)>), CoreError> {
     let mut by_product: Vec<usize> = (0..lines.len()).collect();
     by_product.sort_by_key(|&i| lines[i].product.id);
     let mut reserved = vec![Micros::ZERO; lines.len()];
@@ -394,14 +509,21 @@ async fn reserve_all(tx: &mut Tx, lines: &[PricedLine]) -> Result<(Vec<Micros>, 
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
     }
     for i in by_product.into_iter().filter(|i| !is_goods(i)) {
-        let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity, &view).await?;
+        let (got, line_holds) =
+            reserve(tx, &lines[i].product, lines[i].base_quantity, &view).await?;
         reserved[i] = got;
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
     }
     Ok((reserved, holds))
 }
 
-async fn insert_order(tx: &mut Tx, place: &PlaceOrder, context: &Context, mut row: OrderRow, at: i64) -> Result<OrderRow, CoreError> {
+async fn insert_order(
+    tx: &mut Tx,
+    place: &PlaceOrder,
+    context: &Context,
+    mut row: OrderRow,
+    at: i64,
+) -> Result<OrderRow, CoreError> {
     let order = &place.order;
     let refs = &order.procurement;
     let inserted = sqlx::query(
@@ -458,7 +580,11 @@ pub(crate) async fn insert_lines(
     );
     let mut query = sqlx::query(&sql).bind(order_id);
     for (n, (line, got)) in lines.iter().zip(reserved).enumerate() {
-        let status = if *got < line.base_quantity { "backordered" } else { "open" };
+        let status = if *got < line.base_quantity {
+            "backordered"
+        } else {
+            "open"
+        };
         query = query
             .bind(first + n as i64)
             .bind(line.line_ref.clone())
@@ -499,7 +625,10 @@ pub(crate) async fn record_events(
         "INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES {}",
         rows.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(order_id).bind(now_micros()).bind(by.as_str().to_string());
+    let mut query = sqlx::query(&sql)
+        .bind(order_id)
+        .bind(now_micros())
+        .bind(by.as_str().to_string());
     for (event, state, source, detail) in events {
         query = query
             .bind(event.to_string())

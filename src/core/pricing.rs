@@ -12,8 +12,8 @@
 
 use super::catalog::{product_by_sku, ProductRef};
 use super::customers::{company_by_code, require_role, CompanyRef, Role};
-use super::sellers::market_ref;
 use super::offer::{offer, Offer};
+use super::sellers::market_ref;
 use super::{Actor, Core, CoreError, Money};
 use crate::store::{now_micros, Micros, Tx};
 use chrono::NaiveDate;
@@ -556,7 +556,13 @@ pub(crate) fn resolve(
     let mut applicable: Vec<Entry> = Vec::new();
     let mut refused: Vec<PriceCandidate> = Vec::new();
     for row in &offer.prices {
-        let (list, kind, owner, tier, price) = (row.list.clone(), row.kind, row.company_id, row.tier, row.price);
+        let (list, kind, owner, tier, price) = (
+            row.list.clone(),
+            row.kind,
+            row.company_id,
+            row.tier,
+            row.price,
+        );
         let candidate = PriceCandidate {
             list: list.clone(),
             kind,
@@ -639,8 +645,7 @@ pub(crate) fn resolve(
         });
     }
     considered.extend(refused);
-    let (unit_price, promotion) =
-        apply_promotion(offer, quantity, &day, winner.price)?;
+    let (unit_price, promotion) = apply_promotion(offer, quantity, &day, winner.price)?;
     Ok(PriceResolution {
         sku: product.sku.clone(),
         unit_price: Money::from_micros(unit_price.0, &market.currency),
@@ -674,7 +679,12 @@ fn beaten_because(winner: &Entry, loser: &Entry) -> String {
 }
 
 /// The best promotion for the quantity on the day, applied to `price`.
-fn apply_promotion(offer: &Offer, quantity: Micros, day: &str, price: Micros) -> Result<(Micros, Option<String>), CoreError> {
+fn apply_promotion(
+    offer: &Offer,
+    quantity: Micros,
+    day: &str,
+    price: Micros,
+) -> Result<(Micros, Option<String>), CoreError> {
     let mut best: Option<(Micros, String)> = None;
     for promotion in &offer.promotions {
         let in_time = promotion.valid_from.as_deref().is_none_or(|f| f <= day)
@@ -683,8 +693,10 @@ fn apply_promotion(offer: &Offer, quantity: Micros, day: &str, price: Micros) ->
             continue;
         }
         let off = match (promotion.percent_off, promotion.amount_off) {
-            (Some(percent), _) => Micros::rounded(price.to_decimal() * percent.to_decimal() / Decimal::ONE_HUNDRED)
-                .map_err(|e| CoreError::amount("promotion", e))?,
+            (Some(percent), _) => {
+                Micros::rounded(price.to_decimal() * percent.to_decimal() / Decimal::ONE_HUNDRED)
+                    .map_err(|e| CoreError::amount("promotion", e))?
+            }
             (None, Some(amount)) => amount,
             (None, None) => continue,
         };

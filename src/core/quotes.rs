@@ -99,7 +99,7 @@ impl Core {
         once!(self, key, "request_quote", |tx| open_quote(
             &mut tx, by, request
         )
-        .await?)
+        .await)
     }
 
     /// The seller proposes prices per line (line number → price per base
@@ -216,7 +216,7 @@ impl Core {
         once!(self, key, "accept_quote", |tx| accept(
             &mut tx, by, number, po_number, today
         )
-        .await?)
+        .await)
     }
 
     /// The buyer declines a quote.

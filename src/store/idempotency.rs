@@ -1,6 +1,6 @@
-//! Idempotency keys: a command claims its key inside its own transaction;
-//! a repeat finds the first result and returns it without changing
-//! anything.
+//! Idempotency keys: a command records its result under its key as the
+//! last statement of its own transaction; a repeat finds the first result
+//! and returns it, its own work rolled back, so nothing changes twice.
 //!
 //! Under parallel submission the key's primary key serialises the repeats:
 //! on PostgreSQL the second insert waits for the first transaction and then
@@ -24,7 +24,8 @@ pub enum Claim<T> {
     },
 }
 
-/// Claims `key` for `command` in the transaction.
+/// Claims `key` for `command` in the transaction (the key is written
+/// first, its result later).
 pub async fn claim<T: DeserializeOwned>(
     tx: &mut Tx,
     key: &str,
@@ -57,17 +58,6 @@ pub async fn claim<T: DeserializeOwned>(
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// Records the result of the command that claimed `key`.
-pub async fn finish<T: Serialize>(tx: &mut Tx, key: &str, result: &T) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("UPDATE idempotency SET result = $1 WHERE key = $2")
-        .bind(json)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// What a key holds, read outside any transaction: a cheap early answer
 /// for a repeat, before a command does its reading. `None` when the key is
 /// unknown or its first run has not committed; `claim` stays the
@@ -94,4 +84,31 @@ pub async fn lookup<T: DeserializeOwned>(
     serde_json::from_str(&result)
         .map(|done| Some(Claim::Done(done)))
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Records a command's result under `key`, inside the command's
+/// transaction. `None` when it was recorded; otherwise what the key
+/// already held (a first run that committed, or another command). On
+/// PostgreSQL a parallel first run makes this wait for its commit.
+pub async fn record<T: Serialize + DeserializeOwned>(
+    tx: &mut Tx,
+    key: &str,
+    command: &str,
+    result: &T,
+) -> Result<Option<Claim<T>>, sqlx::Error> {
+    let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency (key, command, result, at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(command)
+    .bind(json)
+    .bind(now_micros())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(None);
+    }
+    claim(tx, key, command).await.map(Some)
 }

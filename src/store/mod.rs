@@ -9,7 +9,7 @@
 mod idempotency;
 mod micros;
 
-pub use idempotency::{claim, finish, lookup, Claim};
+pub use idempotency::{claim, lookup, record, Claim};
 pub use micros::{Micros, MicrosError};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -114,8 +114,12 @@ impl Store {
     }
 
     async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        // No ping before each use: it would double the round trips of a
+        // short query. A connection the server dropped fails its next
+        // command with a store error, which is safe to retry.
         let pool = AnyPoolOptions::new()
             .max_connections(16)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect(url)
             .await?;
