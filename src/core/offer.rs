@@ -90,10 +90,17 @@ fn flag(condition: &str) -> String {
 /// One row for the buyer, market and product (with the flags), then one
 /// per applicable price entry: rows are what costs here, so entries of
 /// lists that do not apply are never sent.
-fn offer_sql() -> String {
-    let from = "FROM companies co JOIN markets m ON m.code = $2 JOIN products pr ON pr.sku = $3";
+fn offer_sql(items: usize) -> String {
+    // The items asked for, as a small table of (SKU, unit, position).
+    let wanted: Vec<String> = (0..items)
+        .map(|n| format!("SELECT CAST(${} AS TEXT) AS sku, CAST(${} AS TEXT) AS unit, CAST({n} AS BIGINT) AS item", 3 + 2 * n, 4 + 2 * n))
+        .collect();
+    let from = format!(
+        "FROM ({}) w JOIN companies co ON co.code = $1 JOIN markets m ON m.code = $2 JOIN products pr ON pr.sku = w.sku",
+        wanted.join(" UNION ALL ")
+    );
     format!(
-        "SELECT co.id AS co_id, co.code AS co_code, co.name AS co_name, co.path AS co_path, co.market_id AS co_market, \
+        "SELECT w.item, co.id AS co_id, co.code AS co_code, co.name AS co_name, co.path AS co_path, co.market_id AS co_market, \
          m.id AS m_id, m.currency AS m_currency, m.default_price_list AS m_default, \
          pr.id AS pr_id, pr.sku, pr.name AS pr_name, pr.kind AS pr_kind, pr.brand_id, pr.base_unit, pr.unspsc, \
          u.base_units, {sold} AS sold, {restricted} AS restricted, {listed} AS listed, \
@@ -101,19 +108,18 @@ fn offer_sql() -> String {
          CAST(NULL AS TEXT) AS list_company_code, CAST(NULL AS TEXT) AS list_currency, CAST(NULL AS TEXT) AS valid_from, \
          CAST(NULL AS TEXT) AS valid_to, CAST(NULL AS BIGINT) AS min_quantity, CAST(NULL AS BIGINT) AS unit_price, \
          CAST(NULL AS BIGINT) AS amount_off \
-         {from} LEFT JOIN product_units u ON u.product_id = pr.id AND u.unit = $4 WHERE co.code = $1 \
+         {from} LEFT JOIN product_units u ON u.product_id = pr.id AND u.unit = w.unit \
          UNION ALL \
-         SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+         SELECT w.item, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
          pl.code, pl.kind, pl.company_id, lc.code, pl.currency, pl.valid_from, pl.valid_to, p.min_quantity, p.unit_price, CAST(NULL AS BIGINT) \
          {from} JOIN prices p ON p.product_id = pr.id JOIN price_lists pl ON pl.id = p.price_list_id \
            AND ((pl.company_id IS NULL AND pl.market_id = m.id) OR {list_applies}) \
-         LEFT JOIN companies lc ON lc.id = pl.company_id WHERE co.code = $1 \
+         LEFT JOIN companies lc ON lc.id = pl.company_id \
          UNION ALL \
-         SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+         SELECT w.item, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
          pm.code, 'promotion', NULL, NULL, NULL, pm.valid_from, pm.valid_to, pm.min_quantity, pm.percent_off, pm.amount_off \
          {from} JOIN promotions pm ON (pm.market_id IS NULL OR pm.market_id = m.id) \
-           AND (pm.product_id IS NULL OR pm.product_id = pr.id) AND (pm.company_id IS NULL OR {promotion_applies}) \
-         WHERE co.code = $1",
+           AND (pm.product_id IS NULL OR pm.product_id = pr.id) AND (pm.company_id IS NULL OR {promotion_applies})",
         sold = flag("EXISTS (SELECT 1 FROM product_markets pm WHERE pm.product_id = pr.id AND pm.market_id = m.id)"),
         restricted = flag(&format!(
             "EXISTS (SELECT 1 FROM company_assortments ca WHERE {})",
@@ -137,21 +143,45 @@ pub(crate) async fn offer(
     sku: &str,
     unit: &str,
 ) -> Result<Offer, CoreError> {
-    let rows = sqlx::query(&offer_sql())
-        .bind(company)
-        .bind(market)
-        .bind(sku)
-        .bind(unit)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut first = None;
-    let mut prices = Vec::new();
-    let mut promotions = Vec::new();
+    let mut offers = offers(
+        conn,
+        company,
+        market,
+        &[(sku.to_string(), unit.to_string())],
+    )
+    .await?;
+    offers
+        .pop()
+        .unwrap_or_else(|| Err(CoreError::not_found("product", sku)))
+}
+
+/// Reads the offers of several `(SKU, unit)` items at once, in their
+/// order: an order's lines cost one round trip, not one each. Each item
+/// gets its offer or why there is none.
+pub(crate) async fn offers(
+    conn: &mut AnyConnection,
+    company: &str,
+    market: &str,
+    items: &[(String, String)],
+) -> Result<Vec<Result<Offer, CoreError>>, CoreError> {
+    let sql = offer_sql(items.len());
+    let mut query = sqlx::query(&sql).bind(company).bind(market);
+    for (sku, unit) in items {
+        query = query.bind(sku.as_str()).bind(unit.as_str());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut parts: Vec<(Option<&AnyRow>, Vec<PriceRow>, Vec<PromotionRow>)> = (0..items.len())
+        .map(|_| (None, Vec::new(), Vec::new()))
+        .collect();
     for row in &rows {
+        let item: i64 = row.try_get("item")?;
+        let Some(part) = usize::try_from(item).ok().and_then(|i| parts.get_mut(i)) else {
+            continue;
+        };
         let list: Option<String> = row.try_get("list")?;
         let kind: Option<String> = row.try_get("list_kind")?;
         match (list, kind.as_deref()) {
-            (Some(code), Some("promotion")) => promotions.push(PromotionRow {
+            (Some(code), Some("promotion")) => part.2.push(PromotionRow {
                 code,
                 min_quantity: Micros(row.try_get("min_quantity")?),
                 percent_off: row.try_get::<Option<i64>, _>("unit_price")?.map(Micros),
@@ -159,14 +189,28 @@ pub(crate) async fn offer(
                 valid_from: row.try_get("valid_from")?,
                 valid_to: row.try_get("valid_to")?,
             }),
-            (Some(list), _) => prices.push(price_row(row, list)?),
-            (None, _) => first = Some(row),
+            (Some(list), _) => part.1.push(price_row(row, list)?),
+            (None, _) => part.0 = Some(row),
         }
     }
-    let Some(first) = first else {
-        return Err(missing(conn, company, market, sku).await);
-    };
-    prices.sort_by(|a, b| a.list.cmp(&b.list).then(a.tier.cmp(&b.tier)));
+    let mut offers = Vec::with_capacity(items.len());
+    for ((header, mut prices, promotions), (sku, _)) in parts.into_iter().zip(items) {
+        let Some(first) = header else {
+            offers.push(Err(missing(conn, company, market, sku).await));
+            continue;
+        };
+        prices.sort_by(|a, b| a.list.cmp(&b.list).then(a.tier.cmp(&b.tier)));
+        offers.push(offer_from(first, market, prices, promotions));
+    }
+    Ok(offers)
+}
+
+fn offer_from(
+    first: &AnyRow,
+    market: &str,
+    prices: Vec<PriceRow>,
+    promotions: Vec<PromotionRow>,
+) -> Result<Offer, CoreError> {
     let path: String = first.try_get("co_path")?;
     Ok(Offer {
         company: CompanyRef {

@@ -10,7 +10,7 @@ use super::catalog::option_effect;
 use super::customers::CompanyRef;
 use super::inventory::{record_holds, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notify_all, recipient, Recipient};
-use super::offer::{applies_to_buyer, offer};
+use super::offer::{applies_to_buyer, offer, offers, Offer};
 use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
 use super::sellers::MarketRef;
@@ -92,20 +92,25 @@ pub(crate) async fn prepare(
             order.id, context.market.code, context.market.currency
         )));
     }
+    let mut items = Vec::with_capacity(order.lines.len());
+    for line in &order.lines {
+        let sku = sku_for(conn, &line.item)
+            .await
+            .map_err(|e| on_line(line, e))?;
+        items.push((sku, line.quantity.unit.clone()));
+    }
+    let offers = offers(conn, &context.company.code, &context.market.code, &items).await?;
     let mut lines = Vec::with_capacity(order.lines.len());
     let mut remarks = Vec::new();
-    for line in &order.lines {
+    for (line, offer) in order.lines.iter().zip(offers) {
+        let offer = offer.map_err(|e| on_line(line, e))?;
         let choices = place
             .options
             .get(&line.id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let at = (
-            context.company.code.as_str(),
-            context.market.code.as_str(),
-            context.day,
-        );
-        let mut priced = price_line(conn, at, line, &order.procurement, choices).await?;
+        let mut priced =
+            price_offer(conn, offer, context.day, line, &order.procurement, choices).await?;
         if let Some(price) = agreed.prices.get(&line.id) {
             agree(&mut priced, *price, &agreed.quote)?;
         }
@@ -250,8 +255,12 @@ async fn sku_for(conn: &mut AnyConnection, item: &ItemIdentity) -> Result<String
     )))
 }
 
-/// Prices one line: the product, its quantity in base units, our price per
-/// ordered unit (with chosen options) and the amount.
+fn on_line(line: &OrderLine, error: CoreError) -> CoreError {
+    CoreError::Invalid(format!("line {}: {error}", line.id))
+}
+
+/// Prices one line on its own (an order change): `at` is the buyer's
+/// company, the market and the day.
 pub(crate) async fn price_line(
     conn: &mut AnyConnection,
     at: (&str, &str, NaiveDate),
@@ -259,12 +268,28 @@ pub(crate) async fn price_line(
     header: &ProcurementRefs,
     choices: &[(String, String)],
 ) -> Result<PricedLine, CoreError> {
-    let on_line = |e: CoreError| CoreError::Invalid(format!("line {}: {e}", line.id));
-    let sku = sku_for(conn, &line.item).await.map_err(on_line)?;
+    let sku = sku_for(conn, &line.item)
+        .await
+        .map_err(|e| on_line(line, e))?;
     let (company, market, day) = at;
     let offer = offer(conn, company, market, &sku, &line.quantity.unit)
         .await
-        .map_err(on_line)?;
+        .map_err(|e| on_line(line, e))?;
+    price_offer(conn, offer, day, line, header, choices).await
+}
+
+/// Prices one line from its offer: the quantity in base units, our price
+/// per ordered unit (with chosen options) and the amount.
+async fn price_offer(
+    conn: &mut AnyConnection,
+    offer: Offer,
+    day: NaiveDate,
+    line: &OrderLine,
+    header: &ProcurementRefs,
+    choices: &[(String, String)],
+) -> Result<PricedLine, CoreError> {
+    let on_line = |e: CoreError| on_line(line, e);
+    let sku = offer.product.sku.clone();
     if let Some(why) = offer.refusal() {
         return Err(CoreError::Invalid(format!("line {}: {why}", line.id)));
     }
