@@ -384,6 +384,17 @@ pub(crate) async fn evaluate(
 }
 
 impl Needed {
+    /// The approval a credit hold asks for: an admin of the company
+    /// decides first.
+    pub(crate) fn credit_hold(reason: String) -> Needed {
+        Needed {
+            step: 0,
+            rule: "CREDIT-LIMIT".into(),
+            reason,
+            role: Role::Admin.as_str().into(),
+        }
+    }
+
     /// Why, in words.
     pub(crate) fn reason(&self) -> &str {
         &self.reason

@@ -5,7 +5,7 @@
 //! lines, timeline and notifications, in as few statements as it can,
 //! since SQLite has one writer and every statement holds it.
 
-use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Rule};
+use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Needed, Rule};
 use super::catalog::option_effect;
 use super::customers::CompanyRef;
 use super::inventory::{record_holds, reserve, reserve_goods, stock_view, Hold};
@@ -42,6 +42,9 @@ pub(crate) struct Context {
     /// Whether a cost center of the company has a budget today (most
     /// have none, and then placement skips the budget statement).
     pub has_budgets: bool,
+    /// The nearest credit limit in the hierarchy: (its company's code and
+    /// path, the limit).
+    pub credit: Option<(String, String, Micros)>,
 }
 
 /// A line priced for an order.
@@ -65,6 +68,8 @@ pub(crate) struct Prepared {
     pub lines: Vec<PricedLine>,
     pub remarks: Vec<String>,
     pub rules: Vec<Rule>,
+    /// Why the order exceeds the credit limit, if it does.
+    pub credit_hold: Option<String>,
 }
 
 /// Reads everything placing `place` needs.
@@ -118,11 +123,14 @@ pub(crate) async fn prepare(
         lines.push(priced);
     }
     let rules = rules_for(conn, &context.company).await?;
+    let total = Micros(lines.iter().map(|l| l.amount.0).sum());
+    let credit_hold = credit_hold(conn, &context, total).await?;
     Ok(Prepared {
         context,
         lines,
         remarks,
         rules,
+        credit_hold,
     })
 }
 
@@ -139,6 +147,8 @@ async fn context(
         "SELECT co.id, co.code, co.name, co.path, co.market_id, m.id AS m_id, m.currency, m.default_price_list, \
          b.id AS brand_id, {open} AS open, {buyer} AS buyer, (SELECT u.id FROM users u WHERE u.login = $5) AS user_id, \
          (SELECT u.email FROM users u WHERE u.login = $5) AS email, {budgets} AS budgets, \
+         (SELECT c2.path || ' ' || CAST(c2.credit_limit AS TEXT) || ' ' || c2.code FROM companies c2 \
+          WHERE c2.credit_limit IS NOT NULL AND {credit} ORDER BY LENGTH(c2.path) DESC LIMIT 1) AS credit, \
          (SELECT p.identity FROM procurement_identities p JOIN companies pc ON pc.id = p.company_id \
           WHERE p.kind = $6 AND {identity} ORDER BY LENGTH(pc.path) DESC, p.identity LIMIT 1) AS identity \
          FROM companies co JOIN markets m ON m.code = $2 JOIN brands b ON b.code = $3 WHERE co.code = $1",
@@ -149,6 +159,7 @@ async fn context(
             applies_to_buyer("r.company_id")
         )),
         identity = applies_to_buyer("p.company_id"),
+        credit = applies_to_buyer("c2.id"),
         budgets = flag(
             "EXISTS (SELECT 1 FROM budgets b JOIN cost_centers c ON c.id = b.cost_center_id \
              WHERE c.company_id = co.id AND b.period_start <= $7 AND b.period_end >= $7)"
@@ -214,6 +225,12 @@ async fn context(
         brand_id: row.try_get("brand_id")?,
         buyer,
         has_budgets: row.try_get::<i64, _>("budgets")? == 1,
+        credit: row.try_get::<Option<String>, _>("credit")?.and_then(|c| {
+            let mut parts = c.splitn(3, ' ');
+            // Paths and numbers hold no spaces; the code, last, may.
+            let (path, limit, code) = (parts.next()?, parts.next()?.parse().ok()?, parts.next()?);
+            Some((code.to_string(), path.to_string(), Micros(limit)))
+        }),
         day: place
             .on
             .or(place.order.issue_date)
@@ -383,6 +400,34 @@ fn price_remark(line: &OrderLine, priced: &PricedLine) -> Option<String> {
     })
 }
 
+/// Why an order must wait for an admin because the company's open orders
+/// and this one exceed the nearest credit limit in its hierarchy (the
+/// orders of every unit under the limit's company count).
+async fn credit_hold(
+    conn: &mut AnyConnection,
+    context: &Context,
+    total: Micros,
+) -> Result<Option<String>, CoreError> {
+    let Some((holder, path, limit)) = &context.credit else {
+        return Ok(None);
+    };
+    let open: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) AS open FROM orders o JOIN companies c ON c.id = o.company_id \
+         WHERE c.path LIKE $1 AND o.state NOT IN ('rejected', 'declined', 'cancelled', 'closed')",
+    )
+    .bind(format!("{path}%"))
+    .fetch_one(conn)
+    .await?
+    .try_get("open")?;
+    let currency = &context.market.currency;
+    Ok((open + total.0 > limit.0).then(|| {
+        format!(
+            "credit limit of {holder}: open orders {} + this {total} {currency} are over {limit}",
+            Micros(open)
+        )
+    }))
+}
+
 /// A ship-to's identity, to tell a new one from a known one.
 fn ship_to_key(party: &Party) -> Option<String> {
     if let Some(id) = party.ids.first() {
@@ -410,6 +455,7 @@ pub(crate) async fn commit(
         lines,
         remarks,
         rules,
+        credit_hold,
     } = prepared;
     let total = Micros(lines.iter().map(|l| l.amount.0).sum());
     let facts: Vec<LineFacts> = lines
@@ -437,7 +483,10 @@ pub(crate) async fn commit(
         placed_on: super::approvals::day_of(at),
         budget_charges: "[]".into(),
     };
-    let needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
+    let mut needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
+    if let Some(reason) = credit_hold {
+        needed.insert(0, Needed::credit_hold(reason.clone()));
+    }
     let (reserved, holds) = reserve_all(tx, lines).await?;
     let approved = needed.is_empty();
     let charged = if approved && context.has_budgets {

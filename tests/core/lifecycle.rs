@@ -17,7 +17,69 @@ on_both_backends!(
     changes_add_delete_and_replace_lines,
     inventory_reports_set_stock_through_the_same_commands,
     bundles_and_services_and_options,
+    orders_over_the_credit_limit_wait_for_an_admin,
 );
+
+async fn orders_over_the_credit_limit_wait_for_an_admin(core: Core) {
+    seed(&core).await;
+    // Every company of the fixture has a 50,000 EUR limit; Berlin's own is
+    // the nearest.
+    let first = core
+        .place_order(
+            None,
+            &partner(),
+            &edi_order("PO-1", &[("1", "SAW-1", "900")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.state, first.total.amount),
+        (OrderState::Approved, dec("45000"))
+    );
+    let second = core
+        .place_order(
+            None,
+            &partner(),
+            &edi_order("PO-2", &[("1", "SAW-1", "200")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.state, OrderState::PendingApproval);
+    assert_eq!(
+        second.approvals,
+        ["credit limit of GLOBEX-DE-OPS-BERLIN: open orders 45000 + this 10000 EUR are over 50000"]
+    );
+    let bob = core
+        .approve_order(None, &Actor::user("bob"), &second.number, None)
+        .await
+        .unwrap_err();
+    assert!(
+        bob.to_string().starts_with("bob may not decide step 0"),
+        "{bob}"
+    );
+    assert_eq!(
+        core.approve_order(None, &Actor::user("carol"), &second.number, Some("paid"))
+            .await
+            .unwrap(),
+        OrderState::Approved
+    );
+    core.cancel_order(None, &partner(), &first.number, "wrong")
+        .await
+        .unwrap();
+    let third = core
+        .place_order(
+            None,
+            &partner(),
+            &edi_order("PO-3", &[("1", "SAW-1", "100")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        third.state,
+        OrderState::Approved,
+        "the cancelled order no longer counts"
+    );
+}
 
 fn partner() -> Actor {
     Actor::partner("ZZ:GLOBEXBERLIN")
