@@ -11,7 +11,7 @@ use super::catalog::{
 };
 use super::{once, Actor, Core, CoreError};
 use crate::document::{InventoryReport, Party, Quantity};
-use crate::store::{Micros, Tx};
+use crate::store::{Batch, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -532,41 +532,44 @@ pub(crate) async fn record_holds(
     channel: &str,
     holds: &[(i64, Hold)],
 ) -> Result<(), CoreError> {
+    let mut batch = Batch::new();
+    holds_into(&mut batch, order_id, channel, holds);
+    Ok(batch.run(tx).await?)
+}
+
+/// Adds the INSERT of an order's holds to a batch (nothing when there are
+/// none).
+pub(crate) fn holds_into(batch: &mut Batch, order_id: i64, channel: &str, holds: &[(i64, Hold)]) {
     // One row per key: a statement may not update a row it inserted.
     let mut merged: Vec<(i64, Hold)> = Vec::with_capacity(holds.len());
     for (line_no, hold) in holds {
-        match merged.iter_mut().find(|(l, h)| {
+        let same = merged.iter_mut().find(|(l, h)| {
             l == line_no && h.warehouse == hold.warehouse && h.product == hold.product
-        }) {
+        });
+        match same {
             Some((_, same)) => same.quantity.0 += hold.quantity.0,
             None => merged.push((*line_no, *hold)),
         }
     }
-    let holds = merged.as_slice();
-    if holds.is_empty() {
-        return Ok(());
+    if merged.is_empty() {
+        return;
     }
-    let rows: Vec<String> = (0..holds.len())
-        .map(|n| {
-            let b = n * 4 + 3;
-            format!("($1, ${b}, ${}, ${}, $2, ${})", b + 1, b + 2, b + 3)
+    let (order, channel) = (batch.arg(order_id), batch.arg(channel));
+    let rows: Vec<String> = merged
+        .iter()
+        .map(|(line_no, hold)| {
+            let line = batch.arg(*line_no);
+            let warehouse = batch.arg(hold.warehouse);
+            let product = batch.arg(hold.product);
+            let quantity = batch.arg(hold.quantity.0);
+            format!("({order}, {line}, {warehouse}, {product}, {channel}, {quantity})")
         })
         .collect();
-    let sql = format!(
+    batch.push(format!(
         "INSERT INTO reservations (order_id, line_no, warehouse_id, product_id, channel, quantity) VALUES {} \
          ON CONFLICT (order_id, line_no, warehouse_id, product_id) DO UPDATE SET quantity = reservations.quantity + excluded.quantity",
         rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql).bind(order_id).bind(channel);
-    for (line_no, hold) in holds {
-        query = query
-            .bind(*line_no)
-            .bind(hold.warehouse)
-            .bind(hold.product)
-            .bind(hold.quantity.0);
-    }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    ));
 }
 
 /// Releases every reservation of an order (cancel, reject, decline), or

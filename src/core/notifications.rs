@@ -3,7 +3,7 @@
 //! procurement system, EDI to the partner, e-mail).
 
 use super::{Core, CoreError};
-use crate::store::{now_micros, Tx};
+use crate::store::{now_micros, Batch, Tx};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -136,36 +136,36 @@ pub(crate) fn recipient(
     }
 }
 
-/// Writes the notifications of several events of one order, in one
-/// statement.
-pub(crate) async fn notify_all(
-    tx: &mut Tx,
+/// Adds the notifications of several events of one order to a batch.
+pub(crate) fn notifications_into(
+    batch: &mut Batch,
     order: (i64, &str, &str),
     to: &Recipient,
     events: &[(&str, &str)],
-) -> Result<(), CoreError> {
+) {
     let (order_id, number, po_number) = order;
-    let at = now_micros();
-    let rows: Vec<String> = (0..events.len())
-        .map(|n| format!("($1, $2, ${}, $3, $4, ${})", 5 + 2 * n, 6 + 2 * n))
+    let now = now_micros();
+    let (id, at, channel, recipient) = (
+        batch.arg(order_id),
+        batch.arg(now),
+        batch.arg(to.channel),
+        batch.arg(to.address.clone()),
+    );
+    let rows: Vec<String> = events
+        .iter()
+        .map(|(event, state)| {
+            let payload = serde_json::json!({
+                "order": number, "po_number": po_number, "event": event, "state": state, "at": now,
+            });
+            let event = batch.arg(*event);
+            let payload = batch.arg(payload.to_string());
+            format!("({id}, {at}, {event}, {channel}, {recipient}, {payload})")
+        })
         .collect();
-    let sql = format!(
+    batch.push(format!(
         "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES {}",
         rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(order_id)
-        .bind(at)
-        .bind(to.channel)
-        .bind(to.address.clone());
-    for (event, state) in events {
-        let payload = serde_json::json!({
-            "order": number, "po_number": po_number, "event": event, "state": state, "at": at,
-        });
-        query = query.bind(event.to_string()).bind(payload.to_string());
-    }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    ));
 }
 
 /// Writes the notification of one order event.
@@ -178,5 +178,12 @@ pub(crate) async fn notify(
     state: &str,
 ) -> Result<(), CoreError> {
     let to = recipient_for(tx, order_id).await?;
-    notify_all(tx, (order_id, number, po_number), &to, &[(event, state)]).await
+    let mut batch = Batch::new();
+    notifications_into(
+        &mut batch,
+        (order_id, number, po_number),
+        &to,
+        &[(event, state)],
+    );
+    Ok(batch.run(tx).await?)
 }

@@ -8,8 +8,8 @@
 use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Needed, Rule};
 use super::catalog::option_effect;
 use super::customers::CompanyRef;
-use super::inventory::{record_holds, reserve, reserve_goods, stock_view, Hold};
-use super::notifications::{notify_all, recipient, Recipient};
+use super::inventory::{holds_into, reserve, reserve_goods, stock_view, Hold};
+use super::notifications::{notifications_into, recipient, Recipient};
 use super::offer::{applies_to_buyer, offer, offers, Offer};
 use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
@@ -17,7 +17,7 @@ use super::sellers::MarketRef;
 use super::states::OrderState;
 use super::{Actor, CoreError, Money};
 use crate::document::{ItemIdentity, OrderLine, Party, ProcurementRefs};
-use crate::store::{now_micros, Micros, Tx};
+use crate::store::{now_micros, Arg, Batch, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
@@ -501,8 +501,10 @@ pub(crate) async fn commit(
     };
     draft.budget_charges = serde_json::to_string(&charged)?;
     let row = insert_order(tx, place, context, draft, at).await?;
-    insert_lines(tx, row.id, 1, lines, &reserved).await?;
-    record_holds(tx, row.id, &row.channel, &holds).await?;
+    // Lines, holds, timeline and notifications go in one round trip.
+    let mut batch = Batch::new();
+    lines_into(&mut batch, row.id, 1, lines, &reserved);
+    holds_into(&mut batch, row.id, &row.channel, &holds);
     record_chain(tx, row.id, &needed).await?;
     let reasons: Vec<String> = needed.iter().map(|n| n.reason().to_string()).collect();
     let second = if approved {
@@ -525,18 +527,18 @@ pub(crate) async fn commit(
         ),
         (second.0, row.state, None, second.1),
     ];
-    record_events(tx, row.id, by, &events).await?;
+    events_into(&mut batch, row.id, by, &events);
     let notices = [
         ("received", OrderState::Received.as_str()),
         (second.0, row.state.as_str()),
     ];
-    notify_all(
-        tx,
+    notifications_into(
+        &mut batch,
         (row.id, &row.number, &row.po_number),
         &context.recipient,
         &notices,
-    )
-    .await?;
+    );
+    batch.run(tx).await?;
     Ok(OrderPlaced {
         number: row.number.clone(),
         state: row.state,
@@ -639,77 +641,80 @@ pub(crate) async fn insert_lines(
     lines: &[PricedLine],
     reserved: &[Micros],
 ) -> Result<(), CoreError> {
-    const COLUMNS: usize = 17;
-    let rows: Vec<String> = (0..lines.len())
-        .map(|n| {
-            let first = 2 + n * COLUMNS;
-            let slots: Vec<String> = (first..first + COLUMNS).map(|p| format!("${p}")).collect();
-            format!("($1, {})", slots.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO order_lines (order_id, line_no, line_ref, product_id, sku, description, quantity, unit, base_quantity, \
-         unit_price, buyer_price, amount, price_rule, status, reserved, cost_center, gl_account, project) VALUES {}",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql).bind(order_id);
+    let mut batch = Batch::new();
+    lines_into(&mut batch, order_id, first, lines, reserved);
+    Ok(batch.run(tx).await?)
+}
+
+/// Adds the INSERT of an order's lines to a batch.
+fn lines_into(
+    batch: &mut Batch,
+    order_id: i64,
+    first: i64,
+    lines: &[PricedLine],
+    reserved: &[Micros],
+) {
+    let order = batch.arg(order_id);
+    let mut rows = Vec::with_capacity(lines.len());
     for (n, (line, got)) in lines.iter().zip(reserved).enumerate() {
         let status = if *got < line.base_quantity {
             "backordered"
         } else {
             "open"
         };
-        query = query
-            .bind(first + n as i64)
-            .bind(line.line_ref.clone())
-            .bind(line.product.id)
-            .bind(line.product.sku.clone())
-            .bind(line.description.clone())
-            .bind(line.quantity.0)
-            .bind(line.unit.clone())
-            .bind(line.base_quantity.0)
-            .bind(line.unit_price.0)
-            .bind(line.buyer_price.map(|p| p.0))
-            .bind(line.amount.0)
-            .bind(line.price_rule.clone())
-            .bind(status)
-            .bind(got.0)
-            .bind(line.refs.cost_center.clone())
-            .bind(line.refs.gl_account.clone())
-            .bind(line.refs.project.clone());
+        let values: Vec<Arg> = vec![
+            (first + n as i64).into(),
+            line.line_ref.clone().into(),
+            line.product.id.into(),
+            line.product.sku.clone().into(),
+            line.description.clone().into(),
+            line.quantity.0.into(),
+            line.unit.clone().into(),
+            line.base_quantity.0.into(),
+            line.unit_price.0.into(),
+            line.buyer_price.map(|p| p.0).into(),
+            line.amount.0.into(),
+            line.price_rule.clone().into(),
+            status.into(),
+            got.0.into(),
+            line.refs.cost_center.clone().into(),
+            line.refs.gl_account.clone().into(),
+            line.refs.project.clone().into(),
+        ];
+        let slots: Vec<String> = values.into_iter().map(|v| batch.arg(v)).collect();
+        rows.push(format!("({order}, {})", slots.join(", ")));
     }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    batch.push(format!(
+        "INSERT INTO order_lines (order_id, line_no, line_ref, product_id, sku, description, quantity, unit, base_quantity, \
+         unit_price, buyer_price, amount, price_rule, status, reserved, cost_center, gl_account, project) VALUES {}",
+        rows.join(", ")
+    ));
 }
 
-/// Appends several events to an order's timeline in one statement.
-pub(crate) async fn record_events(
-    tx: &mut Tx,
+/// Adds events of an order's timeline to a batch.
+pub(crate) fn events_into(
+    batch: &mut Batch,
     order_id: i64,
     by: &Actor,
     events: &[(&str, OrderState, Option<&str>, serde_json::Value)],
-) -> Result<(), CoreError> {
-    let rows: Vec<String> = (0..events.len())
-        .map(|n| {
-            let b = 4 + n * 4;
-            format!("($1, $2, ${b}, ${}, $3, ${}, ${})", b + 1, b + 2, b + 3)
+) {
+    let (order, at, actor) = (
+        batch.arg(order_id),
+        batch.arg(now_micros()),
+        batch.arg(by.as_str()),
+    );
+    let rows: Vec<String> = events
+        .iter()
+        .map(|(event, state, source, detail)| {
+            let event = batch.arg(*event);
+            let state = batch.arg(state.as_str());
+            let source = batch.arg(source.map(str::to_string));
+            let detail = batch.arg(detail.to_string());
+            format!("({order}, {at}, {event}, {state}, {actor}, {source}, {detail})")
         })
         .collect();
-    let sql = format!(
+    batch.push(format!(
         "INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES {}",
         rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(order_id)
-        .bind(now_micros())
-        .bind(by.as_str().to_string());
-    for (event, state, source, detail) in events {
-        query = query
-            .bind(event.to_string())
-            .bind(state.as_str())
-            .bind(source.map(str::to_string))
-            .bind(detail.to_string());
-    }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    ));
 }

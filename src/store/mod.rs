@@ -6,9 +6,11 @@
 //! of `migrations/postgres/0001_core.sql`): money and quantities as
 //! [`Micros`], instants as microseconds, days as `YYYY-MM-DD` text.
 
+mod batch;
 mod idempotency;
 mod micros;
 
+pub use batch::{Arg, Batch};
 pub use idempotency::{claim, lookup, record, Claim};
 pub use micros::{Micros, MicrosError};
 
