@@ -126,6 +126,16 @@ impl Store {
             .max_connections(16)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // Statements are prepared once per connection; plan them
+                    // once too (the default re-plans a statement whose
+                    // generic plan looks costlier, on every run).
+                    conn.execute("SET plan_cache_mode = force_generic_plan")
+                        .await?;
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         Ok(Store {
