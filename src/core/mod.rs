@@ -138,27 +138,20 @@ impl Core {
             }
         };
         match store::record(&mut tx, key, command, &value).await? {
-            None => {
+            Claim::Fresh => {
                 tx.commit().await?;
                 Ok(value)
             }
-            Some(Claim::Done(first)) => {
+            Claim::Done(first) => {
                 tx.rollback().await?;
                 Ok(first)
             }
-            Some(Claim::Conflict { first }) => Err(CoreError::KeyReused {
+            Claim::Conflict { first } => Err(CoreError::KeyReused {
                 key: key.to_string(),
                 first,
             }),
-            Some(Claim::Fresh) => unreachable_fresh(),
         }
     }
-}
-
-fn unreachable_fresh<T>() -> Result<T, CoreError> {
-    Err(CoreError::Invalid(
-        "idempotency record reported a fresh key after writing it".into(),
-    ))
 }
 
 /// Runs a command body once under an optional idempotency key.

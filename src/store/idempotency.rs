@@ -87,15 +87,16 @@ pub async fn lookup<T: DeserializeOwned>(
 }
 
 /// Records a command's result under `key`, inside the command's
-/// transaction. `None` when it was recorded; otherwise what the key
-/// already held (a first run that committed, or another command). On
-/// PostgreSQL a parallel first run makes this wait for its commit.
+/// transaction: [`Claim::Fresh`] when the key was new and now holds it;
+/// otherwise what the key already held (a first run that committed, or
+/// another command). On PostgreSQL a parallel first run makes this wait
+/// for its commit.
 pub async fn record<T: Serialize + DeserializeOwned>(
     tx: &mut Tx,
     key: &str,
     command: &str,
     result: &T,
-) -> Result<Option<Claim<T>>, sqlx::Error> {
+) -> Result<Claim<T>, sqlx::Error> {
     let json = serde_json::to_string(result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency (key, command, result, at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
@@ -108,7 +109,7 @@ pub async fn record<T: Serialize + DeserializeOwned>(
     .await?
     .rows_affected();
     if inserted == 1 {
-        return Ok(None);
+        return Ok(Claim::Fresh);
     }
-    claim(tx, key, command).await.map(Some)
+    claim(tx, key, command).await
 }
