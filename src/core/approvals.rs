@@ -429,7 +429,9 @@ fn charges(order: &OrderRow, lines: &[LineFacts]) -> BTreeMap<String, Micros> {
             .clone()
             .or_else(|| order.cost_center.clone())
         {
-            by_center.entry(center).or_default().0 += line.amount.0;
+            let charge = by_center.entry(center).or_default();
+            // Placement refused totals that overflow, so a part cannot.
+            charge.0 = charge.0.saturating_add(line.amount.0);
         }
     }
     by_center

@@ -300,7 +300,7 @@ fn positive(value: Decimal, what: &str) -> Result<Micros, CoreError> {
 
 const PRODUCT_COLUMNS: &str = "id, sku, name, kind, brand_id, base_unit, unspsc";
 
-fn product_from_row(row: &sqlx::any::AnyRow) -> Result<ProductRef, CoreError> {
+pub(crate) fn product_from_row(row: &sqlx::any::AnyRow) -> Result<ProductRef, CoreError> {
     Ok(ProductRef {
         id: row.try_get("id")?,
         sku: row.try_get("sku")?,

@@ -173,6 +173,9 @@ impl Core {
     ) -> Result<Moved, CoreError> {
         once!(self, key, "close_order", |tx| async {
             let order = lock_order(&mut tx, number).await?;
+            // What is still held (a line confirmed short, parts of a kit)
+            // will not ship on this order any more.
+            release(&mut tx, order.id, None).await?;
             let state = transition(
                 &mut tx,
                 &order,
@@ -276,6 +279,7 @@ async fn acknowledge(
     }
     let lines = lines_of(tx, order.id).await?;
     let mut detail = Vec::new();
+    let mut rejected = false;
     for answer in &response.lines {
         let line = find_line(&lines, Some(&answer.line_id), &answer.item, &order.number)?;
         let status = match answer.status {
@@ -302,11 +306,21 @@ async fn acknowledge(
             .await?;
         if answer.status == LineStatus::Rejected {
             release(tx, order.id, Some(line.line_no)).await?;
+            sqlx::query("UPDATE order_lines SET amount = 0 WHERE order_id = $1 AND line_no = $2")
+                .bind(order.id)
+                .bind(line.line_no)
+                .execute(&mut **tx)
+                .await?;
+            rejected = true;
         }
         detail.push(serde_json::json!({
             "line": line.line_ref, "status": status,
             "confirmed": confirmed.map(|c| c.to_string()), "date": confirmed_on,
         }));
+    }
+    if rejected {
+        // A rejected line is neither owed nor charged to a budget.
+        retotal(tx, &order).await?;
     }
     let step = if response.status == ResponseStatus::Pending {
         "acknowledged (decision pending)"
@@ -345,6 +359,29 @@ async fn ship(
     source: Option<&str>,
 ) -> Result<Moved, CoreError> {
     let order = lock_order(tx, reference).await?;
+    let carrier = advice
+        .carrier
+        .as_ref()
+        .and_then(|c| c.name.clone().or(c.scac.clone()));
+    // A notice already applied to this order (sent again without its
+    // idempotency key) ships nothing twice.
+    let fresh = sqlx::query(
+        "INSERT INTO shipments (order_id, reference, shipped_on, carrier, tracking) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (order_id, reference) DO NOTHING RETURNING id",
+    )
+    .bind(order.id)
+    .bind(&advice.id)
+    .bind(advice.ship_date.map(|d| d.to_string()))
+    .bind(&carrier)
+    .bind(advice.tracking.join(","))
+    .fetch_optional(&mut **tx)
+    .await?;
+    if fresh.is_none() {
+        return Ok(Moved {
+            order: order.number,
+            state: order.state,
+        });
+    }
     let mut shipped_items = Vec::new();
     flatten(items, packs, &mut shipped_items);
     let mut detail = Vec::new();
@@ -363,21 +400,6 @@ async fn ship(
         consume(tx, order.id, line.line_no, quantity).await?;
         detail.push(serde_json::json!({ "line": line.line_ref, "shipped": quantity.to_string() }));
     }
-    let carrier = advice
-        .carrier
-        .as_ref()
-        .and_then(|c| c.name.clone().or(c.scac.clone()));
-    sqlx::query(
-        "INSERT INTO shipments (order_id, reference, shipped_on, carrier, tracking) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (order_id, reference) DO UPDATE SET tracking = excluded.tracking",
-    )
-    .bind(order.id)
-    .bind(&advice.id)
-    .bind(advice.ship_date.map(|d| d.to_string()))
-    .bind(&carrier)
-    .bind(advice.tracking.join(","))
-    .execute(&mut **tx)
-    .await?;
     let complete = fully_shipped(tx, &order).await?;
     let detail = serde_json::json!({ "shipment": advice.id, "tracking": advice.tracking, "carrier": carrier, "lines": detail });
     let state = transition(tx, &order, Step::Ship { complete }, by, source, detail).await?;
@@ -387,11 +409,13 @@ async fn ship(
     })
 }
 
-/// Whether every goods line that was not rejected has shipped in full.
+/// Whether every goods line that was not rejected has shipped what the
+/// supplier confirmed (what was ordered, when it confirmed nothing).
 async fn fully_shipped(tx: &mut Tx, order: &OrderRow) -> Result<bool, CoreError> {
     let open = sqlx::query(
         "SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 \
-         AND l.status NOT IN ('rejected', 'cancelled') AND p.kind <> 'service' AND l.shipped < l.base_quantity LIMIT 1",
+         AND l.status NOT IN ('rejected', 'cancelled') AND p.kind <> 'service' \
+         AND l.shipped < COALESCE(l.confirmed_quantity, l.base_quantity) LIMIT 1",
     )
     .bind(order.id)
     .fetch_optional(&mut **tx)
@@ -410,6 +434,31 @@ async fn bill(
         .as_deref()
         .ok_or_else(|| CoreError::Invalid(format!("invoice {} names no order", invoice.id)))?;
     let order = lock_order(tx, reference).await?;
+    let payable = invoice
+        .totals
+        .payable
+        .as_ref()
+        .or(invoice.totals.tax_inclusive.as_ref());
+    let amount = payable
+        .map(|a| Micros::from_decimal(a.value).map_err(|e| CoreError::amount("invoice total", e)))
+        .transpose()?;
+    // An invoice already applied to this order counts once.
+    let fresh = sqlx::query(
+        "INSERT INTO invoices (order_id, reference, issued_on, amount) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (order_id, reference) DO NOTHING RETURNING id",
+    )
+    .bind(order.id)
+    .bind(&invoice.id)
+    .bind(invoice.issue_date.map(|d| d.to_string()))
+    .bind(amount.map(|a| a.0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    if fresh.is_none() {
+        return Ok(Moved {
+            order: order.number,
+            state: order.state,
+        });
+    }
     let lines = lines_of(tx, order.id).await?;
     for item in &invoice.lines {
         let line = find_line(
@@ -428,21 +477,6 @@ async fn bill(
         .execute(&mut **tx)
         .await?;
     }
-    let payable = invoice
-        .totals
-        .payable
-        .as_ref()
-        .or(invoice.totals.tax_inclusive.as_ref());
-    let amount = payable
-        .map(|a| Micros::from_decimal(a.value).map_err(|e| CoreError::amount("invoice total", e)))
-        .transpose()?;
-    sqlx::query("INSERT INTO invoices (order_id, reference, issued_on, amount) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id, reference) DO NOTHING")
-        .bind(order.id)
-        .bind(&invoice.id)
-        .bind(invoice.issue_date.map(|d| d.to_string()))
-        .bind(amount.map(|a| a.0))
-        .execute(&mut **tx)
-        .await?;
     let detail =
         serde_json::json!({ "invoice": invoice.id, "amount": amount.map(|a| a.to_string()) });
     let state = transition(tx, &order, Step::Invoice, by, source, detail).await?;
@@ -519,20 +553,7 @@ async fn amend(
         }
         detail.push(serde_json::json!({ "line": changed.line.id, "change": changed.change }));
     }
-    let total: i64 = sqlx::query("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM order_lines WHERE order_id = $1")
-        .bind(order.id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("total")?;
-    sqlx::query("UPDATE orders SET total = $1 WHERE id = $2")
-        .bind(total)
-        .bind(order.id)
-        .execute(&mut **tx)
-        .await?;
-    if order.budget_charges != "[]" {
-        release_budgets(tx, &order).await?;
-        charge_budgets(tx, &order).await?;
-    }
+    let total = retotal(tx, &order).await?;
     let state = transition(
         tx,
         &order,
@@ -588,7 +609,8 @@ async fn replace_line(
     };
     sqlx::query(
         "UPDATE order_lines SET quantity = $1, unit = $2, base_quantity = $3, unit_price = $4, amount = $5, price_rule = $6, \
-         status = $7, reserved = $8 WHERE order_id = $9 AND line_no = $10",
+         status = $7, reserved = $8, product_id = $11, sku = $12, description = $13, buyer_price = $14, \
+         cost_center = $15, gl_account = $16, project = $17 WHERE order_id = $9 AND line_no = $10",
     )
     .bind(priced.quantity.0)
     .bind(&priced.unit)
@@ -600,8 +622,37 @@ async fn replace_line(
     .bind(got.0)
     .bind(order.id)
     .bind(line_no)
+    .bind(priced.product.id)
+    .bind(&priced.product.sku)
+    .bind(&priced.description)
+    .bind(priced.buyer_price.map(|p| p.0))
+    .bind(&priced.refs.cost_center)
+    .bind(&priced.refs.gl_account)
+    .bind(&priced.refs.project)
     .execute(&mut **tx)
     .await?;
     let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (line_no, h)).collect();
     record_holds(tx, order.id, &order.channel, &holds).await
+}
+
+/// Sums the order's lines again into its total, and charges its budgets
+/// anew when it had charged them; returns the total.
+async fn retotal(tx: &mut Tx, order: &OrderRow) -> Result<i64, CoreError> {
+    let total: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM order_lines WHERE order_id = $1",
+    )
+    .bind(order.id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("total")?;
+    sqlx::query("UPDATE orders SET total = $1 WHERE id = $2")
+        .bind(total)
+        .bind(order.id)
+        .execute(&mut **tx)
+        .await?;
+    if order.budget_charges != "[]" {
+        release_budgets(tx, order).await?;
+        charge_budgets(tx, order).await?;
+    }
+    Ok(total)
 }

@@ -579,7 +579,8 @@ pub(crate) async fn release(
     order_id: i64,
     line_no: Option<i64>,
 ) -> Result<(), CoreError> {
-    let rows = sqlx::query("SELECT line_no, warehouse_id, product_id, quantity FROM reservations WHERE order_id = $1 AND ($2 IS NULL OR line_no = $2)")
+    let rows = sqlx::query("SELECT line_no, warehouse_id, product_id, quantity FROM reservations WHERE order_id = $1 AND ($2 IS NULL OR line_no = $2) \
+         ORDER BY product_id, warehouse_id")
         .bind(order_id)
         .bind(line_no)
         .fetch_all(&mut **tx)
@@ -610,32 +611,66 @@ pub(crate) async fn release(
 }
 
 /// Takes shipped goods out of stock through the line's reservations: on
-/// hand and reserved both drop. What shipped beyond the reservation was
-/// never promised from our stock, so no stock level changes for it.
+/// hand and reserved both drop. A bundle line holds its parts, so each
+/// part is taken by the bundles shipped times its count per bundle. What
+/// shipped beyond the reservation was never promised from our stock, so
+/// no stock level changes for it.
 pub(crate) async fn consume(
     tx: &mut Tx,
     order_id: i64,
     line_no: i64,
     shipped: Micros,
 ) -> Result<(), CoreError> {
-    let rows = sqlx::query("SELECT warehouse_id, product_id, quantity FROM reservations WHERE order_id = $1 AND line_no = $2 ORDER BY warehouse_id, product_id")
-        .bind(order_id)
-        .bind(line_no)
-        .fetch_all(&mut **tx)
-        .await?;
-    let mut left = shipped.0;
+    let product = sqlx::query(
+        "SELECT p.id, p.sku, p.name, p.kind, p.brand_id, p.base_unit, p.unspsc FROM order_lines l \
+         JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 AND l.line_no = $2",
+    )
+    .bind(order_id)
+    .bind(line_no)
+    .fetch_one(&mut **tx)
+    .await?;
+    let product = super::catalog::product_from_row(&product)?;
+    let per_part: std::collections::HashMap<i64, Micros> = match product.kind {
+        ProductKind::Bundle => bundle_parts(tx, &product)
+            .await?
+            .into_iter()
+            .map(|(part, per)| (part.id, per))
+            .collect(),
+        _ => Default::default(),
+    };
+    let rows = sqlx::query(
+        "SELECT warehouse_id, product_id, quantity FROM reservations WHERE order_id = $1 AND line_no = $2 \
+         ORDER BY product_id, warehouse_id",
+    )
+    .bind(order_id)
+    .bind(line_no)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut left: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     for row in rows {
-        if left <= 0 {
-            break;
+        let (warehouse, held_product, held): (i64, i64, i64) = (
+            row.try_get("warehouse_id")?,
+            row.try_get("product_id")?,
+            row.try_get("quantity")?,
+        );
+        let due = match per_part.get(&held_product) {
+            Some(per) => {
+                shipped
+                    .times(*per)
+                    .map_err(|e| CoreError::amount("shipped bundle", e))?
+                    .0
+            }
+            None => shipped.0,
+        };
+        let left = left.entry(held_product).or_insert(due);
+        let take = held.min(*left);
+        if take <= 0 {
+            continue;
         }
-        let held: i64 = row.try_get("quantity")?;
-        let take = held.min(left);
-        let (warehouse, product): (i64, i64) =
-            (row.try_get("warehouse_id")?, row.try_get("product_id")?);
-        sqlx::query("UPDATE stock SET reserved = reserved - $1, on_hand = on_hand - $1 WHERE warehouse_id = $2 AND product_id = $3")
+        sqlx::query("UPDATE stock SET reserved = reserved - $1, on_hand = on_hand - $1 WHERE product_id = $2 AND warehouse_id = $3")
             .bind(take)
+            .bind(held_product)
             .bind(warehouse)
-            .bind(product)
             .execute(&mut **tx)
             .await?;
         sqlx::query("UPDATE reservations SET quantity = quantity - $1 WHERE order_id = $2 AND line_no = $3 AND warehouse_id = $4 AND product_id = $5")
@@ -643,10 +678,10 @@ pub(crate) async fn consume(
             .bind(order_id)
             .bind(line_no)
             .bind(warehouse)
-            .bind(product)
+            .bind(held_product)
             .execute(&mut **tx)
             .await?;
-        left -= take;
+        *left -= take;
     }
     sqlx::query("DELETE FROM reservations WHERE order_id = $1 AND line_no = $2 AND quantity <= 0")
         .bind(order_id)

@@ -123,7 +123,7 @@ pub(crate) async fn prepare(
         lines.push(priced);
     }
     let rules = rules_for(conn, &context.company).await?;
-    let total = Micros(lines.iter().map(|l| l.amount.0).sum());
+    let total = order_total(&lines)?;
     let credit_hold = credit_hold(conn, &context, total).await?;
     Ok(Prepared {
         context,
@@ -272,6 +272,21 @@ async fn sku_for(conn: &mut AnyConnection, item: &ItemIdentity) -> Result<String
     )))
 }
 
+/// The sum of the lines' amounts, refused when it overflows the store.
+fn order_total(lines: &[PricedLine]) -> Result<Micros, CoreError> {
+    lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.amount.0))
+        .map(Micros)
+        .ok_or_else(too_large)
+}
+
+fn too_large() -> CoreError {
+    CoreError::Invalid(
+        "the order's amounts add up to more than the store can hold (9.2 × 10¹²)".into(),
+    )
+}
+
 fn on_line(line: &OrderLine, error: CoreError) -> CoreError {
     CoreError::Invalid(format!("line {}: {error}", line.id))
 }
@@ -330,7 +345,12 @@ async fn price_offer(
     let effect = option_effect(conn, &offer.product, choices)
         .await
         .map_err(on_line)?;
-    let base_price = Micros(base_price.0 + effect.0);
+    let base_price = Micros(
+        base_price
+            .0
+            .checked_add(effect.0)
+            .ok_or_else(|| on_line(too_large()))?,
+    );
     let mut rule = resolution.explanation().join("; ");
     if !choices.is_empty() {
         rule.push_str(&format!(
@@ -343,7 +363,17 @@ async fn price_offer(
         .as_ref()
         .map(|p| {
             let per = p.base_quantity.as_ref().map_or(Decimal::ONE, |q| q.value);
-            Micros::rounded(p.amount.value / per.max(Decimal::new(1, 6))).map_err(amount_error)
+            let each = p
+                .amount
+                .value
+                .checked_div(per.max(Decimal::new(1, 6)))
+                .ok_or_else(|| {
+                    CoreError::Invalid(format!(
+                        "line {}: the buyer's price {} is out of range",
+                        line.id, p.amount.value
+                    ))
+                })?;
+            Micros::rounded(each).map_err(amount_error)
         })
         .transpose()?;
     let refs = &line.procurement;
@@ -457,7 +487,7 @@ pub(crate) async fn commit(
         rules,
         credit_hold,
     } = prepared;
-    let total = Micros(lines.iter().map(|l| l.amount.0).sum());
+    let total = order_total(lines)?;
     let facts: Vec<LineFacts> = lines
         .iter()
         .map(|l| LineFacts {

@@ -113,6 +113,13 @@ impl Core {
         valid_until: NaiveDate,
         note: Option<&str>,
     ) -> Result<QuoteView, CoreError> {
+        if let Some(login) = by.login() {
+            // Buyers are users; proposals come from the seller's desk.
+            return Err(CoreError::Forbidden {
+                actor: login.to_string(),
+                action: format!("propose prices on quote {number} (the seller proposes)"),
+            });
+        }
         let mut tx = self.store.begin().await?;
         let quote = lock_quote(&mut tx, number).await?;
         expect_state(&quote, &["requested", "countered"], "proposed")?;
@@ -229,6 +236,8 @@ impl Core {
         let mut tx = self.store.begin().await?;
         let quote = lock_quote(&mut tx, number).await?;
         expect_state(&quote, &["requested", "proposed", "countered"], "declined")?;
+        let company = super::customers::company_by_id(&mut tx, quote.company_id).await?;
+        require_role(&mut tx, by, &company, Role::Buyer, "decline quotes").await?;
         sqlx::query("UPDATE quotes SET state = 'declined' WHERE id = $1")
             .bind(quote.id)
             .execute(&mut *tx)

@@ -346,7 +346,7 @@ async fn history_filter(
     if let Some(to) = query.to {
         filter.and(
             "o.placed_at < ?",
-            Bind::Int(day_start(to + chrono::Duration::days(1))),
+            Bind::Int(to.succ_opt().map_or(i64::MAX, day_start)),
         );
     }
     if !query.states.is_empty() {

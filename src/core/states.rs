@@ -99,6 +99,8 @@ impl OrderState {
             }
             (Sent | Acknowledged | PartiallyShipped, Step::Ship { complete: true }) => Shipped,
             (PartiallyShipped | Shipped | Invoiced, Step::Invoice) => Invoiced,
+            // The rest may ship after a first partial invoice.
+            (Invoiced, Step::Ship { .. }) => Invoiced,
             (Shipped | Invoiced, Step::Close) => Closed,
             // A change to an acknowledged order waits for a new
             // acknowledgment.

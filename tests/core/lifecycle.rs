@@ -18,7 +18,152 @@ on_both_backends!(
     inventory_reports_set_stock_through_the_same_commands,
     bundles_and_services_and_options,
     orders_over_the_credit_limit_wait_for_an_admin,
+    kits_short_confirmations_repeats_and_late_shipments,
 );
+
+fn advice(id: &str, po: &str, items: &[(&str, &str)]) -> DespatchAdvice {
+    DespatchAdvice {
+        id: id.into(),
+        orders: vec![ShippedOrder {
+            order_id: po.into(),
+            packs: vec![],
+            items: items
+                .iter()
+                .map(|(line, qty)| ShippedItem {
+                    line_id: Some(line.to_string()),
+                    item: ItemIdentity::default(),
+                    quantity: Quantity {
+                        value: dec(qty),
+                        unit: "C62".into(),
+                    },
+                    lot: None,
+                })
+                .collect(),
+        }],
+        ..DespatchAdvice::default()
+    }
+}
+
+async fn kits_short_confirmations_repeats_and_late_shipments(core: Core) {
+    seed(&core).await;
+    let by = partner();
+    // A kit ships as its parts: 3 kits take 3 drills and 6 pairs of gloves.
+    let kits = core
+        .place_order(None, &by, &edi_order("PO-KIT", &[("1", "KIT-1", "3")]))
+        .await
+        .unwrap();
+    core.mark_sent(None, &by, &kits.number, None).await.unwrap();
+    core.apply_despatch(None, &by, &advice("ASN-K", "PO-KIT", &[("1", "3")]), None)
+        .await
+        .unwrap();
+    let (drill, gloves) = (
+        core.availability("DRILL-1", today()).await.unwrap(),
+        core.availability("GLOVES-1", today()).await.unwrap(),
+    );
+    assert_eq!((drill.on_hand, drill.reserved), (dec("5"), dec("0")));
+    assert_eq!((gloves.on_hand, gloves.reserved), (dec("94"), dec("0")));
+    // The same notice again, without its key, ships nothing twice.
+    let again = core
+        .apply_despatch(None, &by, &advice("ASN-K", "PO-KIT", &[("1", "3")]), None)
+        .await
+        .unwrap();
+    assert_eq!(again[0].state, OrderState::Shipped);
+    assert_eq!(
+        core.order(&kits.number).await.unwrap().lines[0].shipped,
+        dec("3")
+    );
+    assert_eq!(
+        core.availability("DRILL-1", today()).await.unwrap().on_hand,
+        dec("5")
+    );
+
+    // Confirmed short: shipping what was confirmed completes the order,
+    // and closing gives back what is still held.
+    let short = core
+        .place_order(
+            None,
+            &by,
+            &edi_order("PO-SHORT", &[("1", "GLOVES-1", "10")]),
+        )
+        .await
+        .unwrap();
+    core.mark_sent(None, &by, &short.number, None)
+        .await
+        .unwrap();
+    let response = OrderResponse {
+        order_id: "PO-SHORT".into(),
+        status: ResponseStatus::AcceptedWithChanges,
+        lines: vec![ResponseLine {
+            line_id: "1".into(),
+            status: LineStatus::Changed,
+            item: ItemIdentity::default(),
+            ordered_quantity: None,
+            confirmed_quantity: Some(Quantity {
+                value: dec("4"),
+                unit: "C62".into(),
+            }),
+            price: None,
+            ship_date: None,
+            delivery_date: None,
+            notes: vec![],
+        }],
+        ..OrderResponse::default()
+    };
+    core.apply_response(None, &by, &response, None)
+        .await
+        .unwrap();
+    // A first invoice before the goods: the shipment still goes through.
+    let invoice = Invoice {
+        id: "INV-S".into(),
+        order_id: Some("PO-SHORT".into()),
+        ..Invoice::default()
+    };
+    let shipped = core
+        .apply_despatch(
+            None,
+            &by,
+            &advice("ASN-S1", "PO-SHORT", &[("1", "2")]),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(shipped[0].state, OrderState::PartiallyShipped);
+    assert_eq!(
+        core.apply_invoice(None, &by, &invoice, None)
+            .await
+            .unwrap()
+            .state,
+        OrderState::Invoiced
+    );
+    let rest = core
+        .apply_despatch(
+            None,
+            &by,
+            &advice("ASN-S2", "PO-SHORT", &[("1", "2")]),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rest[0].state, OrderState::Invoiced);
+    assert_eq!(
+        core.availability("GLOVES-1", today())
+            .await
+            .unwrap()
+            .reserved,
+        dec("6"),
+        "10 held, 4 shipped"
+    );
+    core.close_order(None, &Actor::system("close"), &short.number)
+        .await
+        .unwrap();
+    assert_eq!(
+        core.availability("GLOVES-1", today())
+            .await
+            .unwrap()
+            .reserved,
+        dec("0")
+    );
+}
 
 async fn orders_over_the_credit_limit_wait_for_an_admin(core: Core) {
     seed(&core).await;
@@ -915,6 +1060,35 @@ async fn changes_add_delete_and_replace_lines(core: Core) {
     assert_eq!(
         error.to_string(),
         format!("change to {}: line 1 exists already", placed.number)
+    );
+    // A replacement may name another item.
+    let swap = order("PO-X", &[("3", "GLOVES-1", "4")]).lines;
+    let change = OrderChange {
+        order_id: "PO-X".into(),
+        lines: vec![OrderChangeLine {
+            change: LineChange::Replace,
+            line: swap[0].clone(),
+        }],
+        ..OrderChange::default()
+    };
+    core.apply_change(None, &partner(), &change, None)
+        .await
+        .unwrap();
+    let view = core.order(&placed.number).await.unwrap();
+    assert_eq!(
+        (view.lines[2].sku.as_str(), view.lines[2].amount),
+        ("GLOVES-1", dec("20"))
+    );
+    assert_eq!(
+        core.availability("SAW-1", today()).await.unwrap().reserved,
+        dec("0")
+    );
+    assert_eq!(
+        core.availability("GLOVES-1", today())
+            .await
+            .unwrap()
+            .reserved,
+        dec("4")
     );
 }
 

@@ -162,6 +162,15 @@ async fn quotes_expire(core: Core) {
         1
     );
     assert_eq!(core.quote(&number).await.unwrap().state, "expired");
+    let fresh = core.request_quote(None, &alice, &request()).await.unwrap();
+    let own = core
+        .propose_quote(&alice, &fresh, &BTreeMap::new(), today(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        own.to_string().starts_with("alice may not propose prices"),
+        "{own}"
+    );
     let error = core
         .request_quote(None, &Actor::system("x"), &request())
         .await
