@@ -4,7 +4,7 @@
 //! reject commands; budgets consumed on approval and released on cancel.
 
 use super::customers::{
-    bind_lineage, budget_on, company_by_code, company_by_id, holds_role, lineage_in, user_id,
+    bind_lineage, budget_locked, company_by_code, company_by_id, holds_role, lineage_in, user_id,
     CompanyRef, Role,
 };
 use super::orders::{lock_order, transition, OrderRow};
@@ -444,7 +444,7 @@ async fn over_budget(
     lines: &[LineFacts],
 ) -> Result<Option<String>, CoreError> {
     for (center, charge) in charges(order, lines) {
-        if let Some(budget) = budget_on(tx, company.id, &center, order.placed_on).await? {
+        if let Some(budget) = budget_locked(tx, company.id, &center, order.placed_on).await? {
             let remaining = Micros(budget.amount - budget.consumed);
             if charge > remaining {
                 return Ok(Some(format!(

@@ -568,6 +568,36 @@ pub(crate) struct Budget {
     pub consumed: i64,
 }
 
+/// The budget of a company's cost center covering a day, locked for the
+/// rest of the transaction (on PostgreSQL a second command deciding on
+/// the same budget waits, then reads what the first consumed).
+pub(crate) async fn budget_locked(
+    tx: &mut Tx,
+    company: i64,
+    cost_center: &str,
+    on: NaiveDate,
+) -> Result<Option<Budget>, CoreError> {
+    let row = sqlx::query(
+        "UPDATE budgets SET consumed = consumed WHERE id = (SELECT b.id FROM budgets b \
+         JOIN cost_centers c ON c.id = b.cost_center_id WHERE c.company_id = $1 AND c.code = $2 \
+         AND b.period_start <= $3 AND b.period_end >= $3 ORDER BY b.period_start DESC LIMIT 1) \
+         RETURNING currency, amount, consumed",
+    )
+    .bind(company)
+    .bind(cost_center)
+    .bind(on.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Budget {
+            currency: r.try_get("currency")?,
+            amount: r.try_get("amount")?,
+            consumed: r.try_get("consumed")?,
+        })
+    })
+    .transpose()
+}
+
 /// The budget of a company's cost center covering a day.
 pub(crate) async fn budget_on(
     conn: &mut AnyConnection,

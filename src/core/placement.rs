@@ -68,8 +68,6 @@ pub(crate) struct Prepared {
     pub lines: Vec<PricedLine>,
     pub remarks: Vec<String>,
     pub rules: Vec<Rule>,
-    /// Why the order exceeds the credit limit, if it does.
-    pub credit_hold: Option<String>,
 }
 
 /// Reads everything placing `place` needs.
@@ -114,23 +112,25 @@ pub(crate) async fn prepare(
             .get(&line.id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let mut priced =
-            price_offer(conn, offer, context.day, line, &order.procurement, choices).await?;
-        if let Some(price) = agreed.prices.get(&line.id) {
-            agree(&mut priced, *price, &agreed.quote)?;
-        }
+        let priced = price_offer(
+            conn,
+            offer,
+            context.day,
+            line,
+            &order.procurement,
+            choices,
+            agreed,
+        )
+        .await?;
         remarks.extend(price_remark(line, &priced));
         lines.push(priced);
     }
     let rules = rules_for(conn, &context.company).await?;
-    let total = order_total(&lines)?;
-    let credit_hold = credit_hold(conn, &context, total).await?;
     Ok(Prepared {
         context,
         lines,
         remarks,
         rules,
-        credit_hold,
     })
 }
 
@@ -307,11 +307,12 @@ pub(crate) async fn price_line(
     let offer = offer(conn, company, market, &sku, &line.quantity.unit)
         .await
         .map_err(|e| on_line(line, e))?;
-    price_offer(conn, offer, day, line, header, choices).await
+    price_offer(conn, offer, day, line, header, choices, &Agreed::default()).await
 }
 
 /// Prices one line from its offer: the quantity in base units, our price
-/// per ordered unit (with chosen options) and the amount.
+/// per ordered unit (with chosen options) and the amount. A price agreed
+/// in a quote replaces the price lists' answer.
 async fn price_offer(
     conn: &mut AnyConnection,
     offer: Offer,
@@ -319,6 +320,7 @@ async fn price_offer(
     line: &OrderLine,
     header: &ProcurementRefs,
     choices: &[(String, String)],
+    agreed: &Agreed,
 ) -> Result<PricedLine, CoreError> {
     let on_line = |e: CoreError| on_line(line, e);
     let sku = offer.product.sku.clone();
@@ -340,8 +342,21 @@ async fn price_offer(
     let amount_error = |e| CoreError::amount(format!("line {}", line.id), e);
     let quantity = Micros::from_decimal(line.quantity.value).map_err(amount_error)?;
     let base_quantity = quantity.times(per_unit).map_err(amount_error)?;
-    let resolution = resolve(&offer, base_quantity, day).map_err(on_line)?;
-    let base_price = Micros::from_decimal(resolution.unit_price.amount).map_err(amount_error)?;
+    // A price agreed in a quote stands, whether or not a list has one.
+    let (base_price, mut rule) = match agreed.prices.get(&line.id) {
+        Some(price) => (
+            *price,
+            format!(
+                "{price} per {} agreed in quote {}",
+                offer.product.base_unit, agreed.quote
+            ),
+        ),
+        None => {
+            let resolution = resolve(&offer, base_quantity, day).map_err(on_line)?;
+            let price = Micros::from_decimal(resolution.unit_price.amount).map_err(amount_error)?;
+            (price, resolution.explanation().join("; "))
+        }
+    };
     let effect = option_effect(conn, &offer.product, choices)
         .await
         .map_err(on_line)?;
@@ -351,7 +366,6 @@ async fn price_offer(
             .checked_add(effect.0)
             .ok_or_else(|| on_line(too_large()))?,
     );
-    let mut rule = resolution.explanation().join("; ");
     if !choices.is_empty() {
         rule.push_str(&format!(
             "; options add {effect} per {}",
@@ -406,20 +420,6 @@ async fn price_offer(
     })
 }
 
-fn agree(priced: &mut PricedLine, price: Micros, quote: &str) -> Result<(), CoreError> {
-    let amount_error = |e| CoreError::amount(format!("line {}", priced.line_ref), e);
-    let per_unit =
-        Micros::rounded(priced.base_quantity.to_decimal() / priced.quantity.to_decimal())
-            .map_err(amount_error)?;
-    priced.unit_price = price.times(per_unit).map_err(amount_error)?;
-    priced.amount = price.times(priced.base_quantity).map_err(amount_error)?;
-    priced.price_rule = format!(
-        "{price} per {} agreed in quote {quote}",
-        priced.product.base_unit
-    );
-    Ok(())
-}
-
 fn price_remark(line: &OrderLine, priced: &PricedLine) -> Option<String> {
     let buyer = priced.buyer_price?;
     (buyer != priced.unit_price).then(|| {
@@ -434,19 +434,25 @@ fn price_remark(line: &OrderLine, priced: &PricedLine) -> Option<String> {
 /// and this one exceed the nearest credit limit in its hierarchy (the
 /// orders of every unit under the limit's company count).
 async fn credit_hold(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     context: &Context,
     total: Micros,
 ) -> Result<Option<String>, CoreError> {
     let Some((holder, path, limit)) = &context.credit else {
         return Ok(None);
     };
+    // Orders under one limit decide one at a time: the limit's company
+    // row is locked until the command ends.
+    sqlx::query("UPDATE companies SET credit_limit = credit_limit WHERE code = $1")
+        .bind(holder)
+        .execute(&mut **tx)
+        .await?;
     let open: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) AS open FROM orders o JOIN companies c ON c.id = o.company_id \
          WHERE c.path LIKE $1 AND o.state NOT IN ('rejected', 'declined', 'cancelled', 'closed')",
     )
     .bind(format!("{path}%"))
-    .fetch_one(conn)
+    .fetch_one(&mut **tx)
     .await?
     .try_get("open")?;
     let currency = &context.market.currency;
@@ -485,7 +491,6 @@ pub(crate) async fn commit(
         lines,
         remarks,
         rules,
-        credit_hold,
     } = prepared;
     let total = order_total(lines)?;
     let facts: Vec<LineFacts> = lines
@@ -514,8 +519,8 @@ pub(crate) async fn commit(
         budget_charges: "[]".into(),
     };
     let mut needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
-    if let Some(reason) = credit_hold {
-        needed.insert(0, Needed::credit_hold(reason.clone()));
+    if let Some(reason) = credit_hold(tx, context, total).await? {
+        needed.insert(0, Needed::credit_hold(reason));
     }
     let (reserved, holds) = reserve_all(tx, lines).await?;
     let approved = needed.is_empty();

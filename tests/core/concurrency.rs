@@ -8,7 +8,47 @@ on_both_backends!(
     concurrent_orders_for_the_last_units_never_oversell,
     concurrent_approvals_approve_once,
     duplicate_keys_in_parallel_place_one_order,
+    parallel_orders_never_overspend_a_guarded_budget,
 );
+
+async fn parallel_orders_never_overspend_a_guarded_budget(core: Core) {
+    seed(&core).await;
+    let rule = NewApprovalRule {
+        code: "BUDGET".into(),
+        company: None,
+        kind: ApprovalRuleKind::OverBudget,
+        approver_role: Role::Approver,
+        amount: None,
+        category: None,
+        step: 1,
+    };
+    core.create_approval_rule(&admin(), &rule).await.unwrap();
+    // The Berlin budget is 1,000 EUR; each order charges 200.
+    let tasks: Vec<_> = (0..8)
+        .map(|n| {
+            let core = core.clone();
+            tokio::spawn(async move {
+                let place = edi_order(&format!("PO-B{n}"), &[("1", "GLOVES-1", "40")]);
+                core.place_order(None, &Actor::partner("ZZ:GLOBEXBERLIN"), &place)
+                    .await
+            })
+        })
+        .collect();
+    let mut approved = 0;
+    for task in tasks {
+        if task.await.unwrap().unwrap().state == OrderState::Approved {
+            approved += 1;
+        }
+    }
+    assert_eq!(approved, 5, "exactly what the budget covers");
+    let consumed = core
+        .budget(BERLIN, "CC-100", today())
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    assert_eq!(consumed.amount, dec("1000"));
+}
 
 async fn concurrent_orders_for_the_last_units_never_oversell(core: Core) {
     seed(&core).await;
