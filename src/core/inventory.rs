@@ -130,10 +130,15 @@ impl Core {
         let mut conn = self.store.reader().acquire().await?;
         let product = product_by_sku(&mut conn, sku).await?;
         let rows = sqlx::query(
-            "SELECT w.code, s.on_hand, s.reserved, \
+            // Every warehouse with stock of the SKU or goods of it on the way.
+            "SELECT w.code, CAST(COALESCE(s.on_hand, 0) AS BIGINT) AS on_hand, \
+             CAST(COALESCE(s.reserved, 0) AS BIGINT) AS reserved, \
              (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM inbound_stock i \
-              WHERE i.product_id = s.product_id AND i.warehouse_id = s.warehouse_id AND i.expected_on <= $2) AS inbound \
-             FROM stock s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.product_id = $1 ORDER BY w.code",
+              WHERE i.product_id = $1 AND i.warehouse_id = w.id AND i.expected_on <= $2) AS inbound \
+             FROM warehouses w LEFT JOIN stock s ON s.warehouse_id = w.id AND s.product_id = $1 \
+             WHERE s.product_id IS NOT NULL \
+                OR EXISTS (SELECT 1 FROM inbound_stock i WHERE i.product_id = $1 AND i.warehouse_id = w.id) \
+             ORDER BY w.code",
         )
         .bind(product.id)
         .bind(by_date.to_string())

@@ -1140,6 +1140,16 @@ async fn inventory_reports_set_stock_through_the_same_commands(core: Core) {
         .await
         .unwrap();
     assert_eq!(later.available_by_date, dec("32"));
+    // Goods on the way to a warehouse that holds none yet count too.
+    core.add_inbound(&admin(), "WH-ACME", "GLOVES-1", today(), dec("7"))
+        .await
+        .unwrap();
+    let gloves = core.availability("GLOVES-1", today()).await.unwrap();
+    assert_eq!(
+        (gloves.available, gloves.available_by_date),
+        (dec("100"), dec("107"))
+    );
+    assert_eq!(gloves.locations[0].warehouse, "WH-ACME");
     let mut carton = report.clone();
     carton.entries = vec![entry("DRILL-1", "2")];
     carton.entries[0].on_hand.as_mut().unwrap().unit = "CT".into();
