@@ -577,13 +577,7 @@ async fn add_line(tx: &mut Tx, order: &OrderRow, priced: PricedLine) -> Result<(
     .fetch_one(&mut **tx)
     .await?
     .try_get("next")?;
-    let (got, holds) = reserve(
-        tx,
-        &priced.product,
-        priced.base_quantity,
-        &Default::default(),
-    )
-    .await?;
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
     insert_lines(tx, order.id, next, std::slice::from_ref(&priced), &[got]).await?;
     let holds: Vec<(i64, Hold)> = holds.into_iter().map(|h| (next, h)).collect();
     record_holds(tx, order.id, &order.channel, &holds).await
@@ -595,13 +589,7 @@ async fn replace_line(
     line_no: i64,
     priced: PricedLine,
 ) -> Result<(), CoreError> {
-    let (got, holds) = reserve(
-        tx,
-        &priced.product,
-        priced.base_quantity,
-        &Default::default(),
-    )
-    .await?;
+    let (got, holds) = reserve(tx, &priced.product, priced.base_quantity).await?;
     let status = if got < priced.base_quantity {
         "backordered"
     } else {

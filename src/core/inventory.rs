@@ -303,16 +303,12 @@ pub(crate) async fn reserve(
     tx: &mut Tx,
     product: &ProductRef,
     quantity: Micros,
-    view: &StockView,
 ) -> Result<(Micros, Vec<Hold>), CoreError> {
     let mut holds = Vec::new();
     let reserved = match product.kind {
         ProductKind::Service => quantity,
         ProductKind::Product => {
-            let stock = match view.get(&product.id) {
-                Some(stock) => stock.clone(),
-                None => stock_at(tx, product.brand_id, product).await?,
-            };
+            let stock = stock_at(tx, product.brand_id, product).await?;
             reserve_product(tx, stock, product, quantity, &mut holds).await?
         }
         ProductKind::Bundle => {

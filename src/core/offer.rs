@@ -83,7 +83,8 @@ impl Offer {
     }
 }
 
-fn flag(condition: &str) -> String {
+/// A condition as a 0/1 column both back-ends read as BIGINT.
+pub(crate) fn flag(condition: &str) -> String {
     format!("CAST(CASE WHEN {condition} THEN 1 ELSE 0 END AS BIGINT)")
 }
 

@@ -10,7 +10,7 @@ use super::catalog::option_effect;
 use super::customers::CompanyRef;
 use super::inventory::{holds_into, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notifications_into, recipient, Recipient};
-use super::offer::{applies_to_buyer, offer, offers, Offer};
+use super::offer::{applies_to_buyer, flag, offer, offers, Offer};
 use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
 use super::sellers::MarketRef;
@@ -132,10 +132,6 @@ pub(crate) async fn prepare(
         remarks,
         rules,
     })
-}
-
-fn flag(condition: &str) -> String {
-    format!("CAST(CASE WHEN {condition} THEN 1 ELSE 0 END AS BIGINT)")
 }
 
 async fn context(
@@ -620,8 +616,7 @@ async fn reserve_all(
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
     }
     for i in by_product.into_iter().filter(|i| !is_goods(i)) {
-        let (got, line_holds) =
-            reserve(tx, &lines[i].product, lines[i].base_quantity, &view).await?;
+        let (got, line_holds) = reserve(tx, &lines[i].product, lines[i].base_quantity).await?;
         reserved[i] = got;
         holds.extend(line_holds.into_iter().map(|h| (i as i64 + 1, h)));
     }
