@@ -408,7 +408,11 @@ pub(crate) async fn record_chain(
     needed: &[Needed],
 ) -> Result<(), CoreError> {
     for n in needed {
-        sqlx::query("INSERT INTO approvals (order_id, step, rule_code, reason, approver_role, state) VALUES ($1, $2, $3, $4, $5, 'pending')")
+        sqlx::query(
+            "INSERT INTO approvals (order_id, step, rule_code, reason, approver_role, state) VALUES ($1, $2, $3, $4, $5, 'pending') \
+             ON CONFLICT (order_id, step, rule_code) DO UPDATE SET reason = excluded.reason, state = 'pending', \
+             decided_by = NULL, decided_at = NULL, comment = NULL",
+        )
             .bind(order_id)
             .bind(n.step)
             .bind(&n.rule)
@@ -418,6 +422,60 @@ pub(crate) async fn record_chain(
             .await?;
     }
     Ok(())
+}
+
+/// After a change to an approved order: runs its company's rules on the
+/// order as it now stands. When one matches, the order goes back to
+/// pending approval (its budgets are charged again on approval);
+/// otherwise its budgets are charged for the new amounts. Returns the
+/// state it is left in.
+pub(crate) async fn recheck(
+    tx: &mut Tx,
+    by: &Actor,
+    order: &OrderRow,
+    total: Micros,
+) -> Result<OrderState, CoreError> {
+    let company = company_by_id(tx, order.company_id).await?;
+    let rules = rules_for(tx, &company).await?;
+    let lines = sqlx::query(
+        "SELECT l.sku, p.unspsc, l.amount, l.cost_center FROM order_lines l JOIN products p ON p.id = l.product_id \
+         WHERE l.order_id = $1 AND l.status <> 'cancelled'",
+    )
+    .bind(order.id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LineFacts {
+            sku: r.try_get("sku")?,
+            unspsc: r.try_get("unspsc")?,
+            amount: Micros(r.try_get("amount")?),
+            cost_center: r.try_get("cost_center")?,
+        })
+    })
+    .collect::<Result<Vec<_>, CoreError>>()?;
+    release_budgets(tx, order).await?;
+    let now = OrderRow {
+        total,
+        state: OrderState::Approved,
+        ..order.clone()
+    };
+    let needed = evaluate(tx, &company, &now, &lines, &rules).await?;
+    if needed.is_empty() {
+        charge_budgets(tx, &now).await?;
+        return Ok(OrderState::Approved);
+    }
+    record_chain(tx, order.id, &needed).await?;
+    let reasons: Vec<&str> = needed.iter().map(|n| n.reason()).collect();
+    transition(
+        tx,
+        &now,
+        Step::HoldForApproval,
+        by,
+        None,
+        serde_json::json!({ "reasons": reasons }),
+    )
+    .await
 }
 
 /// What each cost center is charged by an order.
@@ -525,7 +583,13 @@ pub(crate) async fn charge(
 
 /// Gives back what an order consumed of its budgets.
 pub(crate) async fn release_budgets(tx: &mut Tx, order: &OrderRow) -> Result<(), CoreError> {
-    let charged: Vec<(i64, i64)> = serde_json::from_str(&order.budget_charges)?;
+    // Read from the row: a command may have charged anew since it locked it.
+    let charges: String = sqlx::query("SELECT budget_charges FROM orders WHERE id = $1")
+        .bind(order.id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("budget_charges")?;
+    let charged: Vec<(i64, i64)> = serde_json::from_str(&charges)?;
     for (budget, amount) in &charged {
         sqlx::query("UPDATE budgets SET consumed = consumed - $1 WHERE id = $2")
             .bind(amount)

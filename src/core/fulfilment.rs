@@ -554,7 +554,7 @@ async fn amend(
         detail.push(serde_json::json!({ "line": changed.line.id, "change": changed.change }));
     }
     let total = retotal(tx, &order).await?;
-    let state = transition(
+    let mut state = transition(
         tx,
         &order,
         Step::Change,
@@ -563,6 +563,9 @@ async fn amend(
         serde_json::json!({ "lines": detail, "total": Micros(total).to_string() }),
     )
     .await?;
+    if state == OrderState::Approved {
+        state = super::approvals::recheck(tx, by, &order, Micros(total)).await?;
+    }
     Ok(Moved {
         order: order.number,
         state,

@@ -88,7 +88,8 @@ impl OrderState {
     pub fn after(self, step: Step) -> Option<OrderState> {
         use OrderState::*;
         let next = match (self, step) {
-            (Received, Step::HoldForApproval) => PendingApproval,
+            // An approved order changed beyond its rules waits again.
+            (Received | Approved, Step::HoldForApproval) => PendingApproval,
             (Received | PendingApproval, Step::Approve) => Approved,
             (PendingApproval, Step::Reject) => Rejected,
             (Approved, Step::Send) => Sent,

@@ -19,7 +19,79 @@ on_both_backends!(
     bundles_and_services_and_options,
     orders_over_the_credit_limit_wait_for_an_admin,
     kits_short_confirmations_repeats_and_late_shipments,
+    a_change_past_the_rules_waits_for_approval_again,
 );
+
+async fn a_change_past_the_rules_waits_for_approval_again(core: Core) {
+    seed(&core).await;
+    let over = NewApprovalRule {
+        amount: Some(dec("500")),
+        ..rule("OVER-500", ApprovalRuleKind::TotalOver, Role::Approver, 1)
+    };
+    core.create_approval_rule(&admin(), &over).await.unwrap();
+    let placed = core
+        .place_order(
+            None,
+            &partner(),
+            &edi_order("PO-G", &[("1", "DRILL-1", "2")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(placed.state, OrderState::Approved);
+    let consumed = |core: Core| async move {
+        core.budget(BERLIN, "CC-100", today())
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .amount
+    };
+    assert_eq!(consumed(core.clone()).await, dec("190"));
+    let bigger = order("PO-G", &[("1", "DRILL-1", "8")]).lines;
+    let change = OrderChange {
+        order_id: "PO-G".into(),
+        lines: vec![OrderChangeLine {
+            change: LineChange::Replace,
+            line: bigger[0].clone(),
+        }],
+        ..OrderChange::default()
+    };
+    let moved = core
+        .apply_change(None, &partner(), &change, None)
+        .await
+        .unwrap();
+    assert_eq!(moved.state, OrderState::PendingApproval);
+    assert_eq!(
+        consumed(core.clone()).await,
+        dec("0"),
+        "charged again on approval"
+    );
+    assert_eq!(
+        core.approve_order(None, &Actor::user("bob"), &placed.number, None)
+            .await
+            .unwrap(),
+        OrderState::Approved
+    );
+    assert_eq!(consumed(core.clone()).await, dec("760"));
+    let events: Vec<String> = core
+        .order(&placed.number)
+        .await
+        .unwrap()
+        .timeline
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "received",
+            "approved",
+            "changed",
+            "held for approval",
+            "approved"
+        ]
+    );
+}
 
 fn advice(id: &str, po: &str, items: &[(&str, &str)]) -> DespatchAdvice {
     DespatchAdvice {
