@@ -326,33 +326,36 @@ pub(crate) async fn product_by_sku(
     product_from_row(&row)
 }
 
-/// The product an order line names: by the seller's part number, else by
-/// GTIN.
-pub(crate) async fn product_for_item(
+/// The SKU an order line names: the seller's part number, else the
+/// product with its GTIN.
+pub(crate) async fn sku_for_item(
     conn: &mut AnyConnection,
     item: &ItemIdentity,
-) -> Result<ProductRef, CoreError> {
+) -> Result<String, CoreError> {
     if let Some(sku) = &item.seller_id {
-        return product_by_sku(conn, sku).await;
+        return Ok(sku.clone());
     }
     if let Some(gtin) = &item.standard_id {
-        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE gtin = $1");
-        if let Some(row) = sqlx::query(&sql)
+        let row = sqlx::query("SELECT sku FROM products WHERE gtin = $1")
             .bind(&gtin.value)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(conn)
             .await?
-        {
-            return product_from_row(&row);
-        }
-        return Err(CoreError::not_found(
-            "product with GTIN",
-            gtin.value.clone(),
-        ));
+            .ok_or_else(|| CoreError::not_found("product with GTIN", gtin.value.clone()))?;
+        return Ok(row.try_get("sku")?);
     }
     let named = item.buyer_id.clone().unwrap_or_default();
     Err(CoreError::Invalid(format!(
         "item {named:?} has neither a seller part number nor a GTIN"
     )))
+}
+
+/// The product an order line names (see [`sku_for_item`]).
+pub(crate) async fn product_for_item(
+    conn: &mut AnyConnection,
+    item: &ItemIdentity,
+) -> Result<ProductRef, CoreError> {
+    let sku = sku_for_item(conn, item).await?;
+    product_by_sku(conn, &sku).await
 }
 
 /// How many base units one `unit` of a product holds.

@@ -31,8 +31,8 @@ pub struct PlaceOrder {
     pub order: Order,
     /// Chosen configurable options per order line id: (option, choice).
     pub options: BTreeMap<String, Vec<(String, String)>>,
-    /// The day prices and budgets are taken for; the order's issue date or
-    /// today when absent.
+    /// The day prices are taken for; the order's issue date or today when
+    /// absent. Budgets are those of the day the order is placed.
     pub on: Option<NaiveDate>,
     /// The message it came in (interchange and control number, payloadID),
     /// for the timeline.

@@ -6,7 +6,7 @@
 //! since SQLite has one writer and every statement holds it.
 
 use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Needed, Rule};
-use super::catalog::option_effect;
+use super::catalog::{option_effect, sku_for_item};
 use super::customers::CompanyRef;
 use super::inventory::{holds_into, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notifications_into, recipient, Recipient};
@@ -16,7 +16,7 @@ use super::pricing::resolve;
 use super::sellers::MarketRef;
 use super::states::OrderState;
 use super::{Actor, CoreError, Money};
-use crate::document::{ItemIdentity, OrderLine, Party, ProcurementRefs};
+use crate::document::{OrderLine, Party, ProcurementRefs};
 use crate::store::{now_micros, Arg, Batch, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -97,7 +97,7 @@ pub(crate) async fn prepare(
     }
     let mut items = Vec::with_capacity(order.lines.len());
     for line in &order.lines {
-        let sku = sku_for(conn, &line.item)
+        let sku = sku_for_item(conn, &line.item)
             .await
             .map_err(|e| on_line(line, e))?;
         items.push((sku, line.quantity.unit.clone()));
@@ -248,26 +248,6 @@ async fn missing(conn: &mut AnyConnection, place: &PlaceOrder) -> CoreError {
     CoreError::not_found("company", &place.company)
 }
 
-/// The SKU an order line names: the seller's part number, else the
-/// product with its GTIN.
-async fn sku_for(conn: &mut AnyConnection, item: &ItemIdentity) -> Result<String, CoreError> {
-    if let Some(sku) = &item.seller_id {
-        return Ok(sku.clone());
-    }
-    if let Some(gtin) = &item.standard_id {
-        let row = sqlx::query("SELECT sku FROM products WHERE gtin = $1")
-            .bind(&gtin.value)
-            .fetch_optional(conn)
-            .await?
-            .ok_or_else(|| CoreError::not_found("product with GTIN", gtin.value.clone()))?;
-        return Ok(row.try_get("sku")?);
-    }
-    let named = item.buyer_id.clone().unwrap_or_default();
-    Err(CoreError::Invalid(format!(
-        "item {named:?} has neither a seller part number nor a GTIN"
-    )))
-}
-
 /// The sum of the lines' amounts, refused when it overflows the store.
 fn order_total(lines: &[PricedLine]) -> Result<Micros, CoreError> {
     lines
@@ -296,7 +276,7 @@ pub(crate) async fn price_line(
     header: &ProcurementRefs,
     choices: &[(String, String)],
 ) -> Result<PricedLine, CoreError> {
-    let sku = sku_for(conn, &line.item)
+    let sku = sku_for_item(conn, &line.item)
         .await
         .map_err(|e| on_line(line, e))?;
     let (company, market, day) = at;
