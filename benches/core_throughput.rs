@@ -24,7 +24,7 @@
 mod support;
 
 use edigate::core::{Actor, ChannelKind, Core, PlaceOrder, PriceQuery};
-use edigate::document::{ItemIdentity, Order, OrderLine, ProcurementRefs, Quantity};
+use edigate::document::{Order, OrderLine, ProcurementRefs, Quantity};
 use edigate::store::{Backend, Store};
 use rust_decimal::Decimal;
 use std::time::{Duration, Instant};
@@ -322,25 +322,13 @@ fn bench_order(n: usize, products: usize) -> Order {
             ..ProcurementRefs::default()
         },
         lines: (0..3)
-            .map(|l| OrderLine {
-                id: (l + 1).to_string(),
-                item: ItemIdentity {
-                    seller_id: Some(format!("SKU-{:06}", 1 + rng.below(products))),
-                    ..ItemIdentity::default()
-                },
-                description: None,
-                quantity: Quantity {
+            .map(|l| {
+                let sku = format!("SKU-{:06}", 1 + rng.below(products));
+                let quantity = Quantity {
                     value: Decimal::from(1 + l as i64),
                     unit: "C62".into(),
-                },
-                price: None,
-                line_amount: None,
-                requested_delivery_date: None,
-                procurement: ProcurementRefs::default(),
-                ship_to: None,
-                classifications: vec![],
-                notes: vec![],
-                extensions: vec![],
+                };
+                OrderLine::for_sku(&(l + 1).to_string(), &sku, quantity)
             })
             .collect(),
         ..Order::default()

@@ -71,6 +71,18 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// Whether running the command again may succeed: the database chose
+    /// it as a deadlock victim or a serialisation failure (PostgreSQL), or
+    /// found the file busy (SQLite). Nothing of the failed run remains.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CoreError::Store(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("40P01" | "40001" | "5" | "517"))
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn not_found(what: &'static str, key: impl Into<String>) -> CoreError {
         CoreError::NotFound {
             what,

@@ -155,11 +155,25 @@ impl Core {
 }
 
 /// Runs a command body once under an optional idempotency key.
+/// A command the database chose as a deadlock victim runs again, up to
+/// [`ATTEMPTS`] times in all.
 macro_rules! once {
     ($core:expr, $key:expr, $command:expr, |$tx:ident| $body:expr) => {{
-        let mut $tx = $core.store.begin().await?;
-        let result = $body;
-        $core.finish_once($tx, $key, $command, result).await
+        let mut attempt = 1;
+        loop {
+            let mut $tx = $core.store.begin().await?;
+            let result = $body;
+            match $core.finish_once($tx, $key, $command, result).await {
+                Err(error) if error.is_retryable() && attempt < $crate::core::ATTEMPTS => {
+                    attempt += 1
+                }
+                done => break done,
+            }
+        }
     }};
 }
+
+/// How many times a command runs when the database keeps choosing it as a
+/// deadlock victim.
+pub(crate) const ATTEMPTS: u32 = 3;
 pub(crate) use once;

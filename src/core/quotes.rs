@@ -10,7 +10,7 @@ use super::placement::{commit, prepare, Agreed};
 use super::pricing::resolve;
 use super::sellers::market_ref;
 use super::{once, Actor, ChannelKind, Core, CoreError};
-use crate::document::{ItemIdentity, Order, OrderLine, Party, Quantity};
+use crate::document::{Order, OrderLine, Party, Quantity};
 use crate::store::{now_micros, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -400,26 +400,15 @@ async fn accept(
         })?;
         let price = Micros::from_decimal(price).map_err(|e| CoreError::amount("price", e))?;
         agreed.prices.insert(line.line.to_string(), price);
-        order_lines.push(OrderLine {
-            id: line.line.to_string(),
-            item: ItemIdentity {
-                seller_id: Some(line.sku.clone()),
-                ..ItemIdentity::default()
-            },
-            description: None,
-            quantity: Quantity {
-                value: line.quantity,
-                unit: product.base_unit.clone(),
-            },
-            price: None,
-            line_amount: None,
-            requested_delivery_date: None,
-            procurement: Default::default(),
-            ship_to: None,
-            classifications: Vec::new(),
-            notes: Vec::new(),
-            extensions: Vec::new(),
-        });
+        let quantity = Quantity {
+            value: line.quantity,
+            unit: product.base_unit.clone(),
+        };
+        order_lines.push(OrderLine::for_sku(
+            &line.line.to_string(),
+            &line.sku,
+            quantity,
+        ));
     }
     let place = PlaceOrder {
         channel: ChannelKind::Web,

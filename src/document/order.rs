@@ -124,6 +124,22 @@ pub struct OrderLine {
     pub extensions: Vec<Extension>,
 }
 
+impl OrderLine {
+    /// A line for `quantity` of the seller's part number `sku`, with
+    /// nothing else set.
+    pub fn for_sku(id: &str, sku: &str, quantity: Quantity) -> OrderLine {
+        OrderLine {
+            id: id.to_string(),
+            item: ItemIdentity {
+                seller_id: Some(sku.to_string()),
+                ..ItemIdentity::default()
+            },
+            quantity,
+            ..OrderLine::default()
+        }
+    }
+}
+
 /// What a change does to a line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -4,9 +4,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use edigate::core::*;
-use edigate::document::{
-    IdScheme, ItemIdentity, Order, OrderLine, Party, PartyId, ProcurementRefs, Quantity,
-};
+use edigate::document::{IdScheme, Order, OrderLine, Party, PartyId, ProcurementRefs, Quantity};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -276,25 +274,12 @@ pub fn order(po: &str, lines: &[(&str, &str, &str)]) -> Order {
         },
         lines: lines
             .iter()
-            .map(|(id, sku, qty)| OrderLine {
-                id: id.to_string(),
-                item: ItemIdentity {
-                    seller_id: Some(sku.to_string()),
-                    ..ItemIdentity::default()
-                },
-                description: None,
-                quantity: Quantity {
+            .map(|(id, sku, qty)| {
+                let quantity = Quantity {
                     value: dec(qty),
                     unit: "C62".into(),
-                },
-                price: None,
-                line_amount: None,
-                requested_delivery_date: None,
-                procurement: ProcurementRefs::default(),
-                ship_to: None,
-                classifications: vec![],
-                notes: vec![],
-                extensions: vec![],
+                };
+                OrderLine::for_sku(id, sku, quantity)
             })
             .collect(),
         ..Order::default()
