@@ -19,7 +19,7 @@
 //!
 //! `EDIGATE_BENCH_SCALE=0.1` shrinks the data for a quick look;
 //! `EDIGATE_BENCH_ONLY=prices` stops after price resolution (for a
-//! profiler).
+//! profiler); `EDIGATE_BENCH_CLIENTS=N` sets the placing clients (8).
 
 mod support;
 
@@ -335,17 +335,25 @@ fn bench_order(n: usize, products: usize) -> Order {
     }
 }
 
-const CLIENTS: usize = 8;
+/// Concurrent clients placing orders (`EDIGATE_BENCH_CLIENTS`, default 8).
+fn clients() -> usize {
+    std::env::var("EDIGATE_BENCH_CLIENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8)
+        .max(1)
+}
 
 async fn placements(core: &Core, world: &World, orders: usize) -> Duration {
     let start = Instant::now();
-    let tasks: Vec<_> = (0..CLIENTS)
+    let clients = clients();
+    let tasks: Vec<_> = (0..clients)
         .map(|client| {
             let core = core.clone();
             let units = world.units.clone();
             let products = world.products;
             tokio::spawn(async move {
-                for n in (client..orders).step_by(CLIENTS) {
+                for n in (client..orders).step_by(clients) {
                     let place = PlaceOrder {
                         channel: ChannelKind::Api,
                         brand: "B".into(),
@@ -371,11 +379,12 @@ async fn placements(core: &Core, world: &World, orders: usize) -> Duration {
 
 async fn empty_commands(core: &Core, n: usize) -> Duration {
     let start = Instant::now();
-    let tasks: Vec<_> = (0..CLIENTS)
+    let clients = clients();
+    let tasks: Vec<_> = (0..clients)
         .map(|client| {
             let core = core.clone();
             tokio::spawn(async move {
-                for i in (client..n).step_by(CLIENTS) {
+                for i in (client..n).step_by(clients) {
                     let mut tx = core.store().begin().await.unwrap();
                     let _ = edigate::store::claim::<()>(&mut tx, &format!("empty-{i}"), "bench")
                         .await
@@ -469,7 +478,8 @@ async fn run(name: &str, core: Core) {
     let empty = empty_commands(&core, orders).await;
     let placed = placements(&core, &world, orders).await;
     println!(
-        "  order placement (3 lines, reservation, {CLIENTS} clients): {:.0} orders/s (target >= 1,000/s) | baseline empty command {:.0}/s",
+        "  order placement (3 lines, reservation, {} clients): {:.0} orders/s (target >= 1,000/s) | baseline empty command {:.0}/s",
+        clients(),
         orders as f64 / placed.as_secs_f64(),
         orders as f64 / empty.as_secs_f64()
     );
