@@ -155,7 +155,8 @@ fn lineage_path(lineage: &[i64]) -> String {
     path
 }
 
-fn parse_path(path: &str) -> Vec<i64> {
+/// The ids in a materialised path (`/1/5/23/`), from the top down.
+pub(crate) fn parse_path(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|p| p.parse().ok()).collect()
 }
 

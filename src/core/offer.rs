@@ -6,7 +6,7 @@
 //! placement) ask one query instead of six.
 
 use super::catalog::{ProductKind, ProductRef};
-use super::customers::CompanyRef;
+use super::customers::{parse_path, CompanyRef};
 use super::pricing::PriceListKind;
 use super::sellers::MarketRef;
 use super::CoreError;
@@ -218,7 +218,7 @@ fn offer_from(
             id: first.try_get("co_id")?,
             code: first.try_get("co_code")?,
             name: first.try_get("co_name")?,
-            lineage: path.split('/').filter_map(|p| p.parse().ok()).collect(),
+            lineage: parse_path(&path),
             market_id: first.try_get("co_market")?,
         },
         market: MarketRef {
@@ -259,24 +259,34 @@ fn price_row(row: &AnyRow, list: String) -> Result<PriceRow, CoreError> {
     })
 }
 
-/// Which of the three codes names nothing (only asked when the offer
-/// query found no row).
-async fn missing(conn: &mut AnyConnection, company: &str, market: &str, sku: &str) -> CoreError {
-    for (table, key, what, code) in [
-        ("companies", "code", "company", company),
-        ("markets", "code", "market", market),
-        ("products", "sku", "product", sku),
-    ] {
+/// The first of `(table, key column, what, code)` whose code names no
+/// row, as the error to report (asked only after a query found nothing).
+pub(crate) async fn first_missing(
+    conn: &mut AnyConnection,
+    lookups: &[(&str, &str, &'static str, &str)],
+) -> Option<CoreError> {
+    for (table, key, what, code) in lookups {
         let sql = format!("SELECT 1 FROM {table} WHERE {key} = $1");
         match sqlx::query(&sql)
-            .bind(code)
+            .bind(*code)
             .fetch_optional(&mut *conn)
             .await
         {
             Ok(Some(_)) => continue,
-            Ok(None) => return CoreError::not_found(what, code),
-            Err(e) => return CoreError::Store(e),
+            Ok(None) => return Some(CoreError::not_found(what, *code)),
+            Err(e) => return Some(CoreError::Store(e)),
         }
     }
-    CoreError::not_found("offer", format!("{sku} for {company} in {market}"))
+    None
+}
+
+async fn missing(conn: &mut AnyConnection, company: &str, market: &str, sku: &str) -> CoreError {
+    let lookups = [
+        ("companies", "code", "company", company),
+        ("markets", "code", "market", market),
+        ("products", "sku", "product", sku),
+    ];
+    first_missing(conn, &lookups).await.unwrap_or_else(|| {
+        CoreError::not_found("offer", format!("{sku} for {company} in {market}"))
+    })
 }

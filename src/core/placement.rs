@@ -7,10 +7,10 @@
 
 use super::approvals::{charge, evaluate, record_chain, rules_for, LineFacts, Needed, Rule};
 use super::catalog::{option_effect, sku_for_item};
-use super::customers::CompanyRef;
+use super::customers::{parse_path, CompanyRef};
 use super::inventory::{holds_into, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notifications_into, recipient, Recipient};
-use super::offer::{applies_to_buyer, flag, offer, offers, Offer};
+use super::offer::{applies_to_buyer, first_missing, flag, offer, offers, Offer};
 use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
 use super::sellers::MarketRef;
@@ -201,7 +201,7 @@ async fn context(
         id: row.try_get("id")?,
         code: row.try_get("code")?,
         name: row.try_get("name")?,
-        lineage: path.split('/').filter_map(|p| p.parse().ok()).collect(),
+        lineage: parse_path(&path),
         market_id: row.try_get("market_id")?,
     };
     Ok(Context {
@@ -235,17 +235,14 @@ async fn context(
 }
 
 async fn missing(conn: &mut AnyConnection, place: &PlaceOrder) -> CoreError {
-    for (table, what, code) in [
-        ("companies", "company", &place.company),
-        ("markets", "market", &place.market),
-        ("brands", "brand", &place.brand),
-    ] {
-        match super::sellers::id_of(conn, table, what, code).await {
-            Ok(_) => continue,
-            Err(e) => return e,
-        }
-    }
-    CoreError::not_found("company", &place.company)
+    let lookups = [
+        ("companies", "code", "company", place.company.as_str()),
+        ("markets", "code", "market", place.market.as_str()),
+        ("brands", "code", "brand", place.brand.as_str()),
+    ];
+    first_missing(conn, &lookups)
+        .await
+        .unwrap_or_else(|| CoreError::not_found("company", &place.company))
 }
 
 /// The sum of the lines' amounts, refused when it overflows the store.
