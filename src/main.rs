@@ -1,5 +1,5 @@
-//! The `edigate` command: validate and acknowledge EDI files (and, in later
-//! releases, serve the gateway).
+//! The `edigate` command: serve the gateway; validate, acknowledge,
+//! translate and map EDI files.
 
 mod cli;
 
@@ -15,14 +15,21 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
+    let args = cli::Cli::parse();
+    // The server says what it does; the file commands only warn.
+    let default_filter = if args.is_serve() {
+        "warn,edigate=info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("EDIGATE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let args = cli::Cli::parse();
     cli::run(args)
 }
 

@@ -4,6 +4,7 @@ mod ack;
 mod bench_data;
 mod map;
 mod schema;
+mod serve;
 mod translate;
 mod validate;
 
@@ -21,6 +22,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the gateway: partner endpoints, REST API, outbound relay.
+    ///
+    /// SQLite under var/ and the demo connectors unless --config or
+    /// DATABASE_URL say otherwise.
+    Serve(serve::Args),
     /// Validate EDI files against the standards and shipped guides.
     ///
     /// Exits 0 when every file is valid, 1 when any is invalid, 2 on usage
@@ -45,6 +51,13 @@ enum Command {
     BenchData(bench_data::Args),
 }
 
+impl Cli {
+    /// Whether the command is `serve`.
+    pub fn is_serve(&self) -> bool {
+        matches!(self.command, Command::Serve(_))
+    }
+}
+
 /// Exit code: every input valid.
 pub const EXIT_VALID: u8 = 0;
 /// Exit code: some input invalid.
@@ -55,6 +68,7 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Ack(args) => ack::run(args),
         Command::Schema(args) => schema::run(args),

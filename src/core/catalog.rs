@@ -71,14 +71,19 @@ pub struct NewProduct {
     pub base_unit: String,
     /// Other units it is sold in, with how many base units each holds
     /// (`("CT", 12)` a carton of twelve).
+    #[serde(default)]
     pub units: Vec<(String, Decimal)>,
     /// Free attributes (`{"color": "red"}`).
+    #[serde(default)]
     pub attributes: serde_json::Value,
     /// Codes of the markets it is sold in.
+    #[serde(default)]
     pub markets: Vec<String>,
     /// For a bundle: its parts by SKU and quantity.
+    #[serde(default)]
     pub parts: Vec<(String, Decimal)>,
     /// Configurable options.
+    #[serde(default)]
     pub options: Vec<ProductOption>,
 }
 

@@ -77,6 +77,7 @@ pub struct NewCompany {
     /// Credit limit, in the market's currency.
     pub credit_limit: Option<rust_decimal::Decimal>,
     /// Whether it may pay by card.
+    #[serde(default)]
     pub card_allowed: bool,
 }
 

@@ -45,6 +45,7 @@ pub struct NewMarket {
     /// ISO 4217 currency its prices are in.
     pub currency: String,
     /// Languages offered, first the default (`de`, `en`).
+    #[serde(default)]
     pub languages: Vec<String>,
     /// Reference to the tax rules that apply (`EU-VAT-DE`).
     pub tax_rules: Option<String>,

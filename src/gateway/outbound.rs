@@ -1,0 +1,489 @@
+//! From a core change to a partner: the core writes a notification in the
+//! same transaction as the change (the outbox); the relay turns each into
+//! deliveries, one per connector that should hear of it (the store-backed
+//! bus); a delivery is written in the connector's syntax, journalled and
+//! handed to each of its outbound transports, retried with exponential
+//! backoff and dead-lettered after the connector's last attempt. Every
+//! delivery stands alone, so a partner that is down delays only itself.
+
+use super::journal::{Direction, Entered, NewMessage, Status};
+use super::Gateway;
+use crate::connector::{Connector, Outbound, Syntax};
+use crate::core::{Actor, Notification, OrderView};
+use crate::document::{
+    Amount, Document, IdScheme, ItemIdentity, Order, OrderLine, Party, PartyId, Price, Quantity,
+};
+use crate::mapping::Syntax as MapSyntax;
+use crate::store::now_micros;
+use crate::translate::{write_edifact, write_x12, Envelope};
+use sqlx::Row;
+use std::time::Duration;
+
+/// A delivery due to be sent.
+#[derive(Clone, Debug)]
+struct Delivery {
+    id: i64,
+    connector: String,
+    kind: String,
+    order_number: Option<String>,
+    attempts: i64,
+    message_id: Option<i64>,
+}
+
+/// What one relay pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Notifications turned into deliveries.
+    pub relayed: usize,
+    /// Deliveries sent.
+    pub delivered: usize,
+    /// Deliveries that failed this time (to be retried or dead).
+    pub failed: usize,
+}
+
+impl Gateway {
+    /// Runs the relay until `stop` says so; the pass in progress finishes
+    /// first.
+    pub async fn run_outbound(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            match self.outbound_pass().await {
+                Ok(pass) if pass.relayed + pass.delivered + pass.failed > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "outbound relay"),
+            }
+            tokio::select! {
+                _ = self.outbound_woken() => {}
+                _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                _ = stop.changed() => return,
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Relays pending notifications and sends the deliveries that are due.
+    pub async fn outbound_pass(&self) -> Result<Pass, sqlx::Error> {
+        let mut pass = Pass::default();
+        let notifications = self
+            .core()
+            .pending_notifications(200)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        for n in &notifications {
+            self.relay(n).await?;
+            pass.relayed += 1;
+        }
+        for d in self.due().await? {
+            match self.deliver(&d).await {
+                Ok(()) => pass.delivered += 1,
+                Err(why) => {
+                    pass.failed += 1;
+                    self.failed(&d, &why).await?;
+                }
+            }
+        }
+        let waiting: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'")
+                .fetch_one(self.store().reader())
+                .await?
+                .try_get("n")?;
+        self.metrics().set_queue_depth(waiting);
+        Ok(pass)
+    }
+
+    /// Turns one notification into deliveries. Re-running it after a crash
+    /// adds nothing: a delivery is unique per notification and connector.
+    async fn relay(&self, n: &Notification) -> Result<(), sqlx::Error> {
+        let targets = self.targets(n).await?;
+        let mut tx = self.store().begin().await?;
+        for (connector, kind) in targets {
+            sqlx::query(
+                "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (cause) DO NOTHING",
+            )
+            .bind(format!("notification:{}:{connector}", n.id))
+            .bind(&connector)
+            .bind(kind)
+            .bind(&n.order)
+            .bind(n.payload.to_string())
+            .bind(now_micros())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.core()
+            .mark_notification(n.id, "relayed")
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+    }
+
+    /// Who hears of a notification: an approved order goes to the brand's
+    /// suppliers.
+    async fn targets(&self, n: &Notification) -> Result<Vec<(String, &'static str)>, sqlx::Error> {
+        if n.event != "approved" {
+            return Ok(Vec::new());
+        }
+        let brand: Option<String> = sqlx::query(
+            "SELECT b.code FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = $1",
+        )
+        .bind(order_id(&n.order))
+        .fetch_optional(self.store().reader())
+        .await?
+        .map(|r| r.try_get("code"))
+        .transpose()?;
+        let Some(brand) = brand else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .connectors()
+            .suppliers_of(&brand)
+            .filter(|c| !c.outbound.is_empty())
+            .map(|c| (c.id.clone(), "order"))
+            .collect())
+    }
+
+    async fn due(&self) -> Result<Vec<Delivery>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, connector, kind, order_number, attempts, message_id FROM deliveries \
+             WHERE state = 'pending' AND next_at <= $1 ORDER BY next_at, id LIMIT 100",
+        )
+        .bind(now_micros())
+        .fetch_all(self.store().reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Delivery {
+                    id: r.try_get("id")?,
+                    connector: r.try_get("connector")?,
+                    kind: r.try_get("kind")?,
+                    order_number: r.try_get("order_number")?,
+                    attempts: r.try_get("attempts")?,
+                    message_id: r.try_get("message_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes, journals and sends one delivery.
+    async fn deliver(&self, d: &Delivery) -> Result<(), String> {
+        let connector = self
+            .connectors()
+            .get(&d.connector)
+            .ok_or_else(|| format!("connector {} is no longer configured", d.connector))?
+            .clone();
+        let number = d.order_number.clone().unwrap_or_default();
+        let message_id = match d.message_id {
+            Some(id) => id,
+            None => self.write_message(&connector, d, &number).await?,
+        };
+        let raw = self
+            .journal()
+            .raw(message_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .unwrap_or_default();
+        for transport in &connector.outbound {
+            self.send(&connector, transport, message_id, &raw).await?;
+        }
+        let e = |e: sqlx::Error| e.to_string();
+        self.journal()
+            .set_status(message_id, Status::Delivered, &[])
+            .await
+            .map_err(e)?;
+        let mut tx = self.store().begin().await.map_err(e)?;
+        sqlx::query(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1",
+        )
+        .bind(d.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+        self.metrics()
+            .message(&connector.id, syntax_name(&connector), "out", "delivered");
+        if d.kind == "order" {
+            let key = format!("sent:{}", d.id);
+            let source = format!("message {message_id} to {}", connector.id);
+            let sent = self
+                .core()
+                .mark_sent(
+                    Some(&key),
+                    &Actor::system("outbound"),
+                    &number,
+                    Some(&source),
+                )
+                .await;
+            if let Err(e) = sent {
+                tracing::warn!(order = %number, error = %e, "delivered, but the order did not move to sent");
+            }
+        }
+        tracing::info!(delivery = d.id, journal = message_id, connector = %connector.id, "delivered");
+        Ok(())
+    }
+
+    /// Encodes the delivery in the connector's syntax and journals it; the
+    /// delivery remembers the message, so a retry resends the same bytes
+    /// with the same control numbers.
+    async fn write_message(
+        &self,
+        c: &Connector,
+        d: &Delivery,
+        number: &str,
+    ) -> Result<i64, String> {
+        let view = self.core().order(number).await.map_err(|e| e.to_string())?;
+        let document = Document::Order(supplier_order(&view));
+        let syntax = c
+            .outbound_syntax()
+            .ok_or("the connector writes no syntax")?;
+        let (raw, control, sender, receiver, kind) = self.encode(c, syntax, &document).await?;
+        let entered = self
+            .journal()
+            .enter(
+                Direction::Out,
+                &NewMessage {
+                    connector: &c.id,
+                    format: syntax_name(c),
+                    document: Some(kind),
+                    sender: Some(sender),
+                    receiver: Some(receiver),
+                    control_number: Some(control),
+                    po_number: Some(view.po_number.clone()),
+                    trace: self.new_trace(),
+                    raw: &raw,
+                    ..NewMessage::default()
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let id = match entered {
+            Entered::New(id) | Entered::Duplicate { original: id, .. } => id,
+        };
+        let e = |e: sqlx::Error| e.to_string();
+        self.journal().link(id, number).await.map_err(e)?;
+        let mut tx = self.store().begin().await.map_err(e)?;
+        sqlx::query("UPDATE deliveries SET message_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(e)?;
+        tx.commit().await.map_err(e)?;
+        Ok(id)
+    }
+
+    /// Bytes, control number, sender, receiver and document type.
+    async fn encode(
+        &self,
+        c: &Connector,
+        syntax: Syntax,
+        document: &Document,
+    ) -> Result<(Vec<u8>, String, String, String, String), String> {
+        let mappings = self.mappings_for(c);
+        let us = &self.settings().us;
+        match syntax {
+            Syntax::Edifact => {
+                let e = c.edifact.as_ref().ok_or("no EDIFACT identity")?;
+                let mapping = mappings
+                    .iter()
+                    .find(|m| {
+                        m.syntax == MapSyntax::Edifact
+                            && m.version == e.version
+                            && m.message == "ORDERS"
+                    })
+                    .ok_or_else(|| format!("no mapping writes EDIFACT {} ORDERS", e.version))?;
+                let control = self
+                    .next_control_number(&c.id, "unb")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let envelope = Envelope {
+                    sender: (us.edifact.1.clone(), us.edifact.0.clone()),
+                    receiver: (e.qualifier.clone().unwrap_or_default(), e.id.clone()),
+                    prepared: chrono::Utc::now().naive_utc(),
+                    control_number: control,
+                    test: false,
+                };
+                let (raw, _warnings) =
+                    write_edifact(std::slice::from_ref(document), mapping, &envelope)
+                        .map_err(|e| e.to_string())?;
+                Ok((
+                    raw,
+                    control.to_string(),
+                    us.edifact.0.clone(),
+                    e.id.clone(),
+                    "ORDERS".into(),
+                ))
+            }
+            Syntax::X12 => {
+                let x = c.x12.as_ref().ok_or("no X12 identity")?;
+                let mapping = mappings
+                    .iter()
+                    .find(|m| {
+                        m.syntax == MapSyntax::X12 && m.version == x.version && m.message == "850"
+                    })
+                    .ok_or_else(|| format!("no mapping writes X12 {} 850", x.version))?;
+                let control = self
+                    .next_control_number(&c.id, "isa")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let envelope = Envelope {
+                    sender: us.x12.clone(),
+                    receiver: (x.qualifier.clone(), x.id.clone()),
+                    prepared: chrono::Utc::now().naive_utc(),
+                    control_number: control,
+                    test: false,
+                };
+                let (raw, _warnings) =
+                    write_x12(std::slice::from_ref(document), mapping, &envelope)
+                        .map_err(|e| e.to_string())?;
+                let sender = format!("{}:{}", us.x12.0, us.x12.1);
+                Ok((
+                    raw,
+                    format!("{control:09}"),
+                    sender,
+                    format!("{}:{}", x.qualifier, x.id),
+                    "850".into(),
+                ))
+            }
+            Syntax::Cxml => Err("cXML orders to suppliers are not written yet".into()),
+        }
+    }
+
+    /// Hands bytes to one transport.
+    async fn send(
+        &self,
+        c: &Connector,
+        transport: &Outbound,
+        message: i64,
+        raw: &[u8],
+    ) -> Result<(), String> {
+        match transport {
+            Outbound::File { dir } => {
+                let dir = self.resolve(dir);
+                let extension = match c.outbound_syntax() {
+                    Some(Syntax::X12) => "x12",
+                    Some(Syntax::Edifact) => "edi",
+                    _ => "xml",
+                };
+                let name = format!("{}-{message:010}.{extension}", c.id);
+                write_atomically(&dir, &name, raw)
+                    .await
+                    .map_err(|e| format!("file drop {}: {e}", dir.display()))
+            }
+        }
+    }
+
+    /// Schedules the next attempt, or dead-letters the delivery after the
+    /// connector's last one.
+    async fn failed(&self, d: &Delivery, why: &str) -> Result<(), sqlx::Error> {
+        let policy = self
+            .connectors()
+            .get(&d.connector)
+            .map(|c| c.retry.clone())
+            .unwrap_or_default();
+        let attempts = d.attempts + 1;
+        let dead = attempts >= i64::from(policy.attempts);
+        let wait_ms = policy
+            .backoff_ms
+            .saturating_mul(1u64 << (attempts - 1).clamp(0, 20));
+        let next_at =
+            now_micros() + i64::try_from(wait_ms.saturating_mul(1000)).unwrap_or(i64::MAX / 2);
+        tracing::warn!(delivery = d.id, connector = %d.connector, attempts, dead, error = why, "delivery failed");
+        let mut tx = self.store().begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET attempts = $1, next_at = $2, last_error = $3, state = $4 WHERE id = $5",
+        )
+        .bind(attempts)
+        .bind(next_at)
+        .bind(why)
+        .bind(if dead { "dead" } else { "pending" })
+        .bind(d.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if let Some(message) = d.message_id {
+            let status = if dead {
+                Status::Failed
+            } else {
+                Status::Pending
+            };
+            self.journal()
+                .set_status(message, status, &[format!("attempt {attempts}: {why}")])
+                .await?;
+        }
+        if dead {
+            self.metrics().message(&d.connector, "-", "out", "failed");
+        }
+        Ok(())
+    }
+}
+
+/// The order as the supplier gets it: our order number as its PO number,
+/// our SKUs as its part numbers.
+pub fn supplier_order(view: &OrderView) -> Order {
+    let currency = view.total.currency.clone();
+    Order {
+        id: view.number.clone(),
+        issue_date: Some(chrono::Utc::now().date_naive()),
+        currency: Some(currency.clone()),
+        buyer: Party {
+            ids: vec![PartyId {
+                scheme: IdScheme::BuyerAssigned,
+                value: view.company.clone(),
+            }],
+            name: Some(view.company.clone()),
+            ..Party::default()
+        },
+        procurement: view.procurement.clone(),
+        lines: view
+            .lines
+            .iter()
+            .filter(|l| l.status != "cancelled" && l.status != "rejected")
+            .map(|l| OrderLine {
+                price: Some(Price {
+                    amount: Amount {
+                        value: l.unit_price,
+                        currency: currency.clone(),
+                    },
+                    base_quantity: None,
+                }),
+                item: ItemIdentity {
+                    seller_id: Some(l.sku.clone()),
+                    ..ItemIdentity::default()
+                },
+                ..OrderLine::for_sku(
+                    &l.line,
+                    &l.sku,
+                    Quantity {
+                        value: l.quantity,
+                        unit: l.unit.clone(),
+                    },
+                )
+            })
+            .collect(),
+        ..Order::default()
+    }
+}
+
+/// The order id inside an order number (`SO00000042` → 42).
+fn order_id(number: &str) -> i64 {
+    number.trim_start_matches("SO").parse().unwrap_or(-1)
+}
+
+fn syntax_name(c: &Connector) -> &'static str {
+    match c.outbound_syntax() {
+        Some(Syntax::X12) => "x12",
+        Some(Syntax::Edifact) => "edifact",
+        Some(Syntax::Cxml) => "cxml",
+        None => "-",
+    }
+}
+
+/// Writes a file under a temporary name and renames it, so a partner
+/// polling the directory never picks up half a message.
+async fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let temporary = dir.join(format!(".{name}.part"));
+    tokio::fs::write(&temporary, bytes).await?;
+    tokio::fs::rename(&temporary, dir.join(name)).await
+}

@@ -1,0 +1,177 @@
+//! The REST API: tokens scoped to a company see only that company's
+//! business; orders through the API; the OpenAPI document; health,
+//! readiness and metrics.
+
+use crate::harness::{on_both_backends, sample, x12_with_control, Gate, GLOBEX, NORDWIND, STAFF};
+
+async fn place_globex_order(gate: &Gate, control: u32) -> String {
+    let response = gate
+        .post(
+            "/edi/globex-x12",
+            x12_with_control("x12/850/850-004010-valid.edi", control),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    response.headers()["edigate-orders"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A buyer's token never sees another company's orders, prices or
+/// messages; staff see everything; no token sees nothing.
+async fn a_buyer_sees_only_its_own_company(gate: Gate) {
+    let number = place_globex_order(&gate, 601).await;
+    let path = format!("/api/orders/{number}");
+    assert_eq!(gate.get(&path, Some(GLOBEX)).await.0, 200);
+    assert_eq!(gate.get(&path, Some(STAFF)).await.0, 200);
+    let (status, body) = gate.get(&path, Some(NORDWIND)).await;
+    assert_eq!(status, 404, "as if it did not exist: {body}");
+    assert_eq!(gate.get(&path, None).await.0, 401);
+    assert_eq!(gate.get(&path, Some("not-a-token")).await.0, 401);
+
+    // Lists: the buyer's own, by default; another company's: not found.
+    let (_, own) = gate.get("/api/orders", Some(GLOBEX)).await;
+    assert_eq!(own["rows"].as_array().unwrap().len(), 1, "{own:#}");
+    assert_eq!(
+        gate.get("/api/orders?company=GLOBEX-RETAIL", Some(NORDWIND))
+            .await
+            .0,
+        404
+    );
+    let (_, theirs) = gate.get("/api/orders", Some(NORDWIND)).await;
+    assert!(theirs["rows"].as_array().unwrap().is_empty());
+
+    // Messages: Nordwind sees none of Globex's.
+    let (_, globex_sees) = gate.get("/api/messages", Some(GLOBEX)).await;
+    assert!(!globex_sees.as_array().unwrap().is_empty());
+    let (_, nordwind_sees) = gate.get("/api/messages", Some(NORDWIND)).await;
+    assert!(
+        nordwind_sees.as_array().unwrap().is_empty(),
+        "{nordwind_sees:#}"
+    );
+    let id = globex_sees[0]["id"].clone();
+    assert_eq!(
+        gate.get(&format!("/api/messages/{id}"), Some(NORDWIND))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        gate.get(&format!("/api/messages/{id}/raw"), Some(NORDWIND))
+            .await
+            .0,
+        404
+    );
+
+    // Prices: the buyer's own company only.
+    let (status, price) = gate
+        .get("/api/prices?sku=AC-1001&market=US", Some(GLOBEX))
+        .await;
+    assert_eq!(status, 200, "{price}");
+    assert_eq!(price["unit_price"]["amount"], "4.25", "{price:#}");
+    let (status, _) = gate
+        .get(
+            "/api/prices?sku=AC-1001&market=US&company=GLOBEX-RETAIL",
+            Some(NORDWIND),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Connectors are staff business.
+    assert_eq!(gate.get("/api/connectors", Some(GLOBEX)).await.0, 403);
+    let (_, connectors) = gate.get("/api/connectors", Some(STAFF)).await;
+    assert_eq!(connectors.as_array().unwrap().len(), 3);
+}
+
+/// An order placed through the API with an Idempotency-Key is placed once
+/// however often it is posted, and goes to the supplier like any other.
+async fn an_api_order_is_placed_once_per_key(gate: Gate) {
+    let body = serde_json::json!({
+        "brand": "ACME", "market": "US", "company": "GLOBEX-RETAIL",
+        "order": {
+            "id": "API-PO-1",
+            "lines": [{ "id": "1", "item": { "seller_id": "AC-2040" },
+                        "quantity": { "value": "10", "unit": "EA" } }]
+        }
+    });
+    let post = |token: &'static str| {
+        gate.http
+            .post(gate.url("/api/orders"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", "k-1")
+            .json(&body)
+            .send()
+    };
+    let first = post(GLOBEX).await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let again: serde_json::Value = post(GLOBEX).await.unwrap().json().await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first["total"]["amount"], "21", "{first:#}");
+    let number = first["number"].as_str().unwrap();
+    gate.order_in_state(number, "sent").await;
+    // Nordwind cannot order for Globex.
+    assert_eq!(post(NORDWIND).await.unwrap().status().as_u16(), 404);
+}
+
+/// Every path the OpenAPI document names answers (with our JSON or the
+/// endpoint's own error, never the router's bare 404), and the
+/// operational endpoints work.
+async fn the_documented_paths_exist_and_operations_answer(gate: Gate) {
+    let (status, doc) = gate.get("/openapi.json", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 15, "{}", paths.len());
+    for (path, operations) in paths {
+        let concrete = path
+            .replace("{connector}", "globex-x12")
+            .replace("{number}", "SO99999999")
+            .replace("{id}", "999999");
+        for method in operations.as_object().unwrap().keys() {
+            let request = match method.as_str() {
+                "get" => gate.http.get(gate.url(&concrete)),
+                "post" => gate.http.post(gate.url(&concrete)).body("x"),
+                other => panic!("{other}"),
+            };
+            let response = request.bearer_auth(STAFF).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            let bare_router_404 = status == 404 && body.is_empty();
+            assert!(
+                !bare_router_404 && status != 405,
+                "{method} {path}: {status} {body}"
+            );
+        }
+    }
+    assert_eq!(gate.get("/health", None).await.0, 200);
+    assert_eq!(gate.get("/ready", None).await.0, 200);
+    place_globex_order(&gate, 602).await;
+    let metrics = gate
+        .http
+        .get(gate.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "edigate_messages_total{connector=\"globex-x12\",format=\"x12\",direction=\"in\",outcome=\"applied\"} 1"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("edigate_inbound_seconds_bucket"),
+        "{metrics}"
+    );
+    let _ = sample;
+}
+
+on_both_backends!(
+    a_buyer_sees_only_its_own_company,
+    an_api_order_is_placed_once_per_key,
+    the_documented_paths_exist_and_operations_answer,
+);
