@@ -92,7 +92,7 @@ async fn an_850_is_acknowledged_placed_and_sent_to_the_supplier(gate: Gate) {
     // The 997 is journalled as the answer to the 850, byte for byte.
     let (_, found) = gate
         .get(
-            &format!("/api/messages?connector=globex-x12&status=delivered"),
+            "/api/messages?connector=globex-x12&status=delivered",
             Some(STAFF),
         )
         .await;
