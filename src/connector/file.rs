@@ -97,11 +97,7 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
         }
     }
     if let Some(x) = &c.cxml {
-        let env_ok = !x.secret_env.is_empty()
-            && x.secret_env
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        if !env_ok {
+        if !is_env_name(&x.secret_env) {
             return Err((
                 "secret_env",
                 "`secret_env` names an environment variable (A-Z, 0-9, _): secrets never sit in connector files".into(),
@@ -138,15 +134,38 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
         }
     }
     for outbound in &c.outbound {
-        let Outbound::File { dir } = outbound;
-        if dir.as_os_str().is_empty() {
-            return Err(("dir", "a file transport needs a `dir`".into()));
+        match outbound {
+            Outbound::File { dir } if dir.as_os_str().is_empty() => {
+                return Err(("dir", "a file transport needs a `dir`".into()))
+            }
+            Outbound::Webhook { url, secret_env } => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err((
+                        "url",
+                        format!("a webhook `url` is http:// or https://, not {url:?}"),
+                    ));
+                }
+                if !is_env_name(secret_env) {
+                    return Err((
+                        "secret_env",
+                        "`secret_env` names an environment variable (A-Z, 0-9, _): secrets never sit in connector files".into(),
+                    ));
+                }
+            }
+            Outbound::File { .. } => {}
         }
     }
     if c.retry.attempts == 0 {
         return Err(("attempts", "`attempts` must be at least 1".into()));
     }
     Ok(())
+}
+
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

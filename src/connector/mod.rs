@@ -141,6 +141,16 @@ pub enum Outbound {
         /// The directory.
         dir: PathBuf,
     },
+    /// Each message's event posted as JSON to a URL, signed with
+    /// HMAC-SHA256 over the timestamp and body (`Edigate-Timestamp`,
+    /// `Edigate-Signature: sha256=…`) so the receiver can check it came
+    /// from us and is fresh.
+    Webhook {
+        /// Where to post.
+        url: String,
+        /// The environment variable holding the signing secret.
+        secret_env: String,
+    },
 }
 
 /// How outbound messages are retried.

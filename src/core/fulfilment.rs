@@ -460,6 +460,7 @@ async fn bill(
         });
     }
     let lines = lines_of(tx, order.id).await?;
+    let mut mismatches = Vec::new();
     for item in &invoice.lines {
         let line = find_line(
             &lines,
@@ -468,22 +469,63 @@ async fn bill(
             &order.number,
         )?;
         let quantity = base_quantity(tx, &line.sku, &item.quantity).await?;
-        sqlx::query(
-            "UPDATE order_lines SET invoiced = invoiced + $1 WHERE order_id = $2 AND line_no = $3",
+        let invoiced: i64 = sqlx::query(
+            "UPDATE order_lines SET invoiced = invoiced + $1 WHERE order_id = $2 AND line_no = $3 \
+             RETURNING invoiced",
         )
         .bind(quantity.0)
         .bind(order.id)
         .bind(line.line_no)
-        .execute(&mut **tx)
-        .await?;
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("invoiced")?;
+        mismatches.extend(quantity_mismatch(line, Micros(invoiced)));
     }
-    let detail =
-        serde_json::json!({ "invoice": invoice.id, "amount": amount.map(|a| a.to_string()) });
+    let line_total = invoice
+        .totals
+        .line_total
+        .as_ref()
+        .map(|a| Micros::from_decimal(a.value).map_err(|e| CoreError::amount("line total", e)))
+        .transpose()?;
+    if let Some(total) = line_total.filter(|t| *t != order.total) {
+        mismatches.push(format!(
+            "invoiced lines total {}, the order's {}",
+            total.to_decimal(),
+            order.total.to_decimal()
+        ));
+    }
+    let detail = serde_json::json!({
+        "invoice": invoice.id,
+        "amount": amount.map(|a| a.to_string()),
+        "mismatches": mismatches,
+    });
     let state = transition(tx, &order, Step::Invoice, by, source, detail).await?;
     Ok(Moved {
         order: order.number,
         state,
     })
+}
+
+/// How an invoiced quantity (all invoices so far, base units) disagrees
+/// with what was ordered and what was received (shipped), if it does.
+fn quantity_mismatch(line: &LineRow, invoiced: Micros) -> Option<String> {
+    let (ordered, received) = (Micros(line.base_quantity), Micros(line.shipped));
+    let said = |what: &str, of: Micros| {
+        format!(
+            "line {} ({}): invoiced {}, {what} {}",
+            line.line_ref,
+            line.sku,
+            invoiced.to_decimal(),
+            of.to_decimal()
+        )
+    };
+    if invoiced > ordered {
+        Some(said("ordered", ordered))
+    } else if invoiced > received {
+        Some(said("received", received))
+    } else {
+        None
+    }
 }
 
 async fn amend(

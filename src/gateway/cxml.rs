@@ -5,8 +5,8 @@
 //! fits.
 
 use super::apply::Via;
+use super::inbound::Answer;
 use super::journal::{Direction, Entered, NewMessage, Status};
-use super::x12::Answer;
 use super::Gateway;
 use crate::connector::Connector;
 use crate::cxml::{self, Body, Credential, DateTimeValue, Envelope, Secret};

@@ -8,9 +8,13 @@
 pub mod apply;
 pub mod auth;
 pub mod cxml;
+pub mod edifact;
+pub mod inbound;
 pub mod journal;
 pub mod metrics;
 pub mod outbound;
+pub mod watch;
+pub mod webhook;
 pub mod world;
 pub mod x12;
 
@@ -312,7 +316,12 @@ impl Gateway {
             tracing::info!(journal = entry.id, connector = %connector.id, "resuming");
             match entry.format.as_str() {
                 "x12" => {
-                    self.process_x12(&connector, entry.id, &raw).await?;
+                    self.process_edi(&connector, inbound::EdiSyntax::X12, entry.id, &raw)
+                        .await?;
+                }
+                "edifact" => {
+                    self.process_edi(&connector, inbound::EdiSyntax::Edifact, entry.id, &raw)
+                        .await?;
                 }
                 "cxml" => match crate::cxml::read(&raw) {
                     Ok(read) => {

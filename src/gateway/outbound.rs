@@ -26,6 +26,7 @@ struct Delivery {
     connector: String,
     kind: String,
     order_number: Option<String>,
+    payload: String,
     attempts: i64,
     message_id: Option<i64>,
 }
@@ -143,9 +144,52 @@ impl Gateway {
             .collect())
     }
 
+    /// Queues a supplier's acknowledgment or ship notice for the buyer's
+    /// connector, addressed to the buyer's PO number. Called before the
+    /// inbound message is marked applied, so a crash in between queues it
+    /// when the message is resumed; the cause makes that queue it once.
+    pub(crate) async fn forward_to_buyer(
+        &self,
+        cause: &str,
+        number: &str,
+        document: &Document,
+    ) -> Result<(), sqlx::Error> {
+        let (kind, readdressed) = match document {
+            Document::OrderResponse(r) => ("order_response", Document::OrderResponse(r.clone())),
+            Document::DespatchAdvice(a) => ("despatch", Document::DespatchAdvice(a.clone())),
+            _ => return Ok(()),
+        };
+        let view = match self.core().order(number).await {
+            Ok(view) => view,
+            Err(e) => return Err(sqlx::Error::Protocol(e.to_string())),
+        };
+        let Some(buyer) = self.connectors().buyer_for(&view.company) else {
+            return Ok(());
+        };
+        if buyer.outbound.is_empty() {
+            return Ok(());
+        }
+        let document = for_buyer(readdressed, number, &view.po_number);
+        let payload = serde_json::json!({ "document": document, "po_number": view.po_number });
+        let mut tx = self.store().begin().await?;
+        sqlx::query(
+            "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (cause) DO NOTHING",
+        )
+        .bind(format!("forward:{cause}:{number}:{}", buyer.id))
+        .bind(&buyer.id)
+        .bind(kind)
+        .bind(number)
+        .bind(payload.to_string())
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
     async fn due(&self) -> Result<Vec<Delivery>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT id, connector, kind, order_number, attempts, message_id FROM deliveries \
+            "SELECT id, connector, kind, order_number, payload, attempts, message_id FROM deliveries \
              WHERE state = 'pending' AND next_at <= $1 ORDER BY next_at, id LIMIT 100",
         )
         .bind(now_micros())
@@ -158,6 +202,7 @@ impl Gateway {
                     connector: r.try_get("connector")?,
                     kind: r.try_get("kind")?,
                     order_number: r.try_get("order_number")?,
+                    payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
                     message_id: r.try_get("message_id")?,
                 })
@@ -184,7 +229,8 @@ impl Gateway {
             .map_err(|e| e.to_string())?
             .unwrap_or_default();
         for transport in &connector.outbound {
-            self.send(&connector, transport, message_id, &raw).await?;
+            self.send(&connector, transport, d, message_id, &raw)
+                .await?;
         }
         let e = |e: sqlx::Error| e.to_string();
         self.journal()
@@ -232,7 +278,13 @@ impl Gateway {
         number: &str,
     ) -> Result<i64, String> {
         let view = self.core().order(number).await.map_err(|e| e.to_string())?;
-        let document = Document::Order(supplier_order(&view));
+        let document = if d.kind == "order" {
+            Document::Order(supplier_order(&view))
+        } else {
+            let payload: serde_json::Value =
+                serde_json::from_str(&d.payload).map_err(|e| e.to_string())?;
+            serde_json::from_value(payload["document"].clone()).map_err(|e| e.to_string())?
+        };
         let syntax = c
             .outbound_syntax()
             .ok_or("the connector writes no syntax")?;
@@ -281,17 +333,25 @@ impl Gateway {
     ) -> Result<(Vec<u8>, String, String, String, String), String> {
         let mappings = self.mappings_for(c);
         let us = &self.settings().us;
+        let (x12_message, edifact_message) = match document {
+            Document::Order(_) => ("850", "ORDERS"),
+            Document::OrderResponse(_) => ("855", "ORDRSP"),
+            Document::DespatchAdvice(_) => ("856", "DESADV"),
+            Document::Invoice(_) => ("810", "INVOIC"),
+            _ => return Err("only orders, responses, ship notices and invoices are sent".into()),
+        };
+        let find = |syntax: MapSyntax, version: &str, message: &str| {
+            mappings
+                .iter()
+                .copied()
+                .find(|m| m.syntax == syntax && m.version == version && m.message == message)
+                .ok_or_else(|| format!("no mapping writes {} {version} {message}", syntax.name()))
+        };
+        let now = chrono::Utc::now().naive_utc();
         match syntax {
             Syntax::Edifact => {
                 let e = c.edifact.as_ref().ok_or("no EDIFACT identity")?;
-                let mapping = mappings
-                    .iter()
-                    .find(|m| {
-                        m.syntax == MapSyntax::Edifact
-                            && m.version == e.version
-                            && m.message == "ORDERS"
-                    })
-                    .ok_or_else(|| format!("no mapping writes EDIFACT {} ORDERS", e.version))?;
+                let mapping = find(MapSyntax::Edifact, &e.version, edifact_message)?;
                 let control = self
                     .next_control_number(&c.id, "unb")
                     .await
@@ -299,7 +359,7 @@ impl Gateway {
                 let envelope = Envelope {
                     sender: (us.edifact.1.clone(), us.edifact.0.clone()),
                     receiver: (e.qualifier.clone().unwrap_or_default(), e.id.clone()),
-                    prepared: chrono::Utc::now().naive_utc(),
+                    prepared: now,
                     control_number: control,
                     test: false,
                 };
@@ -311,17 +371,12 @@ impl Gateway {
                     control.to_string(),
                     us.edifact.0.clone(),
                     e.id.clone(),
-                    "ORDERS".into(),
+                    edifact_message.into(),
                 ))
             }
             Syntax::X12 => {
                 let x = c.x12.as_ref().ok_or("no X12 identity")?;
-                let mapping = mappings
-                    .iter()
-                    .find(|m| {
-                        m.syntax == MapSyntax::X12 && m.version == x.version && m.message == "850"
-                    })
-                    .ok_or_else(|| format!("no mapping writes X12 {} 850", x.version))?;
+                let mapping = find(MapSyntax::X12, &x.version, x12_message)?;
                 let control = self
                     .next_control_number(&c.id, "isa")
                     .await
@@ -329,7 +384,7 @@ impl Gateway {
                 let envelope = Envelope {
                     sender: us.x12.clone(),
                     receiver: (x.qualifier.clone(), x.id.clone()),
-                    prepared: chrono::Utc::now().naive_utc(),
+                    prepared: now,
                     control_number: control,
                     test: false,
                 };
@@ -342,18 +397,20 @@ impl Gateway {
                     format!("{control:09}"),
                     sender,
                     format!("{}:{}", x.qualifier, x.id),
-                    "850".into(),
+                    x12_message.into(),
                 ))
             }
-            Syntax::Cxml => Err("cXML orders to suppliers are not written yet".into()),
+            Syntax::Cxml => Err("cXML documents to partners are not written yet".into()),
         }
     }
 
-    /// Hands bytes to one transport.
+    /// Hands a message to one transport: its bytes to a file drop, its
+    /// event to a webhook.
     async fn send(
         &self,
         c: &Connector,
         transport: &Outbound,
+        d: &Delivery,
         message: i64,
         raw: &[u8],
     ) -> Result<(), String> {
@@ -369,6 +426,20 @@ impl Gateway {
                 write_atomically(&dir, &name, raw)
                     .await
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))
+            }
+            Outbound::Webhook { url, secret_env } => {
+                let secret = std::env::var(secret_env)
+                    .map_err(|_| format!("the webhook secret variable {secret_env} is not set"))?;
+                let payload: serde_json::Value =
+                    serde_json::from_str(&d.payload).unwrap_or_default();
+                let event = serde_json::json!({
+                    "event": d.kind,
+                    "order": d.order_number,
+                    "connector": c.id,
+                    "message": message,
+                    "document": payload.get("document"),
+                });
+                super::webhook::post(url, &secret, &event).await
             }
         }
     }
@@ -462,6 +533,25 @@ pub fn supplier_order(view: &OrderView) -> Order {
             })
             .collect(),
         ..Order::default()
+    }
+}
+
+/// A supplier's document as the buyer gets it: naming the buyer's PO
+/// number where the supplier named ours.
+fn for_buyer(document: Document, number: &str, po_number: &str) -> Document {
+    match document {
+        Document::OrderResponse(mut r) => {
+            r.order_id = po_number.to_string();
+            r.id.get_or_insert_with(|| number.to_string());
+            Document::OrderResponse(r)
+        }
+        Document::DespatchAdvice(mut a) => {
+            for order in a.orders.iter_mut().filter(|o| o.order_id == number) {
+                order.order_id = po_number.to_string();
+            }
+            Document::DespatchAdvice(a)
+        }
+        other => other,
     }
 }
 

@@ -353,7 +353,7 @@ async fn raw_message(
         return Err(not_found("message"));
     }
     let raw = gateway.journal().raw(id).await?.unwrap_or_default();
-    let content_type = crate::gateway::x12::content_type_of(&entry.format);
+    let content_type = crate::gateway::inbound::content_type_of(&entry.format);
     Ok(([(header::CONTENT_TYPE, content_type)], raw).into_response())
 }
 

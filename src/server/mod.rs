@@ -9,6 +9,7 @@ mod openapi;
 
 pub use config::{Config, ConfigError};
 
+use crate::gateway::inbound::EdiSyntax;
 use crate::gateway::world::{self, World};
 use crate::gateway::{Gateway, Settings};
 use crate::store::Store;
@@ -123,6 +124,11 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         let stopped = stopped.clone();
         async move { gateway.run_outbound(stopped).await }
     });
+    let watchers = tokio::spawn({
+        let gateway = gateway.clone();
+        let stopped = stopped.clone();
+        async move { gateway.run_watchers(stopped).await }
+    });
     let app = router(gateway.clone());
     let done = tokio::spawn(async move {
         let mut stopped_http = stopped.clone();
@@ -135,6 +141,7 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "the server stopped");
         }
+        let _ = watchers.await;
         let _ = relay.await;
         store.close().await;
     });
@@ -202,7 +209,7 @@ async fn metrics(State(gateway): State<Gateway>) -> Response {
         .into_response()
 }
 
-/// Raw X12 (EDIFACT to come) from a partner.
+/// A raw X12 or EDIFACT interchange from a partner.
 async fn edi(
     State(gateway): State<Gateway>,
     Path(connector): Path<String>,
@@ -221,21 +228,25 @@ async fn edi(
             .into_response();
     };
     let head = &body[..body.len().min(128)];
-    match crate::detect::detect(head) {
-        crate::detect::Format::X12 => answer(gateway.receive_x12(&c, body.to_vec()).await),
-        other => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("/edi takes X12 interchanges; this looks like {other:?}"),
-        )
-            .into_response(),
-    }
+    let syntax = match crate::detect::detect(head) {
+        crate::detect::Format::X12 => EdiSyntax::X12,
+        crate::detect::Format::Edifact => EdiSyntax::Edifact,
+        other => {
+            return (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("/edi takes X12 or EDIFACT interchanges; this looks like {other:?}"),
+            )
+                .into_response()
+        }
+    };
+    answer(gateway.receive_edi(&c, syntax, body.to_vec()).await)
 }
 
 async fn cxml(State(gateway): State<Gateway>, body: Bytes) -> Response {
     answer(gateway.receive_cxml(body.to_vec()).await)
 }
 
-fn answer(a: crate::gateway::x12::Answer) -> Response {
+fn answer(a: crate::gateway::inbound::Answer) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 /// The demo cXML buyer's shared secret in every test.
 pub const NORDWIND_SECRET: &str = "example-shared-secret-not-real";
+/// The webhook signing secret in every test.
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
 /// Demo API tokens (demo/world.toml).
 pub const STAFF: &str = "demo-staff-token";
 pub const GLOBEX: &str = "demo-globex-token";
@@ -52,11 +54,17 @@ pub struct Gate {
     pub database_url: String,
     pub running: Option<Running>,
     pub http: reqwest::Client,
+    /// Whether dropping it removes its directory (not when a restarted
+    /// gateway took the directory over).
+    owns_dir: bool,
 }
 
 fn secrets() {
     static SET: Once = Once::new();
-    SET.call_once(|| std::env::set_var("EDIGATE_SECRET_NORDWIND", NORDWIND_SECRET));
+    SET.call_once(|| {
+        std::env::set_var("EDIGATE_SECRET_NORDWIND", NORDWIND_SECRET);
+        std::env::set_var("EDIGATE_TEST_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    });
 }
 
 /// The directory a gateway runs in: the demo connector files copied in,
@@ -89,7 +97,14 @@ pub fn config_for(dir: &Path, database_url: &str) -> Config {
 impl Gate {
     /// On a new SQLite file.
     pub async fn sqlite() -> Gate {
+        Gate::sqlite_with(|_| {}).await
+    }
+
+    /// On a new SQLite file, after `edit` changed the gateway's directory
+    /// (its connector files, say).
+    pub async fn sqlite_with(edit: impl FnOnce(&Path)) -> Gate {
         let dir = gateway_dir();
+        edit(&dir);
         let url = format!("sqlite://{}?mode=rwc", dir.join("edigate.db").display());
         Gate::start_in(dir, url).await
     }
@@ -134,6 +149,7 @@ impl Gate {
             database_url,
             running: Some(running),
             http: reqwest::Client::new(),
+            owns_dir: true,
         }
     }
 
@@ -143,6 +159,7 @@ impl Gate {
         if let Some(r) = self.running.take() {
             r.shutdown().await;
         }
+        self.owns_dir = false;
         Gate::start_in(self.dir.clone(), self.database_url.clone()).await
     }
 
@@ -194,6 +211,8 @@ impl Gate {
         let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
             .map(|d| {
                 d.filter_map(|e| e.ok())
+                    // Dot files are still being written.
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
                     .map(|e| {
                         (
                             e.file_name().to_string_lossy().into_owned(),
@@ -212,7 +231,7 @@ impl Drop for Gate {
     fn drop(&mut self) {
         // A test that fails leaves its directory to look at; one that
         // passes cleans up.
-        if !std::thread::panicking() {
+        if self.owns_dir && !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }

@@ -6,3 +6,4 @@ mod api;
 mod flows;
 mod harness;
 mod startup;
+mod supplier;

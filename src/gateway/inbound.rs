@@ -1,0 +1,380 @@
+//! What every EDI interchange goes through, whatever its syntax: its
+//! envelope peeked for the sender and control number, journalled (a
+//! repeat recognised and answered with the first answer), the sender
+//! checked against the connector, then processed on a task of its own;
+//! and, once the syntax module has validated, acknowledged and mapped it,
+//! each accepted message's document applied to the core under its own key.
+
+use super::apply::Via;
+use super::journal::{Direction, Entered, NewMessage, Status};
+use super::Gateway;
+use crate::connector::Connector;
+use crate::translate::{TranslateError, Translated};
+use tracing::Instrument;
+
+/// An EDI syntax the gateway receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdiSyntax {
+    /// ANSI X12.
+    X12,
+    /// UN/EDIFACT.
+    Edifact,
+}
+
+impl EdiSyntax {
+    /// As journalled.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdiSyntax::X12 => "x12",
+            EdiSyntax::Edifact => "edifact",
+        }
+    }
+
+    fn peek(self, raw: &[u8]) -> Result<Peek, String> {
+        match self {
+            EdiSyntax::X12 => super::x12::peek(raw),
+            EdiSyntax::Edifact => super::edifact::peek(raw),
+        }
+    }
+
+    /// The identity the connector gives for this syntax.
+    fn expected_sender(self, connector: &Connector) -> Option<String> {
+        match self {
+            EdiSyntax::X12 => connector
+                .x12
+                .as_ref()
+                .map(|x| format!("{}:{}", x.qualifier, x.id)),
+            EdiSyntax::Edifact => connector.edifact.as_ref().map(|e| e.id.clone()),
+        }
+    }
+}
+
+/// What the sender is answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's media type.
+    pub content_type: &'static str,
+    /// The body: the acknowledgment, or a plain-text error.
+    pub body: Vec<u8>,
+    /// The journal entry of what was received.
+    pub message: Option<i64>,
+    /// The first message, when this was a repeat.
+    pub duplicate_of: Option<i64>,
+    /// Orders created or moved.
+    pub orders: Vec<String>,
+    /// Where the message stands.
+    pub outcome: Status,
+}
+
+impl Answer {
+    pub(crate) fn refused(status: u16, message: Option<i64>, text: String) -> Answer {
+        Answer {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: text.into_bytes(),
+            message,
+            duplicate_of: None,
+            orders: Vec::new(),
+            outcome: Status::Invalid,
+        }
+    }
+}
+
+/// The interchange header's identities, read before anything else so the
+/// journal can tell a repeat.
+pub(crate) struct Peek {
+    pub sender: String,
+    pub receiver: String,
+    pub control_number: String,
+}
+
+/// What processing one journalled interchange gave.
+pub(crate) struct Processed {
+    pub ack: Option<Vec<u8>>,
+    pub orders: Vec<String>,
+    pub status: Status,
+}
+
+impl Gateway {
+    /// Receives an X12 or EDIFACT interchange from a connector.
+    pub async fn receive_edi(
+        &self,
+        connector: &Connector,
+        syntax: EdiSyntax,
+        raw: Vec<u8>,
+    ) -> Answer {
+        let started = std::time::Instant::now();
+        let trace = self.new_trace();
+        let span = tracing::info_span!("edi", trace = %trace, connector = %connector.id, syntax = syntax.name());
+        let answer = self
+            .receive_traced(connector, syntax, raw, trace)
+            .instrument(span)
+            .await;
+        self.metrics().answered(syntax.name(), started);
+        self.metrics()
+            .message(&connector.id, syntax.name(), "in", answer.outcome.as_str());
+        answer
+    }
+
+    async fn receive_traced(
+        &self,
+        connector: &Connector,
+        syntax: EdiSyntax,
+        raw: Vec<u8>,
+        trace: String,
+    ) -> Answer {
+        let peeked = syntax.peek(&raw);
+        let (sender, receiver, control) = match &peeked {
+            Ok(p) => (
+                Some(p.sender.clone()),
+                Some(p.receiver.clone()),
+                Some(p.control_number.clone()),
+            ),
+            Err(_) => (None, None, None),
+        };
+        let entered = self
+            .journal()
+            .enter(
+                Direction::In,
+                &NewMessage {
+                    connector: &connector.id,
+                    format: syntax.name(),
+                    sender,
+                    receiver,
+                    control_number: control,
+                    trace,
+                    raw: &raw,
+                    ..NewMessage::default()
+                },
+            )
+            .await;
+        let id = match entered {
+            Ok(Entered::New(id)) => id,
+            Ok(Entered::Duplicate { id, original }) => return self.repeat(id, original).await,
+            Err(e) => {
+                tracing::error!(error = %e, "the journal refused a message");
+                return Answer::refused(
+                    503,
+                    None,
+                    format!("not received: the journal failed: {e}"),
+                );
+            }
+        };
+        tracing::info!(journal = id, "received");
+        let checked = peeked.and_then(|p| match syntax.expected_sender(connector) {
+            Some(expected) if expected == p.sender => Ok(()),
+            Some(expected) => Err(format!(
+                "the interchange is from {}, but connector {} is {expected}",
+                p.sender, connector.id
+            )),
+            None => Err(format!(
+                "connector {} does not speak {}",
+                connector.id,
+                syntax.name()
+            )),
+        });
+        if let Err(why) = checked {
+            self.metrics().error(syntax.name());
+            let _ = self
+                .journal()
+                .set_status(id, Status::Invalid, std::slice::from_ref(&why))
+                .await;
+            return Answer::refused(400, Some(id), why);
+        }
+        // The work runs on its own task: a sender hanging up does not cut
+        // it short half way (and a crash is picked up by `resume`).
+        let gateway = self.clone();
+        let c = connector.clone();
+        let work = tokio::spawn(
+            async move { gateway.process_edi(&c, syntax, id, &raw).await }
+                .instrument(tracing::Span::current()),
+        );
+        match work.await {
+            Ok(Ok(p)) => Answer {
+                status: 200,
+                content_type: content_type_of(syntax.name()),
+                body: p.ack.unwrap_or_default(),
+                message: Some(id),
+                duplicate_of: None,
+                orders: p.orders,
+                outcome: p.status,
+            },
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, journal = id, "processing failed; will resume");
+                Answer::refused(
+                    503,
+                    Some(id),
+                    format!("received as message {id}, not yet processed: {e}"),
+                )
+            }
+            Err(e) => Answer::refused(500, Some(id), format!("received as message {id}: {e}")),
+        }
+    }
+
+    /// Processes a journalled interchange in its syntax.
+    pub(crate) async fn process_edi(
+        &self,
+        connector: &Connector,
+        syntax: EdiSyntax,
+        id: i64,
+        raw: &[u8],
+    ) -> Result<Processed, sqlx::Error> {
+        match syntax {
+            EdiSyntax::X12 => self.process_x12(connector, id, raw).await,
+            EdiSyntax::Edifact => self.process_edifact(connector, id, raw).await,
+        }
+    }
+
+    /// A repeat is answered with what the first got, and changes nothing.
+    pub(crate) async fn repeat(&self, id: i64, original: i64) -> Answer {
+        tracing::info!(journal = id, original, "duplicate interchange");
+        let first = self.journal().answer_to(original).await.ok().flatten();
+        let body = match &first {
+            Some(ack) => self
+                .journal()
+                .raw(ack.id)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let orders = self
+            .journal()
+            .get(original)
+            .await
+            .ok()
+            .flatten()
+            .map(|e| e.orders)
+            .unwrap_or_default();
+        Answer {
+            status: 200,
+            content_type: first
+                .as_ref()
+                .map_or("text/plain; charset=utf-8", |a| content_type_of(&a.format)),
+            body,
+            message: Some(id),
+            duplicate_of: Some(original),
+            orders,
+            outcome: Status::Duplicate,
+        }
+    }
+
+    /// Applies the mapped messages of an interchange that validation
+    /// accepted (`accepted[n]` for the n-th message in file order), each
+    /// under `{key}:{n}`; records the PO numbers and orders on the journal
+    /// entry and its final status.
+    pub(crate) async fn apply_translated(
+        &self,
+        connector: &Connector,
+        id: i64,
+        translated: Vec<Result<Translated, TranslateError>>,
+        accepted: &[bool],
+        key: &str,
+        source: &str,
+    ) -> Result<(Vec<String>, Status), sqlx::Error> {
+        let mut errors = Vec::new();
+        let mut orders = Vec::new();
+        let mapped = translated.len();
+        let aligned = mapped == accepted.len();
+        for (n, result) in translated.into_iter().enumerate() {
+            if !aligned || !accepted[n] {
+                continue;
+            }
+            let document = match result {
+                Ok(t) => t.document,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            let key = format!("{key}:{n}");
+            match self
+                .apply(connector, &document, &key, source, Via::Edi)
+                .await
+            {
+                Ok(applied) => {
+                    if let Some(po) = &applied.po_number {
+                        self.journal().set_po_number(id, po).await?;
+                    }
+                    for order in applied.orders {
+                        self.journal().link(id, &order).await?;
+                        self.forward_to_buyer(&key, &order, &document).await?;
+                        orders.push(order);
+                    }
+                }
+                Err(e) => errors.push(format!("message {}: {e}", n + 1)),
+            }
+        }
+        if !aligned {
+            errors.push(format!(
+                "{mapped} messages were mapped but {} validated: nothing applied",
+                accepted.len()
+            ));
+        }
+        let status = if errors.is_empty() {
+            Status::Applied
+        } else {
+            Status::Failed
+        };
+        if status == Status::Failed {
+            tracing::warn!(journal = id, ?errors, "not applied");
+        } else {
+            tracing::info!(journal = id, ?orders, "applied");
+        }
+        self.journal().set_status(id, status, &errors).await?;
+        self.wake_outbound();
+        Ok((orders, status))
+    }
+
+    /// Journals an acknowledgment we made as the answer to `id`, delivered
+    /// with the answer itself.
+    pub(crate) async fn journal_ack(
+        &self,
+        connector: &Connector,
+        syntax: EdiSyntax,
+        id: i64,
+        document: &str,
+        bytes: &[u8],
+    ) -> Result<(), sqlx::Error> {
+        let head = syntax.peek(bytes).ok();
+        let entered = self
+            .journal()
+            .enter(
+                Direction::Out,
+                &NewMessage {
+                    connector: &connector.id,
+                    format: syntax.name(),
+                    document: Some(document.into()),
+                    sender: head.as_ref().map(|h| h.sender.clone()),
+                    receiver: head.as_ref().map(|h| h.receiver.clone()),
+                    control_number: head.map(|h| h.control_number),
+                    answers: Some(id),
+                    trace: self.new_trace(),
+                    raw: bytes,
+                    ..NewMessage::default()
+                },
+            )
+            .await?;
+        if let Entered::New(ack_id) = entered {
+            self.journal()
+                .set_status(ack_id, Status::Delivered, &[])
+                .await?;
+            self.metrics()
+                .message(&connector.id, syntax.name(), "out", "delivered");
+        }
+        Ok(())
+    }
+}
+
+/// The media type of a journalled format.
+pub(crate) fn content_type_of(format: &str) -> &'static str {
+    match format {
+        "x12" => "application/edi-x12",
+        "edifact" => "application/edifact",
+        "cxml" => "text/xml; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
