@@ -152,7 +152,10 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
                     ));
                 }
             }
-            Outbound::File { .. } => {}
+            Outbound::Amqp { queue } if queue.is_empty() => {
+                return Err(("queue", "an AMQP transport needs a `queue`".into()))
+            }
+            Outbound::File { .. } | Outbound::Amqp { .. } => {}
         }
     }
     if c.retry.attempts == 0 {

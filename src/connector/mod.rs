@@ -129,6 +129,20 @@ pub enum Inbound {
         /// The watched directory.
         dir: PathBuf,
     },
+    /// Messages consumed from a RabbitMQ queue (`AMQP_URL`), acknowledged
+    /// once journalled and processed; an acknowledgment (997, CONTRL) goes
+    /// to the message's `reply_to` queue when it names one.
+    Amqp {
+        /// The queue.
+        queue: String,
+        /// Messages in flight at once.
+        #[serde(default = "default_prefetch")]
+        prefetch: u16,
+    },
+}
+
+fn default_prefetch() -> u16 {
+    16
 }
 
 /// How messages leave for a partner.
@@ -140,6 +154,13 @@ pub enum Outbound {
     File {
         /// The directory.
         dir: PathBuf,
+    },
+    /// Each message published, persistent and confirmed, to a RabbitMQ
+    /// queue (`AMQP_URL`), with its journal id, connector and document type
+    /// as headers.
+    Amqp {
+        /// The queue.
+        queue: String,
     },
     /// Each message's event posted as JSON to a URL, signed with
     /// HMAC-SHA256 over the timestamp and body (`Edigate-Timestamp`,
@@ -255,6 +276,12 @@ impl Connector {
                 (None, None, Some(_)) => Some(Syntax::Cxml),
                 _ => None,
             })
+    }
+
+    /// Whether any of its transports needs RabbitMQ.
+    pub fn uses_amqp(&self) -> bool {
+        self.inbound.iter().any(|i| matches!(i, Inbound::Amqp { .. }))
+            || self.outbound.iter().any(|o| matches!(o, Outbound::Amqp { .. }))
     }
 
     /// Whether it sends over HTTP to us.

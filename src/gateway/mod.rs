@@ -5,7 +5,9 @@
 //! → journal → transport). The server (`crate::server`) and the file
 //! watcher are thin callers of these.
 
+pub mod amqp;
 pub mod apply;
+pub mod bus;
 pub mod auth;
 pub mod cxml;
 pub mod edifact;
@@ -42,6 +44,11 @@ pub struct Settings {
     pub base_dir: PathBuf,
     /// Our own identities on outbound envelopes.
     pub us: Us,
+    /// RabbitMQ (`AMQP_URL`): the bus, and the AMQP transports. Without it
+    /// the bus is the store itself.
+    pub amqp_url: Option<String>,
+    /// The bus queue deliveries are handed out on.
+    pub bus_queue: String,
 }
 
 /// Our identities, as partners know us.
@@ -100,6 +107,7 @@ struct Inner {
     shared_mappings: Vec<Mapping>,
     partner_mappings: BTreeMap<String, Vec<Mapping>>,
     settings: Settings,
+    amqp: Option<amqp::Amqp>,
     metrics: Metrics,
     wake_outbound: tokio::sync::Notify,
     traces: AtomicU64,
@@ -119,6 +127,15 @@ impl Gateway {
                 partner_mappings.insert(c.id.clone(), load_mappings(Some(&dir))?);
             }
         }
+        if settings.amqp_url.is_none() {
+            if let Some(c) = connectors.all().find(|c| c.uses_amqp()) {
+                return Err(StartError::Reference {
+                    file: c.file.display().to_string(),
+                    message: "it has an AMQP transport, but AMQP_URL is not set".into(),
+                });
+            }
+        }
+        let amqp = settings.amqp_url.as_deref().map(amqp::Amqp::new);
         let core = Core::new(store.clone());
         let gateway = Gateway {
             inner: Arc::new(Inner {
@@ -128,6 +145,7 @@ impl Gateway {
                 shared_mappings,
                 partner_mappings,
                 settings,
+                amqp,
                 metrics: Metrics::new(),
                 wake_outbound: tokio::sync::Notify::new(),
                 traces: AtomicU64::new(0),
@@ -190,6 +208,11 @@ impl Gateway {
     /// The connectors.
     pub fn connectors(&self) -> &Connectors {
         &self.inner.connectors
+    }
+
+    /// RabbitMQ, when configured.
+    pub fn amqp(&self) -> Option<&amqp::Amqp> {
+        self.inner.amqp.as_ref()
     }
 
     /// The metrics.

@@ -21,8 +21,8 @@ use std::time::Duration;
 
 /// A delivery due to be sent.
 #[derive(Clone, Debug)]
-struct Delivery {
-    id: i64,
+pub(crate) struct Delivery {
+    pub(crate) id: i64,
     connector: String,
     kind: String,
     order_number: Option<String>,
@@ -46,7 +46,14 @@ impl Gateway {
     /// Runs the relay until `stop` says so; the pass in progress finishes
     /// first.
     pub async fn run_outbound(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut swept = std::time::Instant::now();
         loop {
+            if self.amqp().is_some() && swept.elapsed() > super::bus::SWEEP_EVERY {
+                swept = std::time::Instant::now();
+                if let Err(e) = self.requeue_stale().await {
+                    tracing::warn!(error = %e, "sweeping queued deliveries");
+                }
+            }
             match self.outbound_pass().await {
                 Ok(pass) if pass.relayed + pass.delivered + pass.failed > 0 => continue,
                 Ok(_) => {}
@@ -76,6 +83,18 @@ impl Gateway {
             pass.relayed += 1;
         }
         for d in self.due().await? {
+            if self.amqp().is_some() {
+                // RabbitMQ hands deliveries out to every node's consumers;
+                // while it is away they wait here, in the outbox.
+                match self.enqueue(&d).await {
+                    Ok(()) => pass.delivered += 1,
+                    Err(why) => {
+                        tracing::warn!(delivery = d.id, error = %why, "the bus is unavailable; deliveries wait in the outbox");
+                        break;
+                    }
+                }
+                continue;
+            }
             match self.deliver(&d).await {
                 Ok(()) => pass.delivered += 1,
                 Err(why) => {
@@ -85,7 +104,7 @@ impl Gateway {
             }
         }
         let waiting: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'")
+            sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE state IN ('pending', 'queued')")
                 .fetch_one(self.store().reader())
                 .await?
                 .try_get("n")?;
@@ -195,6 +214,24 @@ impl Gateway {
         .bind(now_micros())
         .fetch_all(self.store().reader())
         .await?;
+        deliveries(&rows)
+    }
+
+    /// A delivery the bus handed out, if it is still waiting for it (a
+    /// redelivered bus message for a delivery done already finds nothing).
+    pub(crate) async fn queued(&self, id: i64) -> Result<Option<Delivery>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, connector, kind, order_number, payload, attempts, message_id FROM deliveries \
+             WHERE id = $1 AND state = 'queued'",
+        )
+        .bind(id)
+        .fetch_all(self.store().reader())
+        .await?;
+        Ok(deliveries(&rows)?.pop())
+    }
+}
+
+fn deliveries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Delivery>, sqlx::Error> {
         rows.iter()
             .map(|r| {
                 Ok(Delivery {
@@ -208,10 +245,12 @@ impl Gateway {
                 })
             })
             .collect()
-    }
+}
+
+impl Gateway {
 
     /// Writes, journals and sends one delivery.
-    async fn deliver(&self, d: &Delivery) -> Result<(), String> {
+    pub(crate) async fn deliver(&self, d: &Delivery) -> Result<(), String> {
         let connector = self
             .connectors()
             .get(&d.connector)
@@ -427,6 +466,15 @@ impl Gateway {
                     .await
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))
             }
+            Outbound::Amqp { queue } => {
+                let amqp = self.amqp().ok_or("AMQP_URL is not set")?;
+                let headers = [
+                    ("edigate-message", message.to_string()),
+                    ("edigate-connector", c.id.clone()),
+                    ("edigate-document", d.kind.clone()),
+                ];
+                amqp.publish(queue, raw, &headers).await
+            }
             Outbound::Webhook { url, secret_env } => {
                 let secret = std::env::var(secret_env)
                     .map_err(|_| format!("the webhook secret variable {secret_env} is not set"))?;
@@ -446,7 +494,7 @@ impl Gateway {
 
     /// Schedules the next attempt, or dead-letters the delivery after the
     /// connector's last one.
-    async fn failed(&self, d: &Delivery, why: &str) -> Result<(), sqlx::Error> {
+    pub(crate) async fn failed(&self, d: &Delivery, why: &str) -> Result<(), sqlx::Error> {
         let policy = self
             .connectors()
             .get(&d.connector)

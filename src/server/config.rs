@@ -37,6 +37,7 @@ struct UsFile {
 struct File {
     listen: Option<SocketAddr>,
     database_url: Option<String>,
+    amqp_url: Option<String>,
     data_dir: Option<PathBuf>,
     connectors: Option<PathBuf>,
     mappings: Option<PathBuf>,
@@ -52,6 +53,10 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The store's URL; an SQLite file under `data_dir` when absent.
     pub database_url: Option<String>,
+    /// RabbitMQ's URL; the store-backed bus when absent.
+    pub amqp_url: Option<String>,
+    /// The bus queue's name.
+    pub bus_queue: String,
     /// Where the SQLite file lives.
     pub data_dir: PathBuf,
     /// Connector files.
@@ -77,6 +82,8 @@ impl Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: None,
+            amqp_url: None,
+            bus_queue: "edigate.deliveries".into(),
             data_dir: dir.join("var"),
             connectors: dir.join("connectors"),
             mappings: dir.join("mappings"),
@@ -107,6 +114,7 @@ impl Config {
             let at = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
             config.listen = read.listen.unwrap_or(config.listen);
             config.database_url = read.database_url;
+            config.amqp_url = read.amqp_url;
             config.data_dir = read.data_dir.map(at).unwrap_or(config.data_dir);
             config.connectors = read.connectors.map(at).unwrap_or(config.connectors);
             config.mappings = read.mappings.map(at).unwrap_or(config.mappings);
@@ -117,6 +125,11 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.is_empty() {
                 config.database_url = Some(url);
+            }
+        }
+        if let Ok(url) = std::env::var("AMQP_URL") {
+            if !url.is_empty() {
+                config.amqp_url = Some(url);
             }
         }
         if let Ok(listen) = std::env::var("EDIGATE_LISTEN") {

@@ -52,7 +52,7 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The gateway.
     pub gateway: Gateway,
-    stop: tokio::sync::watch::Sender<bool>,
+    stop: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
     done: tokio::task::JoinHandle<()>,
 }
 
@@ -97,6 +97,8 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
             mappings: config.mappings.clone(),
             base_dir: config.base_dir.clone(),
             us: config.us(),
+            amqp_url: config.amqp_url.clone(),
+            bus_queue: config.bus_queue.clone(),
         },
     )
     .await?;
@@ -119,6 +121,7 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         error,
     })?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = std::sync::Arc::new(stop);
     let relay = tokio::spawn({
         let gateway = gateway.clone();
         let stopped = stopped.clone();
@@ -129,7 +132,18 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         let stopped = stopped.clone();
         async move { gateway.run_watchers(stopped).await }
     });
+    let bus = tokio::spawn({
+        let gateway = gateway.clone();
+        let stopped = stopped.clone();
+        async move { gateway.run_bus(stopped).await }
+    });
+    let amqp_inbound = tokio::spawn({
+        let gateway = gateway.clone();
+        let stopped = stopped.clone();
+        async move { gateway.run_amqp_inbound(stopped).await }
+    });
     let app = router(gateway.clone());
+    let stop_background = stop.clone();
     let done = tokio::spawn(async move {
         let mut stopped_http = stopped.clone();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -141,7 +155,11 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "the server stopped");
         }
+        // A signal stops the HTTP side first; then the background work.
+        let _ = stop_background.send(true);
         let _ = watchers.await;
+        let _ = amqp_inbound.await;
+        let _ = bus.await;
         let _ = relay.await;
         store.close().await;
     });

@@ -57,9 +57,19 @@ pub struct Gate {
     /// Whether dropping it removes its directory (not when a restarted
     /// gateway took the directory over).
     owns_dir: bool,
+    /// The RabbitMQ it uses, if any.
+    pub amqp: Option<String>,
 }
 
 fn secrets() {
+    // EDIGATE_LOG=debug shows what the gateway did in a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("EDIGATE_LOG")
+                .unwrap_or_else(|_| "off".into()),
+        )
+        .with_test_writer()
+        .try_init();
     static SET: Once = Once::new();
     SET.call_once(|| {
         std::env::set_var("EDIGATE_SECRET_NORDWIND", NORDWIND_SECRET);
@@ -85,8 +95,26 @@ fn gateway_dir() -> PathBuf {
     dir
 }
 
+/// RabbitMQ for the tests, when `EDIGATE_TEST_AMQP_URL` names one (said
+/// once when it does not).
+pub fn amqp_url() -> Option<String> {
+    let url = std::env::var("EDIGATE_TEST_AMQP_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        static SAID: Once = Once::new();
+        SAID.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: EDIGATE_TEST_AMQP_URL is not set: the RabbitMQ bus and AMQP transport tests are SKIPPED (the in-process bus ran)"
+            );
+        });
+    }
+    url
+}
+
 pub fn config_for(dir: &Path, database_url: &str) -> Config {
     let mut config = Config::in_dir(dir);
+    config.bus_queue = unique("edigate.test.bus");
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.database_url = Some(database_url.to_string());
     config.mappings = repo().join("mappings");
@@ -135,14 +163,21 @@ impl Gate {
         admin.close().await;
         let separator = if url.contains('?') { '&' } else { '?' };
         let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
-        Some(Gate::start_in(gateway_dir(), scoped).await)
+        // PostgreSQL runs with RabbitMQ as the bus when there is one.
+        Some(Gate::start_with(gateway_dir(), scoped, amqp_url()).await)
     }
 
     async fn start_in(dir: PathBuf, database_url: String) -> Gate {
+        Gate::start_with(dir, database_url, None).await
+    }
+
+    /// Starts a gateway in `dir` on `database_url`, with RabbitMQ when
+    /// `amqp` names it.
+    pub async fn start_with(dir: PathBuf, database_url: String, amqp: Option<String>) -> Gate {
         secrets();
-        let running = start(&config_for(&dir, &database_url))
-            .await
-            .expect("the gateway starts");
+        let mut config = config_for(&dir, &database_url);
+        config.amqp_url = amqp.clone();
+        let running = start(&config).await.expect("the gateway starts");
         Gate {
             base: format!("http://{}", running.addr),
             dir,
@@ -150,6 +185,7 @@ impl Gate {
             running: Some(running),
             http: reqwest::Client::new(),
             owns_dir: true,
+            amqp,
         }
     }
 
@@ -160,7 +196,7 @@ impl Gate {
             r.shutdown().await;
         }
         self.owns_dir = false;
-        Gate::start_in(self.dir.clone(), self.database_url.clone()).await
+        Gate::start_with(self.dir.clone(), self.database_url.clone(), self.amqp.clone()).await
     }
 
     pub fn url(&self, path: &str) -> String {
