@@ -280,8 +280,13 @@ impl Connector {
 
     /// Whether any of its transports needs RabbitMQ.
     pub fn uses_amqp(&self) -> bool {
-        self.inbound.iter().any(|i| matches!(i, Inbound::Amqp { .. }))
-            || self.outbound.iter().any(|o| matches!(o, Outbound::Amqp { .. }))
+        self.inbound
+            .iter()
+            .any(|i| matches!(i, Inbound::Amqp { .. }))
+            || self
+                .outbound
+                .iter()
+                .any(|o| matches!(o, Outbound::Amqp { .. }))
     }
 
     /// Whether it sends over HTTP to us.

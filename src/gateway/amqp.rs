@@ -105,7 +105,10 @@ impl Amqp {
         if !alive {
             self.declared.lock().await.clear();
             let connection = self.connect().await?;
-            let channel = connection.create_channel().await.map_err(|e| e.to_string())?;
+            let channel = connection
+                .create_channel()
+                .await
+                .map_err(|e| e.to_string())?;
             channel
                 .confirm_select(ConfirmSelectOptions::default())
                 .await
@@ -144,7 +147,13 @@ impl Amqp {
             .await
             .map_err(e)?;
         channel
-            .queue_bind(&dead, DEAD_LETTERS, queue, QueueBindOptions::default(), FieldTable::default())
+            .queue_bind(
+                &dead,
+                DEAD_LETTERS,
+                queue,
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
             .await
             .map_err(e)?;
         let mut arguments = FieldTable::default();
@@ -152,7 +161,10 @@ impl Amqp {
             ShortString::from("x-dead-letter-exchange"),
             AMQPValue::LongString(DEAD_LETTERS.into()),
         );
-        channel.queue_declare(queue, durable, arguments).await.map_err(e)?;
+        channel
+            .queue_declare(queue, durable, arguments)
+            .await
+            .map_err(e)?;
         self.declared.lock().await.insert(queue.to_string());
         Ok(())
     }
@@ -165,8 +177,26 @@ impl Amqp {
         body: &[u8],
         headers: &[(&str, String)],
     ) -> Result<(), String> {
+        self.send(queue, true, body, headers).await
+    }
+
+    /// Publishes to a queue the receiver declared itself (a `reply_to`),
+    /// as it declared it.
+    pub async fn reply(&self, queue: &str, body: &[u8]) -> Result<(), String> {
+        self.send(queue, false, body, &[]).await
+    }
+
+    async fn send(
+        &self,
+        queue: &str,
+        declare: bool,
+        body: &[u8],
+        headers: &[(&str, String)],
+    ) -> Result<(), String> {
         let mut slot = self.publisher.lock().await;
-        let result = self.publish_on(&mut slot, queue, body, headers).await;
+        let result = self
+            .publish_on(&mut slot, queue, declare, body, headers)
+            .await;
         if result.is_err() {
             // The next publish starts over on a new connection.
             *slot = None;
@@ -178,14 +208,20 @@ impl Amqp {
         &self,
         slot: &mut Option<(Connection, Channel)>,
         queue: &str,
+        declare: bool,
         body: &[u8],
         headers: &[(&str, String)],
     ) -> Result<(), String> {
         let channel = self.publisher_channel(slot).await?;
-        self.declare(channel, queue).await?;
+        if declare {
+            self.declare(channel, queue).await?;
+        }
         let mut table = FieldTable::default();
         for (name, value) in headers {
-            table.insert(ShortString::from(*name), AMQPValue::LongString(value.as_str().into()));
+            table.insert(
+                ShortString::from(*name),
+                AMQPValue::LongString(value.as_str().into()),
+            );
         }
         let properties = BasicProperties::default()
             .with_delivery_mode(2)
@@ -245,7 +281,10 @@ impl Amqp {
         Fut: std::future::Future<Output = ()>,
     {
         let connection = self.connect().await?;
-        let channel = connection.create_channel().await.map_err(|e| e.to_string())?;
+        let channel = connection
+            .create_channel()
+            .await
+            .map_err(|e| e.to_string())?;
         self.declared.lock().await.remove(queue);
         self.declare(&channel, queue).await?;
         channel
@@ -253,7 +292,12 @@ impl Amqp {
             .await
             .map_err(|e| e.to_string())?;
         let mut consumer = channel
-            .basic_consume(queue, "", BasicConsumeOptions::default(), FieldTable::default())
+            .basic_consume(
+                queue,
+                "",
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
             .await
             .map_err(|e| e.to_string())?;
         loop {

@@ -19,27 +19,37 @@ impl Gateway {
     /// and put back to pending when the broker does not take it.
     pub(crate) async fn enqueue(&self, d: &super::outbound::Delivery) -> Result<(), String> {
         let amqp = self.amqp().ok_or("no bus")?;
-        self.set_queued(d.id, true).await.map_err(|e| e.to_string())?;
+        self.set_queued(d.id, true)
+            .await
+            .map_err(|e| e.to_string())?;
         let body = serde_json::json!({ "delivery": d.id }).to_string();
         let published = amqp
             .publish(&self.settings().bus_queue, body.as_bytes(), &[])
             .await;
         if published.is_err() {
-            self.set_queued(d.id, false).await.map_err(|e| e.to_string())?;
+            self.set_queued(d.id, false)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         published
     }
 
     async fn set_queued(&self, id: i64, queued: bool) -> Result<(), sqlx::Error> {
-        let (to, from) = if queued { ("queued", "pending") } else { ("pending", "queued") };
+        let (to, from) = if queued {
+            ("queued", "pending")
+        } else {
+            ("pending", "queued")
+        };
         let mut tx = self.store().begin().await?;
-        sqlx::query("UPDATE deliveries SET state = $1, queued_at = $2 WHERE id = $3 AND state = $4")
-            .bind(to)
-            .bind(now_micros())
-            .bind(id)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE deliveries SET state = $1, queued_at = $2 WHERE id = $3 AND state = $4",
+        )
+        .bind(to)
+        .bind(now_micros())
+        .bind(id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await
     }
 
@@ -47,10 +57,12 @@ impl Gateway {
     pub(crate) async fn requeue_stale(&self) -> Result<u64, sqlx::Error> {
         let before = now_micros() - REQUEUE_AFTER.as_micros() as i64;
         let mut tx = self.store().begin().await?;
-        let done = sqlx::query("UPDATE deliveries SET state = 'pending' WHERE state = 'queued' AND queued_at < $1")
-            .bind(before)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'pending' WHERE state = 'queued' AND queued_at < $1",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
     }
@@ -98,10 +110,17 @@ impl Gateway {
         for c in self.connectors().all() {
             for inbound in &c.inbound {
                 if let crate::connector::Inbound::Amqp { queue, prefetch } = inbound {
-                    let (gateway, connector, queue, prefetch, stop) =
-                        (self.clone(), c.clone(), queue.clone(), *prefetch, stop.clone());
+                    let (gateway, connector, queue, prefetch, stop) = (
+                        self.clone(),
+                        c.clone(),
+                        queue.clone(),
+                        *prefetch,
+                        stop.clone(),
+                    );
                     consumers.push(tokio::spawn(async move {
-                        gateway.consume_inbound(&connector, &queue, prefetch, stop).await
+                        gateway
+                            .consume_inbound(&connector, &queue, prefetch, stop)
+                            .await
                     }));
                 }
             }
@@ -133,7 +152,7 @@ impl Gateway {
             }
             if let (Some(reply_to), false) = (&message.reply_to, answer.body.is_empty()) {
                 if answer.status < 300 {
-                    if let Err(e) = amqp.publish(reply_to, &answer.body, &[]).await {
+                    if let Err(e) = amqp.reply(reply_to, &answer.body).await {
                         tracing::warn!(queue = %reply_to, error = %e, "the acknowledgment was not published");
                     }
                 }

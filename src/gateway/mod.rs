@@ -7,8 +7,8 @@
 
 pub mod amqp;
 pub mod apply;
-pub mod bus;
 pub mod auth;
+pub mod bus;
 pub mod cxml;
 pub mod edifact;
 pub mod inbound;

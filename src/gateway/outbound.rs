@@ -103,11 +103,12 @@ impl Gateway {
                 }
             }
         }
-        let waiting: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE state IN ('pending', 'queued')")
-                .fetch_one(self.store().reader())
-                .await?
-                .try_get("n")?;
+        let waiting: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM deliveries WHERE state IN ('pending', 'queued')",
+        )
+        .fetch_one(self.store().reader())
+        .await?
+        .try_get("n")?;
         self.metrics().set_queue_depth(waiting);
         Ok(pass)
     }
@@ -232,23 +233,22 @@ impl Gateway {
 }
 
 fn deliveries(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Delivery>, sqlx::Error> {
-        rows.iter()
-            .map(|r| {
-                Ok(Delivery {
-                    id: r.try_get("id")?,
-                    connector: r.try_get("connector")?,
-                    kind: r.try_get("kind")?,
-                    order_number: r.try_get("order_number")?,
-                    payload: r.try_get("payload")?,
-                    attempts: r.try_get("attempts")?,
-                    message_id: r.try_get("message_id")?,
-                })
+    rows.iter()
+        .map(|r| {
+            Ok(Delivery {
+                id: r.try_get("id")?,
+                connector: r.try_get("connector")?,
+                kind: r.try_get("kind")?,
+                order_number: r.try_get("order_number")?,
+                payload: r.try_get("payload")?,
+                attempts: r.try_get("attempts")?,
+                message_id: r.try_get("message_id")?,
             })
-            .collect()
+        })
+        .collect()
 }
 
 impl Gateway {
-
     /// Writes, journals and sends one delivery.
     pub(crate) async fn deliver(&self, d: &Delivery) -> Result<(), String> {
         let connector = self

@@ -98,7 +98,9 @@ fn gateway_dir() -> PathBuf {
 /// RabbitMQ for the tests, when `EDIGATE_TEST_AMQP_URL` names one (said
 /// once when it does not).
 pub fn amqp_url() -> Option<String> {
-    let url = std::env::var("EDIGATE_TEST_AMQP_URL").ok().filter(|u| !u.is_empty());
+    let url = std::env::var("EDIGATE_TEST_AMQP_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     if url.is_none() {
         static SAID: Once = Once::new();
         SAID.call_once(|| {
@@ -131,10 +133,15 @@ impl Gate {
     /// On a new SQLite file, after `edit` changed the gateway's directory
     /// (its connector files, say).
     pub async fn sqlite_with(edit: impl FnOnce(&Path)) -> Gate {
+        Gate::sqlite_on(edit, None).await
+    }
+
+    /// On a new SQLite file after `edit`, with RabbitMQ at `amqp`.
+    pub async fn sqlite_on(edit: impl FnOnce(&Path), amqp: Option<String>) -> Gate {
         let dir = gateway_dir();
         edit(&dir);
         let url = format!("sqlite://{}?mode=rwc", dir.join("edigate.db").display());
-        Gate::start_in(dir, url).await
+        Gate::start_with(dir, url, amqp).await
     }
 
     /// On a new schema of the test PostgreSQL database, or `None` when
@@ -189,6 +196,16 @@ impl Gate {
         }
     }
 
+    /// Stops the gateway and starts it again on the same store and
+    /// directory, with RabbitMQ at `amqp` (or none).
+    pub async fn restart_with_amqp(mut self, amqp: Option<String>) -> Gate {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        self.owns_dir = false;
+        Gate::start_with(self.dir.clone(), self.database_url.clone(), amqp).await
+    }
+
     /// Stops the gateway the graceful way and starts it again on the same
     /// store and directory.
     pub async fn restart(mut self) -> Gate {
@@ -196,7 +213,12 @@ impl Gate {
             r.shutdown().await;
         }
         self.owns_dir = false;
-        Gate::start_with(self.dir.clone(), self.database_url.clone(), self.amqp.clone()).await
+        Gate::start_with(
+            self.dir.clone(),
+            self.database_url.clone(),
+            self.amqp.clone(),
+        )
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {
