@@ -39,7 +39,11 @@ fn setup(port: u16) -> PathBuf {
     for entry in std::fs::read_dir(repo().join("connectors")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|x| x == "toml") {
-            std::fs::copy(&path, dir.join("connectors").join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(
+                &path,
+                dir.join("connectors").join(path.file_name().unwrap()),
+            )
+            .unwrap();
         }
     }
     let config = format!(
@@ -80,8 +84,10 @@ async fn wait_ready(base: &str) {
 }
 
 fn interchange(control: u32) -> Vec<u8> {
-    let text = std::fs::read_to_string(repo().join("samples/x12/850/850-004010-valid.edi")).unwrap();
-    text.replace("000000101", &format!("{control:09}")).into_bytes()
+    let text =
+        std::fs::read_to_string(repo().join("samples/x12/850/850-004010-valid.edi")).unwrap();
+    text.replace("000000101", &format!("{control:09}"))
+        .into_bytes()
 }
 
 /// Posts control numbers 1..=STREAM from several clients; returns the
@@ -92,16 +98,28 @@ async fn stream(base: &str, kill: impl Fn() + Send + Sync + 'static) -> BTreeMap
     let kill = Arc::new(kill);
     let mut clients = Vec::new();
     for client in 0..CLIENTS {
-        let (base, answered, count, kill) = (base.to_string(), answered.clone(), count.clone(), kill.clone());
+        let (base, answered, count, kill) = (
+            base.to_string(),
+            answered.clone(),
+            count.clone(),
+            kill.clone(),
+        );
         clients.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
             for control in (1..=STREAM).filter(|c| c % CLIENTS == client) {
-                let sent = http.post(format!("{base}/edi/globex-x12")).body(interchange(control)).send().await;
+                let sent = http
+                    .post(format!("{base}/edi/globex-x12"))
+                    .body(interchange(control))
+                    .send()
+                    .await;
                 let Ok(response) = sent else { return };
                 if response.status().as_u16() != 200 {
                     continue;
                 }
-                let order = response.headers().get("edigate-orders").map(|v| v.to_str().unwrap().to_string());
+                let order = response
+                    .headers()
+                    .get("edigate-orders")
+                    .map(|v| v.to_str().unwrap().to_string());
                 if let Some(order) = order {
                     answered.lock().unwrap().insert(control, order);
                     if count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
@@ -153,7 +171,11 @@ async fn a_killed_gateway_loses_and_repeats_nothing() {
 
     // Every answered interchange: applied, to the order it was told.
     for (control, order) in &answered {
-        let found = staff_get(&base, &format!("/api/messages?control_number={control:09}&connector=globex-x12")).await;
+        let found = staff_get(
+            &base,
+            &format!("/api/messages?control_number={control:09}&connector=globex-x12"),
+        )
+        .await;
         let originals: Vec<&serde_json::Value> = found
             .as_array()
             .unwrap()
@@ -162,7 +184,11 @@ async fn a_killed_gateway_loses_and_repeats_nothing() {
             .collect();
         assert_eq!(originals.len(), 1, "interchange {control}: {found:#}");
         assert_eq!(originals[0]["status"], "applied", "interchange {control}");
-        assert_eq!(originals[0]["orders"], serde_json::json!([order]), "interchange {control}");
+        assert_eq!(
+            originals[0]["orders"],
+            serde_json::json!([order]),
+            "interchange {control}"
+        );
     }
 
     // The partners resend everything they got no answer for (and, to be
@@ -170,15 +196,26 @@ async fn a_killed_gateway_loses_and_repeats_nothing() {
     let resent = stream(&base, || {}).await;
     assert_eq!(resent.len(), STREAM as usize, "every resend is answered");
     for (control, order) in &answered {
-        assert_eq!(&resent[control], order, "a repeat gets its first order back");
+        assert_eq!(
+            &resent[control], order,
+            "a repeat gets its first order back"
+        );
     }
     let page = staff_get(&base, "/api/orders?company=GLOBEX-RETAIL&limit=1000").await;
     let rows = page["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), STREAM as usize, "one order per interchange, no more, no fewer");
+    assert_eq!(
+        rows.len(),
+        STREAM as usize,
+        "one order per interchange, no more, no fewer"
+    );
     let mut numbers: Vec<&str> = resent.values().map(String::as_str).collect();
     numbers.sort();
     numbers.dedup();
-    assert_eq!(numbers.len(), STREAM as usize, "no two interchanges share an order");
+    assert_eq!(
+        numbers.len(),
+        STREAM as usize,
+        "no two interchanges share an order"
+    );
 
     let _ = restarted.kill();
     let _ = restarted.wait();

@@ -252,6 +252,10 @@ pub struct Connector {
     /// Retries of outbound messages.
     #[serde(default)]
     pub retry: RetryPolicy,
+    /// Whether it receives price changes of its market as catalogues
+    /// (832 / PRICAT).
+    #[serde(default)]
+    pub price_catalog: bool,
 }
 
 /// A syntax a connector writes.

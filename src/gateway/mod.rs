@@ -328,43 +328,62 @@ impl Gateway {
     pub async fn resume(&self) -> Result<usize, sqlx::Error> {
         let unfinished = self.journal().unfinished().await?;
         for entry in &unfinished {
-            let Some(connector) = self.connectors().get(&entry.connector).cloned() else {
-                let why = format!("connector {} is no longer configured", entry.connector);
+            self.finish(entry).await?;
+        }
+        Ok(unfinished.len())
+    }
+
+    /// Processes an inbound message again from its journalled bytes (after
+    /// the master data it lacked was fixed, say); what it did before is
+    /// not done twice. Returns its status after.
+    pub async fn reprocess(&self, id: i64) -> Result<Option<journal::Status>, sqlx::Error> {
+        let Some(entry) = self.journal().get(id).await? else {
+            return Ok(None);
+        };
+        if entry.direction != journal::Direction::In || entry.duplicate_of.is_some() {
+            return Ok(None);
+        }
+        self.finish(&entry).await?;
+        Ok(self.journal().get(id).await?.map(|e| e.status))
+    }
+
+    async fn finish(&self, entry: &journal::Entry) -> Result<(), sqlx::Error> {
+        let Some(connector) = self.connectors().get(&entry.connector).cloned() else {
+            let why = format!("connector {} is no longer configured", entry.connector);
+            return self
+                .journal()
+                .set_status(entry.id, journal::Status::Failed, &[why])
+                .await;
+        };
+        let raw = self.journal().raw(entry.id).await?.unwrap_or_default();
+        tracing::info!(journal = entry.id, connector = %connector.id, "processing from the journal");
+        match entry.format.as_str() {
+            "x12" => {
+                self.process_edi(&connector, inbound::EdiSyntax::X12, entry.id, &raw)
+                    .await?;
+            }
+            "edifact" => {
+                self.process_edi(&connector, inbound::EdiSyntax::Edifact, entry.id, &raw)
+                    .await?;
+            }
+            "cxml" => match crate::cxml::read(&raw) {
+                Ok(read) => {
+                    self.process_cxml(&connector, entry.id, &read.envelope)
+                        .await?;
+                }
+                Err(e) => {
+                    self.journal()
+                        .set_status(entry.id, journal::Status::Invalid, &[e.to_string()])
+                        .await?;
+                }
+            },
+            other => {
+                let why = format!("messages in {other} are not processed yet");
                 self.journal()
                     .set_status(entry.id, journal::Status::Failed, &[why])
                     .await?;
-                continue;
-            };
-            let raw = self.journal().raw(entry.id).await?.unwrap_or_default();
-            tracing::info!(journal = entry.id, connector = %connector.id, "resuming");
-            match entry.format.as_str() {
-                "x12" => {
-                    self.process_edi(&connector, inbound::EdiSyntax::X12, entry.id, &raw)
-                        .await?;
-                }
-                "edifact" => {
-                    self.process_edi(&connector, inbound::EdiSyntax::Edifact, entry.id, &raw)
-                        .await?;
-                }
-                "cxml" => match crate::cxml::read(&raw) {
-                    Ok(read) => {
-                        self.process_cxml(&connector, entry.id, &read.envelope)
-                            .await?;
-                    }
-                    Err(e) => {
-                        self.journal()
-                            .set_status(entry.id, journal::Status::Invalid, &[e.to_string()])
-                            .await?;
-                    }
-                },
-                other => {
-                    let why = format!("messages in {other} are not processed yet");
-                    self.journal()
-                        .set_status(entry.id, journal::Status::Failed, &[why])
-                        .await?;
-                }
             }
         }
-        Ok(unfinished.len())
+        Ok(())
     }
 }

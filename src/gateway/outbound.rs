@@ -164,6 +164,103 @@ impl Gateway {
             .collect())
     }
 
+    /// Queues a price change for every connector subscribed to price
+    /// catalogs in the list's market (all markets for a list without
+    /// one), as a catalogue of one line.
+    pub async fn announce_price(
+        &self,
+        list: &str,
+        sku: &str,
+        from_quantity: rust_decimal::Decimal,
+        price: rust_decimal::Decimal,
+    ) -> Result<usize, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT l.currency, m.code AS market FROM price_lists l LEFT JOIN markets m ON m.id = l.market_id \
+             WHERE l.code = $1",
+        )
+        .bind(list)
+        .fetch_optional(self.store().reader())
+        .await?;
+        let Some(row) = row else { return Ok(0) };
+        let currency: String = row.try_get("currency")?;
+        let market: Option<String> = row.try_get("market")?;
+        let now = now_micros();
+        let catalogue = crate::document::Catalogue {
+            id: format!("{list}-{now}"),
+            issue_date: Some(chrono::Utc::now().date_naive()),
+            currency: Some(currency.clone()),
+            lines: vec![crate::document::CatalogueLine {
+                action: Some("change".into()),
+                item: ItemIdentity {
+                    seller_id: Some(sku.to_string()),
+                    ..ItemIdentity::default()
+                },
+                prices: vec![crate::document::PriceTier {
+                    price: Price {
+                        amount: Amount {
+                            value: price,
+                            currency,
+                        },
+                        base_quantity: None,
+                    },
+                    min_quantity: (!from_quantity.is_zero()).then_some(from_quantity),
+                    validity: None,
+                    kind: None,
+                }],
+                ..crate::document::CatalogueLine::default()
+            }],
+            ..crate::document::Catalogue::default()
+        };
+        let payload = serde_json::json!({ "document": Document::Catalogue(catalogue) }).to_string();
+        let subscribers: Vec<&Connector> = self
+            .connectors()
+            .all()
+            .filter(|c| c.price_catalog && !c.outbound.is_empty())
+            .filter(|c| market.is_none() || c.market == market)
+            .collect();
+        let mut tx = self.store().begin().await?;
+        for c in &subscribers {
+            sqlx::query(
+                "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
+                 VALUES ($1, $2, 'catalogue', NULL, $3, $4, $4) ON CONFLICT (cause) DO NOTHING",
+            )
+            .bind(format!("price:{list}:{sku}:{now}:{}", c.id))
+            .bind(&c.id)
+            .bind(&payload)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.wake_outbound();
+        Ok(subscribers.len())
+    }
+
+    /// Sends a journalled outbound message again, byte for byte, through
+    /// its connector's transports (a partner lost it).
+    pub async fn resend(&self, message: i64) -> Result<(), sqlx::Error> {
+        let entry = self.journal().get(message).await?;
+        let Some(entry) = entry.filter(|e| e.direction == super::journal::Direction::Out) else {
+            return Err(sqlx::Error::RowNotFound);
+        };
+        let now = now_micros();
+        let mut tx = self.store().begin().await?;
+        sqlx::query(
+            "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at, message_id) \
+             VALUES ($1, $2, 'resend', $3, '{}', $4, $4, $5)",
+        )
+        .bind(format!("resend:{message}:{now}"))
+        .bind(&entry.connector)
+        .bind(entry.orders.first())
+        .bind(now)
+        .bind(message)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.wake_outbound();
+        Ok(())
+    }
+
     /// Queues a supplier's acknowledgment or ship notice for the buyer's
     /// connector, addressed to the buyer's PO number. Called before the
     /// inbound message is marked applied, so a crash in between queues it
@@ -316,13 +413,15 @@ impl Gateway {
         d: &Delivery,
         number: &str,
     ) -> Result<i64, String> {
-        let view = self.core().order(number).await.map_err(|e| e.to_string())?;
-        let document = if d.kind == "order" {
-            Document::Order(supplier_order(&view))
+        let (document, po_number) = if d.kind == "order" {
+            let view = self.core().order(number).await.map_err(|e| e.to_string())?;
+            (Document::Order(supplier_order(&view)), Some(view.po_number))
         } else {
             let payload: serde_json::Value =
                 serde_json::from_str(&d.payload).map_err(|e| e.to_string())?;
-            serde_json::from_value(payload["document"].clone()).map_err(|e| e.to_string())?
+            let document =
+                serde_json::from_value(payload["document"].clone()).map_err(|e| e.to_string())?;
+            (document, payload["po_number"].as_str().map(str::to_string))
         };
         let syntax = c
             .outbound_syntax()
@@ -339,7 +438,7 @@ impl Gateway {
                     sender: Some(sender),
                     receiver: Some(receiver),
                     control_number: Some(control),
-                    po_number: Some(view.po_number.clone()),
+                    po_number,
                     trace: self.new_trace(),
                     raw: &raw,
                     ..NewMessage::default()
@@ -351,7 +450,9 @@ impl Gateway {
             Entered::New(id) | Entered::Duplicate { original: id, .. } => id,
         };
         let e = |e: sqlx::Error| e.to_string();
-        self.journal().link(id, number).await.map_err(e)?;
+        if !number.is_empty() {
+            self.journal().link(id, number).await.map_err(e)?;
+        }
         let mut tx = self.store().begin().await.map_err(e)?;
         sqlx::query("UPDATE deliveries SET message_id = $1 WHERE id = $2")
             .bind(id)
@@ -377,6 +478,7 @@ impl Gateway {
             Document::OrderResponse(_) => ("855", "ORDRSP"),
             Document::DespatchAdvice(_) => ("856", "DESADV"),
             Document::Invoice(_) => ("810", "INVOIC"),
+            Document::Catalogue(_) => ("832", "PRICAT"),
             _ => return Err("only orders, responses, ship notices and invoices are sent".into()),
         };
         let find = |syntax: MapSyntax, version: &str, message: &str| {
@@ -461,7 +563,8 @@ impl Gateway {
                     Some(Syntax::Edifact) => "edi",
                     _ => "xml",
                 };
-                let name = format!("{}-{message:010}.{extension}", c.id);
+                // A retry of a delivery overwrites its own file; a resend is a new one.
+                let name = format!("{}-{message:010}-{:010}.{extension}", c.id, d.id);
                 write_atomically(&dir, &name, raw)
                     .await
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))

@@ -31,6 +31,14 @@ pub fn routes() -> Router<Gateway> {
         .route("/messages", get(search_messages))
         .route("/messages/{id}", get(get_message))
         .route("/messages/{id}/raw", get(raw_message))
+        .route("/messages/{id}/reprocess", post(reprocess))
+        .route("/messages/{id}/resend", post(resend))
+        .route("/orders.csv", get(orders_csv))
+        .route(
+            "/price-lists/{list}/prices/{sku}",
+            axum::routing::put(set_price),
+        )
+        .route("/availability", get(availability))
         .route("/connectors", get(connectors))
         .route("/prices", get(price))
 }
@@ -415,4 +423,112 @@ async fn price(
         })
         .await?;
     Ok(Json(resolution).into_response())
+}
+
+async fn reprocess(
+    State(gateway): State<Gateway>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    caller.staff()?;
+    let status = gateway
+        .reprocess(id)
+        .await?
+        .ok_or_else(|| not_found("inbound message"))?;
+    gateway.wake_outbound();
+    Ok(Json(serde_json::json!({ "message": id, "status": status })).into_response())
+}
+
+async fn resend(
+    State(gateway): State<Gateway>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    caller.staff()?;
+    match gateway.resend(id).await {
+        Ok(()) => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "message": id, "resend": "queued" })),
+        )
+            .into_response()),
+        Err(sqlx::Error::RowNotFound) => Err(not_found("outbound message")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn orders_csv(
+    State(gateway): State<Gateway>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
+    let company = match (&caller.0, q.company) {
+        (Scope::Company { code, .. }, None) => code.clone(),
+        (_, Some(c)) => c,
+        (Scope::Staff, None) => {
+            return Err(ApiError(StatusCode::BAD_REQUEST, "name a `company`".into()))
+        }
+    };
+    if !caller.sees(&gateway, &company).await? {
+        return Err(not_found(&format!("company {company}")));
+    }
+    let mut out = Vec::new();
+    gateway
+        .core()
+        .export_history_csv(
+            &HistoryQuery {
+                company,
+                include_below: true,
+                po_number: q.po_number,
+                limit: q.limit.unwrap_or(10_000),
+                ..HistoryQuery::default()
+            },
+            &mut out,
+        )
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewPrice {
+    price: Decimal,
+    #[serde(default)]
+    from_quantity: Decimal,
+}
+
+/// Sets a price; it applies at once to every channel, and partners
+/// subscribed to price catalogs get the change (832 / PRICAT).
+async fn set_price(
+    State(gateway): State<Gateway>,
+    caller: Caller,
+    Path((list, sku)): Path<(String, String)>,
+    Json(new): Json<NewPrice>,
+) -> ApiResult<Response> {
+    caller.staff()?;
+    gateway
+        .core()
+        .set_price(&caller.actor(), &list, &sku, new.from_quantity, new.price)
+        .await?;
+    let announced = gateway
+        .announce_price(&list, &sku, new.from_quantity, new.price)
+        .await?;
+    Ok(Json(serde_json::json!({
+        "list": list, "sku": sku, "price": new.price, "from_quantity": new.from_quantity,
+        "announced_to": announced,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct AvailabilityParams {
+    sku: String,
+    on: Option<chrono::NaiveDate>,
+}
+
+async fn availability(
+    State(gateway): State<Gateway>,
+    _caller: Caller,
+    Query(p): Query<AvailabilityParams>,
+) -> ApiResult<Response> {
+    let on = p.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    Ok(Json(gateway.core().availability(&p.sku, on).await?).into_response())
 }

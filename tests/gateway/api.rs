@@ -130,9 +130,16 @@ async fn the_documented_paths_exist_and_operations_answer(gate: Gate) {
             .replace("{number}", "SO99999999")
             .replace("{id}", "999999");
         for method in operations.as_object().unwrap().keys() {
+            let concrete = concrete
+                .replace("{list}", "BASE-US")
+                .replace("{sku}", "NO-SUCH-SKU");
             let request = match method.as_str() {
                 "get" => gate.http.get(gate.url(&concrete)),
                 "post" => gate.http.post(gate.url(&concrete)).body("x"),
+                "put" => gate
+                    .http
+                    .put(gate.url(&concrete))
+                    .json(&serde_json::json!({"price": "1"})),
                 other => panic!("{other}"),
             };
             let response = request.bearer_auth(STAFF).send().await.unwrap();
@@ -170,8 +177,162 @@ async fn the_documented_paths_exist_and_operations_answer(gate: Gate) {
     let _ = sample;
 }
 
+async fn price_of(gate: &Gate, sku: &str) -> String {
+    let url = format!("/api/prices?sku={sku}&market=US&company=GLOBEX-RETAIL");
+    let (_, resolution) = gate.get(&url, Some(STAFF)).await;
+    resolution["unit_price"]["amount"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Flow 7: a price set through the API applies at once, and Globex (which
+/// subscribes to price catalogs) gets it as an 832.
+async fn a_price_change_applies_at_once_and_reaches_subscribers(gate: Gate) {
+    assert_eq!(price_of(&gate, "AC-1001").await, "4.25");
+    let put = |token: &'static str| {
+        gate.http
+            .put(gate.url("/api/price-lists/BASE-US/prices/AC-1001"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "price": "3.99" }))
+            .send()
+    };
+    assert_eq!(
+        put(GLOBEX).await.unwrap().status().as_u16(),
+        403,
+        "buyers do not set prices"
+    );
+    let set: serde_json::Value = put(STAFF).await.unwrap().json().await.unwrap();
+    assert_eq!(set["announced_to"], 1, "{set}");
+    assert_eq!(price_of(&gate, "AC-1001").await, "3.99", "at once");
+
+    let mut catalog = Vec::new();
+    for _ in 0..200 {
+        catalog = gate.dropped("globex");
+        if !catalog.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(catalog.len(), 1, "{catalog:?}");
+    assert!(catalog[0].1.contains("ST*832*"), "{}", catalog[0].1);
+    assert!(
+        catalog[0].1.contains("AC-1001") && catalog[0].1.contains("3.99"),
+        "{}",
+        catalog[0].1
+    );
+
+    let number = place_globex_order(&gate, 603).await;
+    let (_, view) = gate
+        .get(&format!("/api/orders/{number}"), Some(STAFF))
+        .await;
+    assert_eq!(
+        view["lines"][0]["unit_price"], "3.99",
+        "new orders take the new price"
+    );
+}
+
+/// A message that failed for want of master data is processed again once
+/// the data is there, and placed once however often it is reprocessed; an
+/// outbound message is sent again byte for byte.
+async fn reprocess_and_resend(gate: Gate) {
+    let text = String::from_utf8(x12_with_control("x12/850/850-004010-valid.edi", 604)).unwrap();
+    let unknown = text.replace("VN*AC-1001", "VN*AC-9999");
+    let response = gate.post("/edi/globex-x12", unknown.into_bytes()).await;
+    assert_eq!(response.headers()["edigate-status"], "failed");
+    let id = response.headers()["edigate-message"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let reprocess = || {
+        gate.http
+            .post(gate.url(&format!("/api/messages/{id}/reprocess")))
+            .bearer_auth(STAFF)
+            .send()
+    };
+    let still: serde_json::Value = reprocess().await.unwrap().json().await.unwrap();
+    assert_eq!(still["status"], "failed", "nothing changed yet");
+
+    // The missing product arrives (through the core, as an admin would).
+    let core = edigate::core::Core::new(
+        edigate::store::Store::open(&gate.database_url)
+            .await
+            .unwrap(),
+    );
+    let by = edigate::core::Actor::system("test");
+    let product: edigate::core::NewProduct = serde_json::from_value(serde_json::json!({
+        "sku": "AC-9999", "brand": "ACME", "kind": "product", "name": "widget, new",
+        "base_unit": "EA", "markets": ["US"]
+    }))
+    .unwrap();
+    core.create_product(&by, &product).await.unwrap();
+    core.set_price(
+        &by,
+        "BASE-US",
+        "AC-9999",
+        rust_decimal::Decimal::ZERO,
+        "4.40".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+
+    let fixed: serde_json::Value = reprocess().await.unwrap().json().await.unwrap();
+    assert_eq!(fixed["status"], "applied", "{fixed}");
+    let again: serde_json::Value = reprocess().await.unwrap().json().await.unwrap();
+    assert_eq!(again["status"], "applied");
+    let (_, page) = gate
+        .get("/api/orders?company=GLOBEX-RETAIL", Some(STAFF))
+        .await;
+    assert_eq!(
+        page["rows"].as_array().unwrap().len(),
+        1,
+        "placed once: {page:#}"
+    );
+    let number = page["rows"][0]["number"].as_str().unwrap().to_string();
+    gate.order_in_state(&number, "sent").await;
+
+    let (_, sent) = gate
+        .get("/api/messages?connector=acme-erp", Some(STAFF))
+        .await;
+    let orders_id = sent[0]["id"].clone();
+    let resend = gate
+        .http
+        .post(gate.url(&format!("/api/messages/{orders_id}/resend")))
+        .bearer_auth(STAFF)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resend.status().as_u16(), 202);
+    let mut files = Vec::new();
+    for _ in 0..200 {
+        files = gate.dropped("acme-erp");
+        if files.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(
+        files[0].1, files[1].1,
+        "the same bytes, the same control numbers"
+    );
+    let csv = gate
+        .http
+        .get(gate.url("/api/orders.csv"))
+        .bearer_auth(GLOBEX)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().count() == 2 && csv.contains(&number), "{csv}");
+}
+
 on_both_backends!(
     a_buyer_sees_only_its_own_company,
     an_api_order_is_placed_once_per_key,
     the_documented_paths_exist_and_operations_answer,
+    a_price_change_applies_at_once_and_reaches_subscribers,
+    reprocess_and_resend,
 );

@@ -174,10 +174,6 @@ impl Gate {
         Some(Gate::start_with(gateway_dir(), scoped, amqp_url()).await)
     }
 
-    async fn start_in(dir: PathBuf, database_url: String) -> Gate {
-        Gate::start_with(dir, database_url, None).await
-    }
-
     /// Starts a gateway in `dir` on `database_url`, with RabbitMQ when
     /// `amqp` names it.
     pub async fn start_with(dir: PathBuf, database_url: String, amqp: Option<String>) -> Gate {
