@@ -6,7 +6,7 @@
 
 use super::apply::Via;
 use super::inbound::Answer;
-use super::journal::{Direction, Entered, NewMessage, Status};
+use super::journal::{Direction, Entered, NewMessage, Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
 use crate::cxml::{self, Body, Credential, DateTimeValue, Envelope, Secret};
@@ -146,33 +146,25 @@ impl Gateway {
             }
             None => Err(format!("a {} is not accepted at /cxml", envelope.kind())),
         };
-        let (code, text, status, errors, orders) = match outcome {
+        let (code, text, mut concluded) = match outcome {
             Ok(applied) => {
-                if let Some(po) = &applied.po_number {
-                    self.journal().set_po_number(id, po).await?;
-                }
-                for order in &applied.orders {
-                    self.journal().link(id, order).await?;
-                }
-                (
-                    200,
-                    "OK".to_string(),
-                    Status::Applied,
-                    vec![],
-                    applied.orders,
-                )
+                let mut done = Outcome::status(Status::Applied, vec![]);
+                done.po_number = applied.po_number;
+                done.orders = applied.orders;
+                (200, "OK".to_string(), done)
             }
             Err(why) => {
                 self.metrics().error("cxml");
-                (400, why.clone(), Status::Failed, vec![why], vec![])
+                (400, why.clone(), Outcome::status(Status::Failed, vec![why]))
             }
         };
-        self.journal().set_status(id, status, &errors).await?;
+        concluded.document = Some(envelope.kind());
         let mut answer = self.cxml_status(Some(id), code, &text, &envelope.payload_id);
-        answer.orders = orders;
-        answer.outcome = status;
-        let entered = self
-            .journal()
+        answer.orders = concluded.orders.clone();
+        answer.outcome = concluded.status;
+        // The Response is journalled before the request is concluded, so a
+        // request resumed after a crash in between finds its answer.
+        self.journal()
             .enter(
                 Direction::Out,
                 &NewMessage {
@@ -182,15 +174,12 @@ impl Gateway {
                     answers: Some(id),
                     trace: self.new_trace(),
                     raw: &answer.body,
+                    status: Some(Status::Delivered),
                     ..NewMessage::default()
                 },
             )
             .await?;
-        if let Entered::New(out) = entered {
-            self.journal()
-                .set_status(out, Status::Delivered, &[])
-                .await?;
-        }
+        self.journal().conclude(id, &concluded).await?;
         self.wake_outbound();
         Ok(answer)
     }

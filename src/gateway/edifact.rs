@@ -2,7 +2,7 @@
 //! CONTRL the connector asks for, and the messages mapped for the core.
 
 use super::inbound::{EdiSyntax, Peek, Processed};
-use super::journal::Status;
+use super::journal::{Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
 use crate::edi::edifact::contrl::{write_contrls, Stamp};
@@ -57,15 +57,13 @@ impl Gateway {
             })
             .collect();
         kinds.dedup();
-        if !kinds.is_empty() {
-            self.journal().set_document(id, &kinds.join(",")).await?;
-        }
+        let mut outcome = Outcome::status(Status::Valid, issues);
+        outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
         let accepted = accepted_messages(&report);
         let header = report.interchanges.first().map(|i| &i.header);
         let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
-            self.journal()
-                .set_status(id, Status::Invalid, &issues)
-                .await?;
+            outcome.status = Status::Invalid;
+            self.journal().conclude(id, &outcome).await?;
             self.metrics().error("edifact");
             return Ok(Processed {
                 ack,
@@ -73,9 +71,6 @@ impl Gateway {
                 status: Status::Invalid,
             });
         };
-        self.journal()
-            .set_status(id, Status::Valid, &issues)
-            .await?;
         let mappings = self.mappings_for(connector);
         let mut translated = Vec::new();
         if let Err(e) = crate::translate::each_edifact(raw, &mappings, |t| translated.push(t)) {
@@ -84,7 +79,7 @@ impl Gateway {
         let key = format!("edifact:{}:{}", header.sender.id, header.reference);
         let source = format!("EDIFACT interchange {} (message {id})", header.reference);
         let (orders, status) = self
-            .apply_translated(connector, id, translated, &accepted, &key, &source)
+            .apply_translated(connector, id, translated, &accepted, &key, &source, outcome)
             .await?;
         Ok(Processed {
             ack,

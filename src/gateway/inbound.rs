@@ -6,7 +6,7 @@
 //! each accepted message's document applied to the core under its own key.
 
 use super::apply::Via;
-use super::journal::{Direction, Entered, NewMessage, Status};
+use super::journal::{Direction, Entered, NewMessage, Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
 use crate::translate::{TranslateError, Translated};
@@ -264,8 +264,9 @@ impl Gateway {
 
     /// Applies the mapped messages of an interchange that validation
     /// accepted (`accepted[n]` for the n-th message in file order), each
-    /// under `{key}:{n}`; records the PO numbers and orders on the journal
-    /// entry and its final status.
+    /// under `{key}:{n}`; then records, in one go, what validation found
+    /// (`outcome`), the PO number, the orders and the final status.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_translated(
         &self,
         connector: &Connector,
@@ -274,6 +275,7 @@ impl Gateway {
         accepted: &[bool],
         key: &str,
         source: &str,
+        mut outcome: Outcome,
     ) -> Result<(Vec<String>, Status), sqlx::Error> {
         let mut errors = Vec::new();
         let mut orders = Vec::new();
@@ -296,11 +298,8 @@ impl Gateway {
                 .await
             {
                 Ok(applied) => {
-                    if let Some(po) = &applied.po_number {
-                        self.journal().set_po_number(id, po).await?;
-                    }
+                    outcome.po_number = outcome.po_number.or(applied.po_number);
                     for order in applied.orders {
-                        self.journal().link(id, &order).await?;
                         self.forward_to_buyer(&key, &order, &document).await?;
                         orders.push(order);
                     }
@@ -324,7 +323,10 @@ impl Gateway {
         } else {
             tracing::info!(journal = id, ?orders, "applied");
         }
-        self.journal().set_status(id, status, &errors).await?;
+        outcome.status = status;
+        outcome.errors.extend(errors);
+        outcome.orders = orders.clone();
+        self.journal().conclude(id, &outcome).await?;
         self.wake_outbound();
         Ok((orders, status))
     }
@@ -354,14 +356,12 @@ impl Gateway {
                     answers: Some(id),
                     trace: self.new_trace(),
                     raw: bytes,
+                    status: Some(Status::Delivered),
                     ..NewMessage::default()
                 },
             )
             .await?;
-        if let Entered::New(ack_id) = entered {
-            self.journal()
-                .set_status(ack_id, Status::Delivered, &[])
-                .await?;
+        if let Entered::New(_) = entered {
             self.metrics()
                 .message(&connector.id, syntax.name(), "out", "delivered");
         }

@@ -102,6 +102,38 @@ pub struct NewMessage<'a> {
     pub trace: String,
     /// The bytes exactly as received or sent.
     pub raw: &'a [u8],
+    /// The status it starts in: `received` inbound, `pending` outbound
+    /// when absent (an acknowledgment handed over in the answer is
+    /// journalled `delivered` at once).
+    pub status: Option<Status>,
+}
+
+/// Where processing left an inbound message, written in one go.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Its status.
+    pub status: Status,
+    /// What went wrong (added to what was there).
+    pub errors: Vec<String>,
+    /// The document types it held (`850`).
+    pub document: Option<String>,
+    /// The PO number it carried.
+    pub po_number: Option<String>,
+    /// The orders it touched.
+    pub orders: Vec<String>,
+}
+
+impl Outcome {
+    /// An outcome with a status and errors only.
+    pub fn status(status: Status, errors: Vec<String>) -> Outcome {
+        Outcome {
+            status,
+            errors,
+            document: None,
+            po_number: None,
+            orders: Vec::new(),
+        }
+    }
 }
 
 /// What journalling an inbound message found.
@@ -202,10 +234,10 @@ impl Journal {
         direction: Direction,
         m: &NewMessage<'_>,
     ) -> Result<Entered, sqlx::Error> {
-        let status = match direction {
+        let status = m.status.unwrap_or(match direction {
             Direction::In => Status::Received,
             Direction::Out => Status::Pending,
-        };
+        });
         let inserted = self.insert(direction, m, status, None).await?;
         if let Some(id) = inserted {
             return Ok(Entered::New(id));
@@ -265,6 +297,68 @@ impl Journal {
         row.map(|r| r.try_get("id")).transpose()
     }
 
+    /// Journals the message outbound delivery `delivery` wrote, linked to
+    /// `orders`, and records it on the delivery, in one transaction; a
+    /// retry of the delivery then resends these bytes.
+    pub async fn enter_delivery(
+        &self,
+        m: &NewMessage<'_>,
+        orders: &[&str],
+        delivery: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let now = now_micros();
+        let mut tx = self.store.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO messages (at, direction, connector, format, document, sender, receiver, \
+             control_number, po_number, status, trace, updated_at, raw) \
+             VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $1, $10) RETURNING id",
+        )
+        .bind(now)
+        .bind(m.connector)
+        .bind(m.format)
+        .bind(&m.document)
+        .bind(&m.sender)
+        .bind(&m.receiver)
+        .bind(&m.control_number)
+        .bind(&m.po_number)
+        .bind(&m.trace)
+        .bind(m.raw.to_vec())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for order in orders {
+            sqlx::query("INSERT INTO message_orders (message_id, order_number) VALUES ($1, $2)")
+                .bind(id)
+                .bind(order)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE deliveries SET message_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(delivery)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Marks a message and the delivery that sent it delivered, together.
+    pub async fn delivered(&self, message: i64, delivery: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.store.begin().await?;
+        sqlx::query("UPDATE messages SET status = 'delivered', updated_at = $1 WHERE id = $2")
+            .bind(now_micros())
+            .bind(message)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1",
+        )
+        .bind(delivery)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
     /// Moves a message to `status`, adding `errors` to those it has.
     pub async fn set_status(
         &self,
@@ -287,6 +381,42 @@ impl Journal {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await
+    }
+
+    /// Records where processing left a message (status, errors, document
+    /// types, PO number, orders) in one transaction.
+    pub async fn conclude(&self, id: i64, outcome: &Outcome) -> Result<(), sqlx::Error> {
+        let mut tx = self.store.begin().await?;
+        let old: String = sqlx::query("SELECT errors FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("errors")?;
+        let mut all: Vec<String> = serde_json::from_str(&old).unwrap_or_default();
+        all.extend(outcome.errors.iter().cloned());
+        sqlx::query(
+            "UPDATE messages SET status = $1, errors = $2, updated_at = $3, \
+             document = COALESCE($4, document), po_number = COALESCE(po_number, $5) WHERE id = $6",
+        )
+        .bind(outcome.status.as_str())
+        .bind(serde_json::to_string(&all).unwrap_or_else(|_| "[]".into()))
+        .bind(now_micros())
+        .bind(&outcome.document)
+        .bind(&outcome.po_number)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        for order in &outcome.orders {
+            sqlx::query(
+                "INSERT INTO message_orders (message_id, order_number) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(order)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await
     }
 

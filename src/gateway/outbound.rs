@@ -6,7 +6,7 @@
 //! backoff and dead-lettered after the connector's last attempt. Every
 //! delivery stands alone, so a partner that is down delays only itself.
 
-use super::journal::{Direction, Entered, NewMessage, Status};
+use super::journal::{NewMessage, Status};
 use super::Gateway;
 use crate::connector::{Connector, Outbound, Syntax};
 use crate::core::{Actor, Notification, OrderView};
@@ -78,9 +78,9 @@ impl Gateway {
             .pending_notifications(200)
             .await
             .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        for n in &notifications {
-            self.relay(n).await?;
-            pass.relayed += 1;
+        if !notifications.is_empty() {
+            self.relay(&notifications).await?;
+            pass.relayed += notifications.len();
         }
         for d in self.due().await? {
             if self.amqp().is_some() {
@@ -113,12 +113,19 @@ impl Gateway {
         Ok(pass)
     }
 
-    /// Turns one notification into deliveries. Re-running it after a crash
-    /// adds nothing: a delivery is unique per notification and connector.
-    async fn relay(&self, n: &Notification) -> Result<(), sqlx::Error> {
-        let targets = self.targets(n).await?;
+    /// Turns notifications into deliveries and marks them relayed, in one
+    /// transaction. Re-running it after a crash adds nothing: a delivery is
+    /// unique per notification and connector.
+    async fn relay(&self, notifications: &[Notification]) -> Result<(), sqlx::Error> {
+        let mut targeted = Vec::new();
+        for n in notifications {
+            for target in self.targets(n).await? {
+                targeted.push((n, target));
+            }
+        }
+        let now = now_micros();
         let mut tx = self.store().begin().await?;
-        for (connector, kind) in targets {
+        for (n, (connector, kind)) in targeted {
             sqlx::query(
                 "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (cause) DO NOTHING",
@@ -128,15 +135,20 @@ impl Gateway {
             .bind(kind)
             .bind(&n.order)
             .bind(n.payload.to_string())
-            .bind(now_micros())
+            .bind(now)
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
-        self.core()
-            .mark_notification(n.id, "relayed")
-            .await
-            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+        // The outbox's rows are the relay's to mark: ids are integers, so
+        // they go into the statement as text safely.
+        let ids: Vec<String> = notifications.iter().map(|n| n.id.to_string()).collect();
+        sqlx::query(&format!(
+            "UPDATE notifications SET state = 'relayed' WHERE id IN ({})",
+            ids.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// Who hears of a notification: an approved order goes to the brand's
@@ -368,20 +380,10 @@ impl Gateway {
             self.send(&connector, transport, d, message_id, &raw)
                 .await?;
         }
-        let e = |e: sqlx::Error| e.to_string();
         self.journal()
-            .set_status(message_id, Status::Delivered, &[])
+            .delivered(message_id, d.id)
             .await
-            .map_err(e)?;
-        let mut tx = self.store().begin().await.map_err(e)?;
-        sqlx::query(
-            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1",
-        )
-        .bind(d.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(e)?;
-        tx.commit().await.map_err(e)?;
+            .map_err(|e| e.to_string())?;
         self.metrics()
             .message(&connector.id, syntax_name(&connector), "out", "delivered");
         if d.kind == "order" {
@@ -427,10 +429,10 @@ impl Gateway {
             .outbound_syntax()
             .ok_or("the connector writes no syntax")?;
         let (raw, control, sender, receiver, kind) = self.encode(c, syntax, &document).await?;
-        let entered = self
+        let orders: Vec<&str> = Some(number).filter(|n| !n.is_empty()).into_iter().collect();
+        let id = self
             .journal()
-            .enter(
-                Direction::Out,
+            .enter_delivery(
                 &NewMessage {
                     connector: &c.id,
                     format: syntax_name(c),
@@ -443,24 +445,11 @@ impl Gateway {
                     raw: &raw,
                     ..NewMessage::default()
                 },
+                &orders,
+                d.id,
             )
             .await
             .map_err(|e| e.to_string())?;
-        let id = match entered {
-            Entered::New(id) | Entered::Duplicate { original: id, .. } => id,
-        };
-        let e = |e: sqlx::Error| e.to_string();
-        if !number.is_empty() {
-            self.journal().link(id, number).await.map_err(e)?;
-        }
-        let mut tx = self.store().begin().await.map_err(e)?;
-        sqlx::query("UPDATE deliveries SET message_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(d.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(e)?;
-        tx.commit().await.map_err(e)?;
         Ok(id)
     }
 

@@ -2,7 +2,7 @@
 //! 997/999/TA1 the connector asks for, and the sets mapped for the core.
 
 use super::inbound::{EdiSyntax, Peek, Processed};
-use super::journal::Status;
+use super::journal::{Outcome, Status};
 use super::Gateway;
 use crate::connector::{Connector, FunctionalAck, Ta1Policy};
 use crate::edi::guide::Catalog;
@@ -54,15 +54,13 @@ impl Gateway {
             })
             .collect();
         kinds.dedup();
-        if !kinds.is_empty() {
-            self.journal().set_document(id, &kinds.join(",")).await?;
-        }
+        let mut outcome = Outcome::status(Status::Valid, issues);
+        outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
         let accepted = accepted_sets(&report);
         let header = report.interchanges.first().map(|i| &i.header);
         let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
-            self.journal()
-                .set_status(id, Status::Invalid, &issues)
-                .await?;
+            outcome.status = Status::Invalid;
+            self.journal().conclude(id, &outcome).await?;
             self.metrics().error("x12");
             return Ok(Processed {
                 ack,
@@ -70,9 +68,6 @@ impl Gateway {
                 status: Status::Invalid,
             });
         };
-        self.journal()
-            .set_status(id, Status::Valid, &issues)
-            .await?;
         let mappings = self.mappings_for(connector);
         let mut translated = Vec::new();
         if let Err(e) = crate::translate::each_x12(raw, &mappings, |t| translated.push(t)) {
@@ -89,7 +84,7 @@ impl Gateway {
             header.control_number.trim()
         );
         let (orders, status) = self
-            .apply_translated(connector, id, translated, &accepted, &key, &source)
+            .apply_translated(connector, id, translated, &accepted, &key, &source, outcome)
             .await?;
         Ok(Processed {
             ack,
