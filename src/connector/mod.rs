@@ -162,6 +162,13 @@ pub enum Outbound {
         /// The queue.
         queue: String,
     },
+    /// Each message posted as it is (cXML to a procurement system, with the
+    /// connector's shared secret put in on the wire); delivered when the
+    /// answer is a cXML Response with a 2xx status.
+    Http {
+        /// Where to post.
+        url: String,
+    },
     /// Each message's event posted as JSON to a URL, signed with
     /// HMAC-SHA256 over the timestamp and body (`Edigate-Timestamp`,
     /// `Edigate-Signature: sha256=…`) so the receiver can check it came

@@ -10,6 +10,7 @@ pub mod apply;
 pub mod auth;
 pub mod bus;
 pub mod cxml;
+pub mod cxml_out;
 pub mod edifact;
 pub mod inbound;
 pub mod journal;

@@ -428,7 +428,8 @@ impl Gateway {
         let syntax = c
             .outbound_syntax()
             .ok_or("the connector writes no syntax")?;
-        let (raw, control, sender, receiver, kind) = self.encode(c, syntax, &document).await?;
+        let (raw, control, sender, receiver, kind) =
+            self.encode(c, syntax, &document, number).await?;
         let orders: Vec<&str> = Some(number).filter(|n| !n.is_empty()).into_iter().collect();
         let id = self
             .journal()
@@ -459,6 +460,7 @@ impl Gateway {
         c: &Connector,
         syntax: Syntax,
         document: &Document,
+        order: &str,
     ) -> Result<(Vec<u8>, String, String, String, String), String> {
         let mappings = self.mappings_for(c);
         let us = &self.settings().us;
@@ -530,7 +532,7 @@ impl Gateway {
                     x12_message.into(),
                 ))
             }
-            Syntax::Cxml => Err("cXML documents to partners are not written yet".into()),
+            Syntax::Cxml => self.encode_cxml(c, document, order).await,
         }
     }
 
@@ -558,6 +560,7 @@ impl Gateway {
                     .await
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))
             }
+            Outbound::Http { url } => super::cxml_out::post(c, url, raw).await,
             Outbound::Amqp { queue } => {
                 let amqp = self.amqp().ok_or("AMQP_URL is not set")?;
                 let headers = [

@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod cxml;
+pub mod fulfil;
 
 use chrono::NaiveDateTime;
 

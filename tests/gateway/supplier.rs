@@ -333,3 +333,128 @@ async fn webhooks_are_signed_and_retried() {
     assert_eq!(event["order"], number.as_str());
     assert_eq!(event["document"]["order_id"], "4500012345");
 }
+
+/// Flows 2 and 3 for a procurement system: the supplier's ORDRSP and
+/// DESADV reach Nordwind as a cXML ConfirmationRequest and
+/// ShipNoticeRequest, posted with the shared secret and pointing back at
+/// the OrderRequest's payloadID; the journal keeps them without the secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_procurement_system_gets_confirmations_and_ship_notices_in_cxml() {
+    let received: Arc<Mutex<Vec<String>>> = Arc::default();
+    let app = {
+        let received = received.clone();
+        axum::Router::new().route(
+            "/cxml",
+            axum::routing::post(move |body: String| {
+                let received = received.clone();
+                async move {
+                    received.lock().unwrap().push(body);
+                    "<?xml version=\"1.0\"?><cXML payloadID=\"r@buyer\" timestamp=\"2026-11-27T10:00:00+00:00\"><Response><Status code=\"200\" text=\"OK\"/></Response></cXML>"
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/cxml", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let gate = Gate::sqlite_with(|dir| {
+        let file = dir.join("connectors/nordwind-cxml.toml");
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str(&format!(
+            "\n[[outbound]]\ntransport = \"http\"\nurl = \"{url}\"\n"
+        ));
+        std::fs::write(file, text).unwrap();
+    })
+    .await;
+    let response = gate
+        .post(
+            "/cxml",
+            crate::harness::sample("cxml/order-request-valid.xml"),
+        )
+        .await;
+    let number = response.headers()["edigate-orders"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    gate.order_in_state(&number, "sent").await;
+    let confirm = json!({
+        "type": "order_response", "id": "OR-N1", "order_id": number, "status": "accepted",
+        "lines": [
+            { "line_id": "1", "status": "accepted", "item": { "seller_id": "SAG-933-M6X20" },
+              "ordered_quantity": { "value": "500", "unit": "EA" }, "confirmed_quantity": { "value": "500", "unit": "EA" } },
+            { "line_id": "2", "status": "accepted", "item": { "seller_id": "SAG-FETT-LI2" },
+              "ordered_quantity": { "value": "5", "unit": "KGM" }, "confirmed_quantity": { "value": "5", "unit": "KGM" } }
+        ]
+    });
+    let (_, outcome, _) = post_acme(&gate, from_acme(confirm, "ORDRSP", 9301)).await;
+    assert_eq!(outcome, "applied");
+    assert!(
+        wait_for(|| received.lock().unwrap().len() == 1).await,
+        "the ConfirmationRequest was posted"
+    );
+    let confirmation = received.lock().unwrap()[0].clone();
+    assert!(
+        confirmation.contains("<ConfirmationRequest>"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("type=\"accept\""), "{confirmation}");
+    assert!(
+        confirmation
+            .contains("payloadID=\"20260105093000.3001.order@acme-procurement.example.com\""),
+        "points back at the OrderRequest: {confirmation}"
+    );
+    assert!(
+        confirmation.contains("<SharedSecret>example-shared-secret-not-real</SharedSecret>"),
+        "{confirmation}"
+    );
+    assert!(
+        confirmation.contains("<Identity>NORDWIND-HANDEL</Identity>"),
+        "{confirmation}"
+    );
+
+    let ship = json!({
+        "type": "despatch_advice", "id": "DN-N1", "ship_date": "2026-11-28", "tracking": ["00340434161234567890"],
+        "carrier": { "name": "DHL" },
+        "orders": [{ "order_id": number, "packs": [{ "package_type": "PK", "packs": [{ "package_type": "PK", "items": [
+            { "line_id": "1", "item": { "seller_id": "SAG-933-M6X20" }, "quantity": { "value": "500", "unit": "EA" } }
+        ]}]}]}]
+    });
+    let (_, outcome, _) = post_acme(&gate, from_acme(ship, "DESADV", 9302)).await;
+    assert_eq!(outcome, "applied");
+    assert!(
+        wait_for(|| received.lock().unwrap().len() == 2).await,
+        "the ShipNoticeRequest was posted"
+    );
+    let notice = received.lock().unwrap()[1].clone();
+    assert!(
+        notice.contains("<ShipNoticeRequest>") && notice.contains("00340434161234567890"),
+        "{notice}"
+    );
+
+    let (_, messages) = gate
+        .get(
+            "/api/messages?connector=nordwind-cxml&status=delivered",
+            Some(STAFF),
+        )
+        .await;
+    let journalled = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["document"] == "ConfirmationRequest")
+        .expect("journalled");
+    let raw = gate
+        .http
+        .get(gate.url(&format!("/api/messages/{}/raw", journalled["id"])))
+        .bearer_auth(STAFF)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        raw.contains("<SharedSecret>(redacted)</SharedSecret>"),
+        "{raw}"
+    );
+}
