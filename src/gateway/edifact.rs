@@ -59,7 +59,37 @@ impl Gateway {
         kinds.dedup();
         let mut outcome = Outcome::status(Status::Valid, issues);
         outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
-        let accepted = accepted_messages(&report);
+        let mut accepted = accepted_messages(&report);
+        let types: Vec<&str> = report
+            .interchanges
+            .iter()
+            .flat_map(|i| {
+                i.groups
+                    .iter()
+                    .flat_map(|g| g.messages.iter().map(|m| m.message_type.as_str()))
+            })
+            .collect();
+        if types.contains(&"CONTRL") {
+            // A partner's CONTRL moves the message of ours it answers; it
+            // is not a document to map.
+            let receipts = super::receipts::edifact_receipts(raw);
+            self.record_receipts(connector, "edifact", &receipts)
+                .await?;
+            for (flag, kind) in accepted.iter_mut().zip(&types) {
+                if *kind == "CONTRL" {
+                    *flag = false;
+                }
+            }
+            if types.iter().all(|t| *t == "CONTRL") {
+                outcome.status = Status::Applied;
+                self.journal().conclude(id, &outcome).await?;
+                return Ok(Processed {
+                    ack,
+                    orders: Vec::new(),
+                    status: Status::Applied,
+                });
+            }
+        }
         let header = report.interchanges.first().map(|i| &i.header);
         let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
             outcome.status = Status::Invalid;
@@ -96,7 +126,19 @@ impl Gateway {
         id: i64,
         report: &ValidationReport,
     ) -> Result<Option<Vec<u8>>, sqlx::Error> {
-        if !connector.edifact.as_ref().is_some_and(|e| e.contrl) || report.interchanges.is_empty() {
+        let only_contrls = {
+            let mut messages = report
+                .interchanges
+                .iter()
+                .flat_map(|i| i.groups.iter().flat_map(|g| g.messages.iter()))
+                .peekable();
+            messages.peek().is_some() && messages.all(|m| m.message_type == "CONTRL")
+        };
+        // A CONTRL is never answered with a CONTRL.
+        if !connector.edifact.as_ref().is_some_and(|e| e.contrl)
+            || report.interchanges.is_empty()
+            || only_contrls
+        {
             return Ok(None);
         }
         if let Some(done) = self.journal().answer_to(id).await? {

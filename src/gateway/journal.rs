@@ -384,6 +384,27 @@ impl Journal {
         tx.commit().await
     }
 
+    /// Our outbound message to a connector with this control number (an
+    /// acknowledgment's target), if any.
+    pub async fn outbound_by_control(
+        &self,
+        connector: &str,
+        format: &str,
+        control_number: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id FROM messages WHERE direction = 'out' AND connector = $1 AND format = $2 \
+             AND control_number = $3 AND answers IS NULL AND duplicate_of IS NULL ORDER BY id LIMIT 1",
+        )
+        .bind(connector)
+        .bind(format)
+        .bind(control_number)
+        .fetch_optional(self.store.reader())
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
+    }
+
     /// Records where processing left a message (status, errors, document
     /// types, PO number, orders) in one transaction.
     pub async fn conclude(&self, id: i64, outcome: &Outcome) -> Result<(), sqlx::Error> {

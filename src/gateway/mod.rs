@@ -16,6 +16,7 @@ pub mod inbound;
 pub mod journal;
 pub mod metrics;
 pub mod outbound;
+pub mod receipts;
 pub mod watch;
 pub mod webhook;
 pub mod world;

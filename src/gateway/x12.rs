@@ -56,7 +56,36 @@ impl Gateway {
         kinds.dedup();
         let mut outcome = Outcome::status(Status::Valid, issues);
         outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
-        let accepted = accepted_sets(&report);
+        let mut accepted = accepted_sets(&report);
+        let set_ids: Vec<&str> = report
+            .interchanges
+            .iter()
+            .flat_map(|i| {
+                i.groups
+                    .iter()
+                    .flat_map(|g| g.sets.iter().map(|s| s.id.as_str()))
+            })
+            .collect();
+        if set_ids.iter().any(|id| matches!(*id, "997" | "999")) {
+            // A partner's acknowledgment of what we sent moves our message;
+            // it is not a document to map.
+            let receipts = super::receipts::x12_receipts(raw);
+            self.record_receipts(connector, "x12", &receipts).await?;
+            for (flag, id) in accepted.iter_mut().zip(&set_ids) {
+                if matches!(*id, "997" | "999") {
+                    *flag = false;
+                }
+            }
+            if set_ids.iter().all(|id| matches!(*id, "997" | "999")) {
+                outcome.status = Status::Applied;
+                self.journal().conclude(id, &outcome).await?;
+                return Ok(Processed {
+                    ack,
+                    orders: Vec::new(),
+                    status: Status::Applied,
+                });
+            }
+        }
         let header = report.interchanges.first().map(|i| &i.header);
         let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
             outcome.status = Status::Invalid;

@@ -266,6 +266,7 @@ async fn wait_for_files(gate: &Gate, connector: &str, n: usize) -> Vec<(String, 
 on_both_backends!(
     the_suppliers_answers_move_the_order_and_reach_the_buyer,
     a_response_for_an_unknown_order_fails_and_changes_nothing,
+    the_suppliers_contrl_acknowledges_our_orders,
 );
 
 /// The buyer's webhook gets each event, signed; a webhook that fails is
@@ -457,4 +458,38 @@ async fn a_procurement_system_gets_confirmations_and_ship_notices_in_cxml() {
         raw.contains("<SharedSecret>(redacted)</SharedSecret>"),
         "{raw}"
     );
+}
+
+/// The supplier's CONTRL for our ORDERS moves that message to
+/// acknowledged in the journal (and is not answered with a CONTRL).
+async fn the_suppliers_contrl_acknowledges_our_orders(gate: Gate) {
+    let number = placed_and_sent(&gate, 711).await;
+    let (_, sent) = gate
+        .get(
+            &format!("/api/messages?order={number}&connector=acme-erp"),
+            Some(STAFF),
+        )
+        .await;
+    let orders = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["document"] == "ORDERS")
+        .expect("the ORDERS we sent")
+        .clone();
+    let reference = orders["control_number"].as_str().unwrap();
+    let contrl = format!(
+        "UNA:+.? 'UNB+UNOC:3+ACMEERP:ZZZ+EDIGATE:ZZZ+261127:1200+C{reference}'UNH+1+CONTRL:D:3:UN'UCI+{reference}+EDIGATE:ZZZ+ACMEERP:ZZZ+7'UNT+3+1'UNZ+1+C{reference}'"
+    );
+    let response = gate.post("/edi/acme-erp", contrl.into_bytes()).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["edigate-status"], "applied");
+    assert!(
+        response.text().await.unwrap().is_empty(),
+        "a CONTRL is not answered"
+    );
+    let (_, entry) = gate
+        .get(&format!("/api/messages/{}", orders["id"]), Some(STAFF))
+        .await;
+    assert_eq!(entry["status"], "acknowledged", "{entry:#}");
 }
