@@ -163,7 +163,10 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
             Outbound::Amqp { queue } if queue.is_empty() => {
                 return Err(("queue", "an AMQP transport needs a `queue`".into()))
             }
-            Outbound::File { .. } | Outbound::Amqp { .. } | Outbound::Http { .. } => {}
+            Outbound::File { .. }
+            | Outbound::Amqp { .. }
+            | Outbound::Http { .. }
+            | Outbound::Sftp(_) => {}
         }
     }
     if c.retry.attempts == 0 {

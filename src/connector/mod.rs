@@ -116,6 +116,41 @@ pub struct CxmlIdentity {
     pub secret_env: String,
 }
 
+/// A partner's SFTP server and the directory we use on it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SftpEndpoint {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    #[serde(default = "default_ssh_port")]
+    pub port: u16,
+    /// The user we log in as.
+    pub user: String,
+    /// Our private key (OpenSSH format), relative to where serve runs.
+    pub key_file: PathBuf,
+    /// The environment variable holding the key's passphrase, if it has one.
+    #[serde(default)]
+    pub key_passphrase_env: Option<String>,
+    /// The server's public host key (`ssh-ed25519 AAAA…`, as in
+    /// known_hosts): the connection is refused unless the server shows it.
+    pub host_key: String,
+    /// The remote directory: polled for files (inbound) or written to
+    /// (outbound).
+    pub dir: String,
+    /// How often to poll, in milliseconds (inbound).
+    #[serde(default = "default_poll_ms")]
+    pub poll_ms: u64,
+}
+
+fn default_ssh_port() -> u16 {
+    22
+}
+
+fn default_poll_ms() -> u64 {
+    5000
+}
+
 /// How messages arrive from a partner.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "transport", rename_all = "snake_case", deny_unknown_fields)]
@@ -139,6 +174,9 @@ pub enum Inbound {
         #[serde(default = "default_prefetch")]
         prefetch: u16,
     },
+    /// Files polled on the partner's SFTP server, moved to `done/` or
+    /// `error/` there once journalled.
+    Sftp(SftpEndpoint),
 }
 
 fn default_prefetch() -> u16 {
@@ -155,6 +193,8 @@ pub enum Outbound {
         /// The directory.
         dir: PathBuf,
     },
+    /// Each message uploaded to the partner's SFTP server.
+    Sftp(SftpEndpoint),
     /// Each message published, persistent and confirmed, to a RabbitMQ
     /// queue (`AMQP_URL`), with its journal id, connector and document type
     /// as headers.

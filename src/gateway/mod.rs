@@ -17,6 +17,7 @@ pub mod journal;
 pub mod metrics;
 pub mod outbound;
 pub mod receipts;
+pub mod sftp;
 pub mod watch;
 pub mod webhook;
 pub mod world;

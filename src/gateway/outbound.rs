@@ -561,6 +561,16 @@ impl Gateway {
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))
             }
             Outbound::Http { url } => super::cxml_out::post(c, url, raw).await,
+            Outbound::Sftp(at) => {
+                let extension = match c.outbound_syntax() {
+                    Some(Syntax::X12) => "x12",
+                    Some(Syntax::Edifact) => "edi",
+                    _ => "xml",
+                };
+                let name = format!("{}-{message:010}-{:010}.{extension}", c.id, d.id);
+                let remote = super::sftp::connect(self, at).await?;
+                remote.upload(&at.dir, &name, raw).await
+            }
             Outbound::Amqp { queue } => {
                 let amqp = self.amqp().ok_or("AMQP_URL is not set")?;
                 let headers = [

@@ -21,7 +21,7 @@ impl Gateway {
             .flat_map(|c| {
                 c.inbound.iter().filter_map(move |i| match i {
                     Inbound::File { dir } => Some((c.clone(), dir.clone())),
-                    Inbound::Http | Inbound::Amqp { .. } => None,
+                    Inbound::Http | Inbound::Amqp { .. } | Inbound::Sftp(_) => None,
                 })
             })
             .map(|(c, dir)| {

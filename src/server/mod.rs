@@ -142,6 +142,11 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         let stopped = stopped.clone();
         async move { gateway.run_amqp_inbound(stopped).await }
     });
+    let sftp = tokio::spawn({
+        let gateway = gateway.clone();
+        let stopped = stopped.clone();
+        async move { gateway.run_sftp_pollers(stopped).await }
+    });
     let app = router(gateway.clone());
     let stop_background = stop.clone();
     let done = tokio::spawn(async move {
@@ -158,6 +163,7 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         // A signal stops the HTTP side first; then the background work.
         let _ = stop_background.send(true);
         let _ = watchers.await;
+        let _ = sftp.await;
         let _ = amqp_inbound.await;
         let _ = bus.await;
         let _ = relay.await;

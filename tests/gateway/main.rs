@@ -6,5 +6,6 @@ mod amqp;
 mod api;
 mod flows;
 mod harness;
+mod sftp;
 mod startup;
 mod supplier;
