@@ -441,42 +441,6 @@ impl Journal {
         tx.commit().await
     }
 
-    /// Records the PO number a message carries, once mapped.
-    pub async fn set_po_number(&self, id: i64, po_number: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.store.begin().await?;
-        sqlx::query("UPDATE messages SET po_number = $1 WHERE id = $2 AND po_number IS NULL")
-            .bind(po_number)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    }
-
-    /// Records the document types a message turned out to hold (`850`).
-    pub async fn set_document(&self, id: i64, document: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.store.begin().await?;
-        sqlx::query("UPDATE messages SET document = $1 WHERE id = $2")
-            .bind(document)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    }
-
-    /// Links a message to an order it touched (once).
-    pub async fn link(&self, id: i64, order: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.store.begin().await?;
-        sqlx::query(
-            "INSERT INTO message_orders (message_id, order_number) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(order)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    }
-
     /// One entry.
     pub async fn get(&self, id: i64) -> Result<Option<Entry>, sqlx::Error> {
         let row = sqlx::query(&format!(

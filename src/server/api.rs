@@ -126,6 +126,23 @@ impl Caller {
         Ok(path.is_some_and(|p| self.0.covers_path(&p)))
     }
 
+    /// The company a request is about: the one named, or the buyer's own;
+    /// staff must name one. Not found when the caller may not see it.
+    async fn company(&self, gateway: &Gateway, named: Option<String>) -> ApiResult<String> {
+        let company = match (&self.0, named) {
+            (_, Some(c)) => c,
+            (Scope::Company { code, .. }, None) => code.clone(),
+            (Scope::Staff, None) => {
+                return Err(ApiError(StatusCode::BAD_REQUEST, "name a `company`".into()))
+            }
+        };
+        if self.sees(gateway, &company).await? {
+            Ok(company)
+        } else {
+            Err(not_found(&format!("company {company}")))
+        }
+    }
+
     /// The order, when the caller may see it; otherwise not found.
     async fn order(&self, gateway: &Gateway, number: &str) -> ApiResult<crate::core::OrderView> {
         let view = gateway.core().order(number).await?;
@@ -164,16 +181,7 @@ async fn list_orders(
     caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
-    let company = match (&caller.0, q.company) {
-        (Scope::Company { code, .. }, None) => code.clone(),
-        (_, Some(c)) => c,
-        (Scope::Staff, None) => {
-            return Err(ApiError(StatusCode::BAD_REQUEST, "name a `company`".into()))
-        }
-    };
-    if !caller.sees(&gateway, &company).await? {
-        return Err(not_found(&format!("company {company}")));
-    }
+    let company = caller.company(&gateway, q.company).await?;
     let states = match q.state.as_deref() {
         Some(s) => vec![OrderState::parse(s)
             .ok_or_else(|| ApiError(StatusCode::BAD_REQUEST, format!("no state {s:?}")))?],
@@ -402,16 +410,7 @@ async fn price(
     caller: Caller,
     Query(p): Query<PriceParams>,
 ) -> ApiResult<Response> {
-    let company = match (&caller.0, p.company) {
-        (_, Some(c)) => c,
-        (Scope::Company { code, .. }, None) => code.clone(),
-        (Scope::Staff, None) => {
-            return Err(ApiError(StatusCode::BAD_REQUEST, "name a `company`".into()))
-        }
-    };
-    if !caller.sees(&gateway, &company).await? {
-        return Err(not_found(&format!("company {company}")));
-    }
+    let company = caller.company(&gateway, p.company).await?;
     let resolution = gateway
         .core()
         .resolve_price(&PriceQuery {
@@ -461,16 +460,7 @@ async fn orders_csv(
     caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
-    let company = match (&caller.0, q.company) {
-        (Scope::Company { code, .. }, None) => code.clone(),
-        (_, Some(c)) => c,
-        (Scope::Staff, None) => {
-            return Err(ApiError(StatusCode::BAD_REQUEST, "name a `company`".into()))
-        }
-    };
-    if !caller.sees(&gateway, &company).await? {
-        return Err(not_found(&format!("company {company}")));
-    }
+    let company = caller.company(&gateway, q.company).await?;
     let mut out = Vec::new();
     gateway
         .core()

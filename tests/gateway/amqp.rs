@@ -3,10 +3,7 @@
 //! the outbox holding deliveries while the broker is away. Skipped, and
 //! said so, without `EDIGATE_TEST_AMQP_URL`.
 
-use crate::harness::{amqp_url, unique, x12_with_control, Gate};
-use edigate::document::Document;
-use edigate::mapping::{Library, Syntax};
-use edigate::translate::{write_edifact, Envelope};
+use crate::harness::{amqp_url, from_acme, unique, x12_with_control, Gate};
 use lapin::options::{
     BasicGetOptions, BasicPublishOptions, QueueDeclareOptions, QueueDeleteOptions,
 };
@@ -57,27 +54,18 @@ fn supplier_on_amqp(dir: &std::path::Path, orders: &str, answers: &str) {
 }
 
 fn ordrsp(number: &str) -> Vec<u8> {
-    let document: Document = serde_json::from_value(serde_json::json!({
-        "type": "order_response", "id": "OR-A1", "order_id": number, "status": "accepted",
-        "lines": [
-            { "line_id": "1", "status": "accepted", "item": { "seller_id": "AC-1001" } },
-            { "line_id": "2", "status": "accepted", "item": { "seller_id": "AC-2040" } },
-            { "line_id": "3", "status": "accepted", "item": { "seller_id": "AC-3300" } }
-        ]
-    }))
-    .unwrap();
-    let mapping = Library::shipped()
-        .iter()
-        .find(|m| m.syntax == Syntax::Edifact && m.version == "D96A" && m.message == "ORDRSP")
-        .unwrap();
-    let envelope = Envelope {
-        sender: ("ZZZ".into(), "ACMEERP".into()),
-        receiver: ("ZZZ".into(), "EDIGATE".into()),
-        prepared: chrono::Utc::now().naive_utc(),
-        control_number: 4242,
-        test: false,
-    };
-    write_edifact(&[document], mapping, &envelope).unwrap().0
+    from_acme(
+        serde_json::json!({
+            "type": "order_response", "id": "OR-A1", "order_id": number, "status": "accepted",
+            "lines": [
+                { "line_id": "1", "status": "accepted", "item": { "seller_id": "AC-1001" } },
+                { "line_id": "2", "status": "accepted", "item": { "seller_id": "AC-2040" } },
+                { "line_id": "3", "status": "accepted", "item": { "seller_id": "AC-3300" } }
+            ]
+        }),
+        "ORDRSP",
+        4242,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

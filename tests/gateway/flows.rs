@@ -102,16 +102,7 @@ async fn an_850_is_acknowledged_placed_and_sent_to_the_supplier(gate: Gate) {
         .iter()
         .find(|m| m["answers"] == inbound["id"])
         .expect("the 997 in the journal");
-    let raw = gate
-        .http
-        .get(gate.url(&format!("/api/messages/{}/raw", ack_entry["id"])))
-        .bearer_auth(STAFF)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = gate.raw(&ack_entry["id"]).await;
     assert_eq!(raw, ack);
     let inbound_raw = gate
         .http
@@ -237,16 +228,7 @@ async fn a_cxml_order_request_is_placed_and_sent(gate: Gate) {
         "20260105093000.3001.order@acme-procurement.example.com"
     );
     assert_eq!(inbound["status"], "applied");
-    let raw = gate
-        .http
-        .get(gate.url(&format!("/api/messages/{}/raw", inbound["id"])))
-        .bearer_auth(STAFF)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = gate.raw(&inbound["id"]).await;
     assert!(
         !raw.contains(NORDWIND_SECRET),
         "the journal keeps no shared secret"

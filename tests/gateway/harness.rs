@@ -39,6 +39,28 @@ pub fn sample(path: &str) -> Vec<u8> {
     std::fs::read(repo().join("samples").join(path)).expect("sample")
 }
 
+/// A canonical document (JSON) as Acme's ERP would send it: EDIFACT D96A
+/// `message` from ACMEERP, interchange reference `reference`.
+pub fn from_acme(document: serde_json::Value, message: &str, reference: u64) -> Vec<u8> {
+    use edigate::mapping::{Library, Syntax};
+    let document: edigate::document::Document =
+        serde_json::from_value(document).expect("a canonical document");
+    let mapping = Library::shipped()
+        .iter()
+        .find(|m| m.syntax == Syntax::Edifact && m.version == "D96A" && m.message == message)
+        .expect("a shipped mapping");
+    let envelope = edigate::translate::Envelope {
+        sender: ("ZZZ".into(), "ACMEERP".into()),
+        receiver: ("ZZZ".into(), "EDIGATE".into()),
+        prepared: chrono::Utc::now().naive_utc(),
+        control_number: reference,
+        test: false,
+    };
+    edigate::translate::write_edifact(&[document], mapping, &envelope)
+        .expect("written")
+        .0
+}
+
 /// An X12 sample with its interchange control number replaced, so each
 /// post is a new interchange.
 pub fn x12_with_control(path: &str, control: u32) -> Vec<u8> {
@@ -257,6 +279,19 @@ impl Gate {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("order {number} never reached {state}: {last:#}");
+    }
+
+    /// A journalled message's bytes, as staff see them.
+    pub async fn raw(&self, id: &serde_json::Value) -> String {
+        self.http
+            .get(self.url(&format!("/api/messages/{id}/raw")))
+            .bearer_auth(STAFF)
+            .send()
+            .await
+            .expect("GET raw")
+            .text()
+            .await
+            .expect("text")
     }
 
     /// The files a file-drop connector was given.

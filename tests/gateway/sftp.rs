@@ -3,10 +3,7 @@
 //! poll. Skipped, and said so, where there is no sshd or we are not root
 //! (sshd must switch to the login user).
 
-use crate::harness::{unique, x12_with_control, Gate};
-use edigate::document::Document;
-use edigate::mapping::{Library, Syntax};
-use edigate::translate::{write_edifact, Envelope};
+use crate::harness::{from_acme, unique, x12_with_control, Gate};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -89,27 +86,18 @@ fn start_sshd() -> Option<Sshd> {
 }
 
 fn ordrsp(number: &str) -> Vec<u8> {
-    let document: Document = serde_json::from_value(serde_json::json!({
-        "type": "order_response", "id": "OR-S1", "order_id": number, "status": "accepted",
-        "lines": [
-            { "line_id": "1", "status": "accepted", "item": { "seller_id": "AC-1001" } },
-            { "line_id": "2", "status": "accepted", "item": { "seller_id": "AC-2040" } },
-            { "line_id": "3", "status": "accepted", "item": { "seller_id": "AC-3300" } }
-        ]
-    }))
-    .unwrap();
-    let mapping = Library::shipped()
-        .iter()
-        .find(|m| m.syntax == Syntax::Edifact && m.version == "D96A" && m.message == "ORDRSP")
-        .unwrap();
-    let envelope = Envelope {
-        sender: ("ZZZ".into(), "ACMEERP".into()),
-        receiver: ("ZZZ".into(), "EDIGATE".into()),
-        prepared: chrono::Utc::now().naive_utc(),
-        control_number: 5151,
-        test: false,
-    };
-    write_edifact(&[document], mapping, &envelope).unwrap().0
+    from_acme(
+        serde_json::json!({
+            "type": "order_response", "id": "OR-S1", "order_id": number, "status": "accepted",
+            "lines": [
+                { "line_id": "1", "status": "accepted", "item": { "seller_id": "AC-1001" } },
+                { "line_id": "2", "status": "accepted", "item": { "seller_id": "AC-2040" } },
+                { "line_id": "3", "status": "accepted", "item": { "seller_id": "AC-3300" } }
+            ]
+        }),
+        "ORDRSP",
+        5151,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

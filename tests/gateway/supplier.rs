@@ -2,31 +2,9 @@
 //! D96A, posted or dropped as files) move the order, reach the buyer in
 //! its own syntax and by webhook, and change what the next order sees.
 
-use crate::harness::{on_both_backends, x12_with_control, Gate, STAFF, WEBHOOK_SECRET};
-use edigate::document::Document;
-use edigate::mapping::{Library, Syntax};
-use edigate::translate::{write_edifact, Envelope};
+use crate::harness::{from_acme, on_both_backends, x12_with_control, Gate, STAFF, WEBHOOK_SECRET};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
-
-/// A supplier's document as the supplier's ERP would write it.
-fn from_acme(document: serde_json::Value, message: &str, reference: u64) -> Vec<u8> {
-    let document: Document = serde_json::from_value(document).expect("a canonical document");
-    let mapping = Library::shipped()
-        .iter()
-        .find(|m| m.syntax == Syntax::Edifact && m.version == "D96A" && m.message == message)
-        .expect("a shipped mapping");
-    let envelope = Envelope {
-        sender: ("ZZZ".into(), "ACMEERP".into()),
-        receiver: ("ZZZ".into(), "EDIGATE".into()),
-        prepared: chrono::Utc::now().naive_utc(),
-        control_number: reference,
-        test: false,
-    };
-    write_edifact(&[document], mapping, &envelope)
-        .expect("written")
-        .0
-}
 
 async fn placed_and_sent(gate: &Gate, control: u32) -> String {
     let response = gate
@@ -444,16 +422,7 @@ async fn a_procurement_system_gets_confirmations_and_ship_notices_in_cxml() {
         .iter()
         .find(|m| m["document"] == "ConfirmationRequest")
         .expect("journalled");
-    let raw = gate
-        .http
-        .get(gate.url(&format!("/api/messages/{}/raw", journalled["id"])))
-        .bearer_auth(STAFF)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = gate.raw(&journalled["id"]).await;
     assert!(
         raw.contains("<SharedSecret>(redacted)</SharedSecret>"),
         "{raw}"
