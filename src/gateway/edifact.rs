@@ -1,8 +1,8 @@
 //! EDIFACT interchanges: the UNB peeked for the journal; validation, the
 //! CONTRL the connector asks for, and the messages mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed};
-use super::journal::{Outcome, Status};
+use super::inbound::{EdiSyntax, Peek, Processed, Triage};
+use super::journal::Status;
 use super::Gateway;
 use crate::connector::Connector;
 use crate::edi::edifact::contrl::{write_contrls, Stamp};
@@ -47,54 +47,33 @@ impl Gateway {
         let report = Validator::new(catalog).validate(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
         let ack = self.contrl(connector, id, &report).await?;
-        let mut kinds: Vec<&str> = report
+        let types: Vec<String> = report
             .interchanges
             .iter()
             .flat_map(|i| {
                 i.groups
                     .iter()
-                    .flat_map(|g| g.messages.iter().map(|m| m.message_type.as_str()))
+                    .flat_map(|g| g.messages.iter().map(|m| m.message_type.clone()))
             })
             .collect();
-        kinds.dedup();
-        let mut outcome = Outcome::status(Status::Valid, issues);
-        outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
         let mut accepted = accepted_messages(&report);
-        let types: Vec<&str> = report
-            .interchanges
-            .iter()
-            .flat_map(|i| {
-                i.groups
-                    .iter()
-                    .flat_map(|g| g.messages.iter().map(|m| m.message_type.as_str()))
-            })
-            .collect();
-        if types.contains(&"CONTRL") {
-            // A partner's CONTRL moves the message of ours it answers; it
-            // is not a document to map.
-            let receipts = super::receipts::edifact_receipts(raw);
-            self.record_receipts(connector, "edifact", &receipts)
-                .await?;
-            for (flag, kind) in accepted.iter_mut().zip(&types) {
-                if *kind == "CONTRL" {
-                    *flag = false;
-                }
-            }
-            if types.iter().all(|t| *t == "CONTRL") {
-                outcome.status = Status::Applied;
-                self.journal().conclude(id, &outcome).await?;
-                return Ok(Processed {
-                    ack,
-                    orders: Vec::new(),
-                    status: Status::Applied,
-                });
-            }
-        }
-        let header = report.interchanges.first().map(|i| &i.header);
-        let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
-            outcome.status = Status::Invalid;
-            self.journal().conclude(id, &outcome).await?;
-            self.metrics().error("edifact");
+        let triage = self
+            .triage(
+                connector,
+                EdiSyntax::Edifact,
+                id,
+                raw,
+                &types,
+                &mut accepted,
+                issues,
+                &ack,
+            )
+            .await?;
+        let outcome = match triage {
+            Triage::Map(outcome) => outcome,
+            Triage::Done(processed) => return Ok(processed),
+        };
+        let Some(header) = report.interchanges.first().map(|i| &i.header) else {
             return Ok(Processed {
                 ack,
                 orders: Vec::new(),

@@ -90,6 +90,14 @@ pub(crate) struct Peek {
     pub control_number: String,
 }
 
+/// Where triage left an interchange.
+pub(crate) enum Triage {
+    /// Messages remain to map; what is known so far.
+    Map(Outcome),
+    /// Nothing to map: processing is over.
+    Done(Processed),
+}
+
 /// What processing one journalled interchange gave.
 pub(crate) struct Processed {
     pub ack: Option<Vec<u8>>,
@@ -225,6 +233,64 @@ impl Gateway {
             EdiSyntax::X12 => self.process_x12(connector, id, raw).await,
             EdiSyntax::Edifact => self.process_edifact(connector, id, raw).await,
         }
+    }
+
+    /// What does not depend on the syntax once an interchange is
+    /// validated: the document types recorded, partners' acknowledgments
+    /// of our messages (997/999, CONTRL) taken out of what is mapped and
+    /// recorded, and an interchange with nothing left to map concluded.
+    /// `types` and `accepted` hold each message in file order.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn triage(
+        &self,
+        connector: &Connector,
+        syntax: EdiSyntax,
+        id: i64,
+        raw: &[u8],
+        types: &[String],
+        accepted: &mut [bool],
+        issues: Vec<String>,
+        ack: &Option<Vec<u8>>,
+    ) -> Result<Triage, sqlx::Error> {
+        let mut kinds: Vec<&str> = types.iter().map(String::as_str).collect();
+        kinds.dedup();
+        let mut outcome = Outcome::status(Status::Valid, issues);
+        outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
+        let is_receipt = |t: &str| match syntax {
+            EdiSyntax::X12 => t == "997" || t == "999",
+            EdiSyntax::Edifact => t == "CONTRL",
+        };
+        if types.iter().any(|t| is_receipt(t)) {
+            let receipts = match syntax {
+                EdiSyntax::X12 => super::receipts::x12_receipts(raw),
+                EdiSyntax::Edifact => super::receipts::edifact_receipts(raw),
+            };
+            self.record_receipts(connector, syntax.name(), &receipts)
+                .await?;
+            for (flag, t) in accepted.iter_mut().zip(types) {
+                *flag &= !is_receipt(t);
+            }
+            if types.iter().all(|t| is_receipt(t)) {
+                outcome.status = Status::Applied;
+                self.journal().conclude(id, &outcome).await?;
+                return Ok(Triage::Done(Processed {
+                    ack: ack.clone(),
+                    orders: Vec::new(),
+                    status: Status::Applied,
+                }));
+            }
+        }
+        if !accepted.iter().any(|a| *a) {
+            outcome.status = Status::Invalid;
+            self.journal().conclude(id, &outcome).await?;
+            self.metrics().error(syntax.name());
+            return Ok(Triage::Done(Processed {
+                ack: ack.clone(),
+                orders: Vec::new(),
+                status: Status::Invalid,
+            }));
+        }
+        Ok(Triage::Map(outcome))
     }
 
     /// A repeat is answered with what the first got, and changes nothing.

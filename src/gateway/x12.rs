@@ -1,8 +1,8 @@
 //! X12 interchanges: the ISA peeked for the journal; validation, the
 //! 997/999/TA1 the connector asks for, and the sets mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed};
-use super::journal::{Outcome, Status};
+use super::inbound::{EdiSyntax, Peek, Processed, Triage};
+use super::journal::Status;
 use super::Gateway;
 use crate::connector::{Connector, FunctionalAck, Ta1Policy};
 use crate::edi::guide::Catalog;
@@ -44,53 +44,33 @@ impl Gateway {
         let report = Validator::new(catalog).validate(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
         let ack = self.x12_ack(connector, id, &report).await?;
-        let mut kinds: Vec<&str> = report
+        let types: Vec<String> = report
             .interchanges
             .iter()
             .flat_map(|i| {
                 i.groups
                     .iter()
-                    .flat_map(|g| g.sets.iter().map(|s| s.id.as_str()))
+                    .flat_map(|g| g.sets.iter().map(|s| s.id.clone()))
             })
             .collect();
-        kinds.dedup();
-        let mut outcome = Outcome::status(Status::Valid, issues);
-        outcome.document = (!kinds.is_empty()).then(|| kinds.join(","));
         let mut accepted = accepted_sets(&report);
-        let set_ids: Vec<&str> = report
-            .interchanges
-            .iter()
-            .flat_map(|i| {
-                i.groups
-                    .iter()
-                    .flat_map(|g| g.sets.iter().map(|s| s.id.as_str()))
-            })
-            .collect();
-        if set_ids.iter().any(|id| matches!(*id, "997" | "999")) {
-            // A partner's acknowledgment of what we sent moves our message;
-            // it is not a document to map.
-            let receipts = super::receipts::x12_receipts(raw);
-            self.record_receipts(connector, "x12", &receipts).await?;
-            for (flag, id) in accepted.iter_mut().zip(&set_ids) {
-                if matches!(*id, "997" | "999") {
-                    *flag = false;
-                }
-            }
-            if set_ids.iter().all(|id| matches!(*id, "997" | "999")) {
-                outcome.status = Status::Applied;
-                self.journal().conclude(id, &outcome).await?;
-                return Ok(Processed {
-                    ack,
-                    orders: Vec::new(),
-                    status: Status::Applied,
-                });
-            }
-        }
-        let header = report.interchanges.first().map(|i| &i.header);
-        let Some(header) = header.filter(|_| accepted.iter().any(|a| *a)) else {
-            outcome.status = Status::Invalid;
-            self.journal().conclude(id, &outcome).await?;
-            self.metrics().error("x12");
+        let triage = self
+            .triage(
+                connector,
+                EdiSyntax::X12,
+                id,
+                raw,
+                &types,
+                &mut accepted,
+                issues,
+                &ack,
+            )
+            .await?;
+        let outcome = match triage {
+            Triage::Map(outcome) => outcome,
+            Triage::Done(processed) => return Ok(processed),
+        };
+        let Some(header) = report.interchanges.first().map(|i| &i.header) else {
             return Ok(Processed {
                 ack,
                 orders: Vec::new(),
