@@ -41,10 +41,11 @@ pub fn routes() -> Router<Gateway> {
         .route("/availability", get(availability))
         .route("/connectors", get(connectors))
         .route("/prices", get(price))
+        .merge(super::commerce::routes())
 }
 
 /// An error as JSON: `{"error": "..."}` with a status that fits.
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -72,7 +73,8 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+/// A handler's result.
+pub type ApiResult<T> = Result<T, ApiError>;
 
 fn not_found(what: &str) -> ApiError {
     ApiError(StatusCode::NOT_FOUND, format!("{what} not found"))
@@ -103,14 +105,16 @@ impl FromRequestParts<Gateway> for Caller {
 }
 
 impl Caller {
-    fn staff(&self) -> ApiResult<()> {
+    /// Refused unless the caller is staff.
+    pub fn staff(&self) -> ApiResult<()> {
         match self.0 {
             Scope::Staff => Ok(()),
             _ => Err(ApiError(StatusCode::FORBIDDEN, "staff only".into())),
         }
     }
 
-    fn actor(&self) -> Actor {
+    /// The caller as the core's actor.
+    pub fn actor(&self) -> Actor {
         match &self.0 {
             Scope::Staff => Actor::system("api:staff"),
             Scope::Company { code, .. } => Actor::system(&format!("api:{code}")),
@@ -128,7 +132,7 @@ impl Caller {
 
     /// The company a request is about: the one named, or the buyer's own;
     /// staff must name one. Not found when the caller may not see it.
-    async fn company(&self, gateway: &Gateway, named: Option<String>) -> ApiResult<String> {
+    pub async fn company(&self, gateway: &Gateway, named: Option<String>) -> ApiResult<String> {
         let company = match (&self.0, named) {
             (_, Some(c)) => c,
             (Scope::Company { code, .. }, None) => code.clone(),

@@ -4,6 +4,7 @@
 //! a shutdown lets requests and the relay's pass in progress finish.
 
 mod api;
+mod commerce;
 mod config;
 mod openapi;
 

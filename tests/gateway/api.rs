@@ -132,14 +132,16 @@ async fn the_documented_paths_exist_and_operations_answer(gate: Gate) {
         for method in operations.as_object().unwrap().keys() {
             let concrete = concrete
                 .replace("{list}", "BASE-US")
-                .replace("{sku}", "NO-SUCH-SKU");
+                .replace("{sku}", "NO-SUCH-SKU")
+                .replace("{code}", "GLOBEX-RETAIL")
+                .replace("{cost_center}", "CC-1");
             let request = match method.as_str() {
                 "get" => gate.http.get(gate.url(&concrete)),
                 "post" => gate.http.post(gate.url(&concrete)).body("x"),
                 "put" => gate
                     .http
                     .put(gate.url(&concrete))
-                    .json(&serde_json::json!({"price": "1"})),
+                    .json(&serde_json::json!({"price": "1", "from": "2026-01-01", "to": "2026-12-31", "amount": "1", "currency": "USD"})),
                 other => panic!("{other}"),
             };
             let response = request.bearer_auth(STAFF).send().await.unwrap();
@@ -184,6 +186,52 @@ async fn price_of(gate: &Gate, sku: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// The catalog, the company and its budgets, within the token's scope.
+async fn catalog_company_and_budgets(gate: Gate) {
+    let (status, catalog) = gate.get("/api/catalog?market=US", Some(GLOBEX)).await;
+    assert_eq!(status, 200, "{catalog}");
+    let skus: Vec<&str> = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["AC-1001", "AC-2040", "AC-3300"]);
+    assert_eq!(
+        gate.get(
+            "/api/catalog?market=US&company=GLOBEX-RETAIL",
+            Some(NORDWIND)
+        )
+        .await
+        .0,
+        404
+    );
+    let (_, company) = gate.get("/api/companies/GLOBEX-RETAIL", Some(GLOBEX)).await;
+    assert_eq!(company["name"], "Globex Retail");
+    assert_eq!(
+        gate.get("/api/companies/NORDWIND", Some(GLOBEX)).await.0,
+        404
+    );
+
+    let set = |token: &'static str| {
+        gate.http
+            .put(gate.url("/api/companies/GLOBEX-RETAIL/budgets/CC-7"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "from": "2026-01-01", "to": "2026-12-31", "amount": "5000", "currency": "USD" }))
+            .send()
+    };
+    assert_eq!(
+        set(GLOBEX).await.unwrap().status().as_u16(),
+        403,
+        "buyers do not set budgets"
+    );
+    let response = set(STAFF).await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    // A budget belongs to a cost center; Globex Retail has none called CC-7.
+    assert!(status == 404 || status == 422, "{status} {body}");
 }
 
 /// Flow 7: a price set through the API applies at once, and Globex (which
@@ -335,4 +383,5 @@ on_both_backends!(
     the_documented_paths_exist_and_operations_answer,
     a_price_change_applies_at_once_and_reaches_subscribers,
     reprocess_and_resend,
+    catalog_company_and_budgets,
 );
