@@ -144,7 +144,11 @@ impl Gateway {
                 crate::detect::Format::Edifact => super::inbound::EdiSyntax::Edifact,
                 _ => super::inbound::EdiSyntax::X12,
             };
-            let answer = self.receive_edi(connector, syntax, message.body.clone()).await;
+            let reply = match message.reply_to {
+                Some(_) => super::inbound::Reply::InAnswer,
+                None => super::inbound::Reply::Queued,
+            };
+            let answer = self.receive_edi(connector, syntax, message.body.clone(), reply).await;
             if answer.message.is_none() {
                 // Not journalled (the store is down): let the broker keep it.
                 let _ = message.requeue().await;

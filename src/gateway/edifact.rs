@@ -1,7 +1,7 @@
 //! EDIFACT interchanges: the UNB peeked for the journal; validation, the
 //! CONTRL the connector asks for, and the messages mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed, Triage};
+use super::inbound::{EdiSyntax, Peek, Processed, Reply, Triage};
 use super::journal::Status;
 use super::Gateway;
 use crate::connector::Connector;
@@ -42,11 +42,12 @@ impl Gateway {
         connector: &Connector,
         id: i64,
         raw: &[u8],
+        reply: Reply,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::edifact().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         let report = Validator::new(catalog).validate(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        let ack = self.contrl(connector, id, &report).await?;
+        let ack = self.contrl(connector, id, &report, reply).await?;
         let types: Vec<String> = report
             .interchanges
             .iter()
@@ -104,6 +105,7 @@ impl Gateway {
         connector: &Connector,
         id: i64,
         report: &ValidationReport,
+        reply: Reply,
     ) -> Result<Option<Vec<u8>>, sqlx::Error> {
         let only_contrls = {
             let mut messages = report
@@ -126,7 +128,7 @@ impl Gateway {
         let first = self.next_control_number(&connector.id, "unb").await?;
         let bytes = write_contrls(report, &Stamp::now(), first, Vec::new())
             .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        self.journal_ack(connector, EdiSyntax::Edifact, id, "CONTRL", &bytes)
+        self.journal_ack(connector, EdiSyntax::Edifact, id, "CONTRL", &bytes, reply)
             .await?;
         Ok(Some(bytes))
     }

@@ -49,6 +49,18 @@ impl EdiSyntax {
     }
 }
 
+/// Where a message's acknowledgment (997/999/TA1, CONTRL) goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Back in the answer to the sender (the HTTP response, an AMQP
+    /// `reply_to`).
+    InAnswer,
+    /// Through the connector's outbound transports, like any message to
+    /// it (for file drops, SFTP, queues without `reply_to`, and messages
+    /// finished after a restart).
+    Queued,
+}
+
 /// What the sender is answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
@@ -112,12 +124,13 @@ impl Gateway {
         connector: &Connector,
         syntax: EdiSyntax,
         raw: Vec<u8>,
+        reply: Reply,
     ) -> Answer {
         let started = std::time::Instant::now();
         let trace = self.new_trace();
         let span = tracing::info_span!("edi", trace = %trace, connector = %connector.id, syntax = syntax.name());
         let answer = self
-            .receive_traced(connector, syntax, raw, trace)
+            .receive_traced(connector, syntax, raw, trace, reply)
             .instrument(span)
             .await;
         self.metrics().answered(syntax.name(), started);
@@ -132,6 +145,7 @@ impl Gateway {
         syntax: EdiSyntax,
         raw: Vec<u8>,
         trace: String,
+        reply: Reply,
     ) -> Answer {
         let peeked = syntax.peek(&raw);
         let (sender, receiver, control) = match &peeked {
@@ -196,7 +210,7 @@ impl Gateway {
         let gateway = self.clone();
         let c = connector.clone();
         let work = tokio::spawn(
-            async move { gateway.process_edi(&c, syntax, id, &raw).await }
+            async move { gateway.process_edi(&c, syntax, id, &raw, reply).await }
                 .instrument(tracing::Span::current()),
         );
         match work.await {
@@ -228,10 +242,11 @@ impl Gateway {
         syntax: EdiSyntax,
         id: i64,
         raw: &[u8],
+        reply: Reply,
     ) -> Result<Processed, sqlx::Error> {
         match syntax {
-            EdiSyntax::X12 => self.process_x12(connector, id, raw).await,
-            EdiSyntax::Edifact => self.process_edifact(connector, id, raw).await,
+            EdiSyntax::X12 => self.process_x12(connector, id, raw, reply).await,
+            EdiSyntax::Edifact => self.process_edifact(connector, id, raw, reply).await,
         }
     }
 
@@ -397,8 +412,9 @@ impl Gateway {
         Ok((orders, status))
     }
 
-    /// Journals an acknowledgment we made as the answer to `id`, delivered
-    /// with the answer itself.
+    /// Journals an acknowledgment we made as the answer to `id`: delivered
+    /// with the answer itself, or queued for the connector's outbound
+    /// transports.
     pub(crate) async fn journal_ack(
         &self,
         connector: &Connector,
@@ -406,7 +422,12 @@ impl Gateway {
         id: i64,
         document: &str,
         bytes: &[u8],
+        reply: Reply,
     ) -> Result<(), sqlx::Error> {
+        let status = match reply {
+            Reply::InAnswer => Status::Delivered,
+            Reply::Queued => Status::Pending,
+        };
         let head = syntax.peek(bytes).ok();
         let entered = self
             .journal()
@@ -422,16 +443,22 @@ impl Gateway {
                     answers: Some(id),
                     trace: self.new_trace(),
                     raw: bytes,
-                    status: Some(Status::Delivered),
+                    status: Some(status),
                     ..NewMessage::default()
                 },
             )
             .await?;
-        if let Entered::New(_) = entered {
-            self.metrics()
-                .message(&connector.id, syntax.name(), "out", "delivered");
+        let Entered::New(ack) = entered else {
+            return Ok(());
+        };
+        match reply {
+            Reply::InAnswer => {
+                self.metrics()
+                    .message(&connector.id, syntax.name(), "out", "delivered");
+                Ok(())
+            }
+            Reply::Queued => self.queue_message(connector, ack, "ack").await,
         }
-        Ok(())
     }
 }
 

@@ -362,12 +362,25 @@ impl Gateway {
         tracing::info!(journal = entry.id, connector = %connector.id, "processing from the journal");
         match entry.format.as_str() {
             "x12" => {
-                self.process_edi(&connector, inbound::EdiSyntax::X12, entry.id, &raw)
-                    .await?;
+                // Whoever sent it got no answer: its acknowledgment is queued.
+                self.process_edi(
+                    &connector,
+                    inbound::EdiSyntax::X12,
+                    entry.id,
+                    &raw,
+                    inbound::Reply::Queued,
+                )
+                .await?;
             }
             "edifact" => {
-                self.process_edi(&connector, inbound::EdiSyntax::Edifact, entry.id, &raw)
-                    .await?;
+                self.process_edi(
+                    &connector,
+                    inbound::EdiSyntax::Edifact,
+                    entry.id,
+                    &raw,
+                    inbound::Reply::Queued,
+                )
+                .await?;
             }
             "cxml" => match crate::cxml::read(&raw) {
                 Ok(read) => {

@@ -248,6 +248,36 @@ impl Gateway {
         Ok(subscribers.len())
     }
 
+    /// Queues a journalled outbound message for the connector's outbound
+    /// transports (an acknowledgment that could not go back in an answer);
+    /// once per message.
+    pub(crate) async fn queue_message(
+        &self,
+        connector: &Connector,
+        message: i64,
+        kind: &str,
+    ) -> Result<(), sqlx::Error> {
+        if connector.outbound.is_empty() {
+            return Ok(());
+        }
+        let now = now_micros();
+        let mut tx = self.store().begin().await?;
+        sqlx::query(
+            "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at, message_id) \
+             VALUES ($1, $2, $3, NULL, '{}', $4, $4, $5) ON CONFLICT (cause) DO NOTHING",
+        )
+        .bind(format!("message:{message}"))
+        .bind(&connector.id)
+        .bind(kind)
+        .bind(now)
+        .bind(message)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.wake_outbound();
+        Ok(())
+    }
+
     /// Sends a journalled outbound message again, byte for byte, through
     /// its connector's transports (a partner lost it).
     pub async fn resend(&self, message: i64) -> Result<(), sqlx::Error> {

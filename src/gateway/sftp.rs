@@ -5,7 +5,7 @@
 //! Through russh: the server's host key must be the one the connector
 //! pins, and we log in with a key file, never a password in a file.
 
-use super::inbound::EdiSyntax;
+use super::inbound::{EdiSyntax, Reply};
 use super::journal::Status;
 use super::Gateway;
 use crate::connector::{Connector, Inbound, SftpEndpoint};
@@ -238,7 +238,9 @@ impl Gateway {
             };
             let (folder, id) = match syntax {
                 Some(syntax) => {
-                    let answer = self.receive_edi(connector, syntax, bytes).await;
+                    let answer = self
+                        .receive_edi(connector, syntax, bytes, Reply::Queued)
+                        .await;
                     if answer.message.is_none() {
                         // Not journalled: leave it for the next poll.
                         continue;

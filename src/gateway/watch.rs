@@ -5,7 +5,7 @@
 //! between leaves it to be read again, and the journal takes that second
 //! reading for the repeat it is.
 
-use super::inbound::EdiSyntax;
+use super::inbound::{EdiSyntax, Reply};
 use super::Gateway;
 use crate::connector::{Connector, Inbound};
 use crate::gateway::journal::Status;
@@ -70,7 +70,9 @@ impl Gateway {
             };
             let (folder, id) = match syntax {
                 Some(syntax) => {
-                    let answer = self.receive_edi(connector, syntax, bytes).await;
+                    let answer = self
+                        .receive_edi(connector, syntax, bytes, Reply::Queued)
+                        .await;
                     let good = answer.status < 300
                         && !matches!(answer.outcome, Status::Invalid | Status::Failed);
                     (if good { "done" } else { "error" }, answer.message)

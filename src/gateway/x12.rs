@@ -1,7 +1,7 @@
 //! X12 interchanges: the ISA peeked for the journal; validation, the
 //! 997/999/TA1 the connector asks for, and the sets mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed, Triage};
+use super::inbound::{EdiSyntax, Peek, Processed, Reply, Triage};
 use super::journal::Status;
 use super::Gateway;
 use crate::connector::{Connector, FunctionalAck, Ta1Policy};
@@ -39,11 +39,12 @@ impl Gateway {
         connector: &Connector,
         id: i64,
         raw: &[u8],
+        reply: Reply,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::x12().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         let report = Validator::new(catalog).validate(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        let ack = self.x12_ack(connector, id, &report).await?;
+        let ack = self.x12_ack(connector, id, &report, reply).await?;
         let types: Vec<String> = report
             .interchanges
             .iter()
@@ -110,6 +111,7 @@ impl Gateway {
         connector: &Connector,
         id: i64,
         report: &ValidationReport,
+        reply: Reply,
     ) -> Result<Option<Vec<u8>>, sqlx::Error> {
         if let Some(done) = self.journal().answer_to(id).await? {
             return self.journal().raw(done.id).await;
@@ -157,7 +159,7 @@ impl Gateway {
         } else {
             "TA1"
         };
-        self.journal_ack(connector, EdiSyntax::X12, id, document, &bytes)
+        self.journal_ack(connector, EdiSyntax::X12, id, document, &bytes, reply)
             .await?;
         Ok(Some(bytes))
     }

@@ -10,7 +10,7 @@ mod openapi;
 
 pub use config::{Config, ConfigError};
 
-use crate::gateway::inbound::EdiSyntax;
+use crate::gateway::inbound::{EdiSyntax, Reply};
 use crate::gateway::world::{self, World};
 use crate::gateway::{Gateway, Settings};
 use crate::store::Store;
@@ -264,7 +264,11 @@ async fn edi(
                 .into_response()
         }
     };
-    answer(gateway.receive_edi(&c, syntax, body.to_vec()).await)
+    answer(
+        gateway
+            .receive_edi(&c, syntax, body.to_vec(), Reply::InAnswer)
+            .await,
+    )
 }
 
 async fn cxml(State(gateway): State<Gateway>, body: Bytes) -> Response {

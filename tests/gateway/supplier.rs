@@ -177,6 +177,15 @@ async fn the_suppliers_answers_move_the_order_and_reach_the_buyer(gate: Gate) {
     })
     .await;
     assert!(done, "the file is moved to done/");
+    // A file has no answer to carry the CONTRL: it goes out through the
+    // supplier's outbound transport, beside the ORDERS.
+    let contrl_sent = wait_for(|| {
+        gate.dropped("acme-erp")
+            .iter()
+            .any(|(_, f)| f.contains("CONTRL"))
+    })
+    .await;
+    assert!(contrl_sent, "{:?}", gate.dropped("acme-erp"));
     let next = gate
         .post(
             "/edi/globex-x12",
