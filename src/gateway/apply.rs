@@ -26,6 +26,8 @@ pub enum Via {
     Edi,
     /// cXML from a procurement system.
     Procurement,
+    /// Canonical JSON through the REST API.
+    Api,
 }
 
 impl Gateway {
@@ -59,6 +61,7 @@ impl Gateway {
                     channel: match via {
                         Via::Edi => ChannelKind::Edi,
                         Via::Procurement => ChannelKind::Punchout,
+                        Via::Api => ChannelKind::Api,
                     },
                     brand: connector.brand.clone(),
                     market: connector.market.clone().unwrap_or_default(),

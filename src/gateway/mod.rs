@@ -14,6 +14,7 @@ pub mod cxml_out;
 pub mod edifact;
 pub mod inbound;
 pub mod journal;
+pub mod json;
 pub mod metrics;
 pub mod outbound;
 pub mod receipts;
@@ -381,6 +382,9 @@ impl Gateway {
                     inbound::Reply::Queued,
                 )
                 .await?;
+            }
+            "json" => {
+                self.process_json(&connector, entry.id, &raw).await?;
             }
             "cxml" => match crate::cxml::read(&raw) {
                 Ok(read) => {

@@ -40,6 +40,7 @@ pub fn routes() -> Router<Gateway> {
         )
         .route("/availability", get(availability))
         .route("/connectors", get(connectors))
+        .route("/connectors/{connector}/documents", post(post_documents))
         .route("/prices", get(price))
         .merge(super::commerce::routes())
 }
@@ -525,4 +526,24 @@ async fn availability(
 ) -> ApiResult<Response> {
     let on = p.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     Ok(Json(gateway.core().availability(&p.sku, on).await?).into_response())
+}
+
+/// Canonical documents from a connector's system (staff tokens: the
+/// system posting them is the seller's integration).
+async fn post_documents(
+    State(gateway): State<Gateway>,
+    caller: Caller,
+    Path(connector): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    caller.staff()?;
+    let connector = gateway
+        .connectors()
+        .get(&connector)
+        .cloned()
+        .ok_or_else(|| not_found(&format!("connector {connector}")))?;
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let answer = gateway.receive_json(&connector, key, body.to_vec()).await;
+    Ok(super::answer(answer))
 }

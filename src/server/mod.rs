@@ -275,7 +275,7 @@ async fn cxml(State(gateway): State<Gateway>, body: Bytes) -> Response {
     answer(gateway.receive_cxml(body.to_vec()).await)
 }
 
-fn answer(a: crate::gateway::inbound::Answer) -> Response {
+pub(crate) fn answer(a: crate::gateway::inbound::Answer) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

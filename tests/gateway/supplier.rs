@@ -254,6 +254,7 @@ on_both_backends!(
     the_suppliers_answers_move_the_order_and_reach_the_buyer,
     a_response_for_an_unknown_order_fails_and_changes_nothing,
     the_suppliers_contrl_acknowledges_our_orders,
+    canonical_json_from_a_connector_is_applied_once,
 );
 
 /// The buyer's webhook gets each event, signed; a webhook that fails is
@@ -470,4 +471,34 @@ async fn the_suppliers_contrl_acknowledges_our_orders(gate: Gate) {
         .get(&format!("/api/messages/{}", orders["id"]), Some(STAFF))
         .await;
     assert_eq!(entry["status"], "acknowledged", "{entry:#}");
+}
+
+/// A supplier system that speaks canonical JSON posts its acknowledgment
+/// to the REST API: applied like an ORDRSP, forwarded to the buyer as an
+/// 855, and a retried post with the same Idempotency-Key changes nothing.
+async fn canonical_json_from_a_connector_is_applied_once(gate: Gate) {
+    let number = placed_and_sent(&gate, 721).await;
+    let post = |body: serde_json::Value, key: &'static str| {
+        gate.http
+            .post(gate.url("/api/connectors/acme-erp/documents"))
+            .bearer_auth(STAFF)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let first = post(ordrsp(&number), "ack-721").await.unwrap();
+    assert_eq!(first.status().as_u16(), 200);
+    let first: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(first["status"], "applied", "{first}");
+    assert_eq!(first["orders"], json!([number]));
+    gate.order_in_state(&number, "acknowledged").await;
+    let again = post(ordrsp(&number), "ack-721").await.unwrap();
+    assert_eq!(again.headers()["edigate-status"], "duplicate");
+    assert!(wait_for_files(&gate, "globex", 1).await[0]
+        .1
+        .contains("ST*855*"));
+    let bad = post(json!({ "type": "order_response" }), "ack-bad")
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
 }
