@@ -89,12 +89,6 @@ impl Amqp {
         }
     }
 
-    /// Checks the broker answers (for readiness and start).
-    pub async fn check(&self) -> Result<(), String> {
-        let mut publisher = self.publisher.lock().await;
-        self.publisher_channel(&mut publisher).await.map(|_| ())
-    }
-
     async fn publisher_channel<'a>(
         &self,
         slot: &'a mut Option<(Connection, Channel)>,

@@ -9,7 +9,7 @@ use super::inbound::Answer;
 use super::journal::{Direction, Entered, NewMessage, Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
-use crate::cxml::{self, Body, Credential, DateTimeValue, Envelope, Secret};
+use crate::cxml::{self, Credential, DateTimeValue, Envelope, Secret};
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
@@ -295,11 +295,6 @@ fn redact_secrets(raw: &[u8]) -> Vec<u8> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
-}
-
-/// Whether a body is a request edigate answers at `/cxml`.
-pub fn is_request(envelope: &Envelope) -> bool {
-    matches!(envelope.body, Body::Request { .. })
 }
 
 #[cfg(test)]

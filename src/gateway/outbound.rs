@@ -579,25 +579,14 @@ impl Gateway {
         match transport {
             Outbound::File { dir } => {
                 let dir = self.resolve(dir);
-                let extension = match c.outbound_syntax() {
-                    Some(Syntax::X12) => "x12",
-                    Some(Syntax::Edifact) => "edi",
-                    _ => "xml",
-                };
-                // A retry of a delivery overwrites its own file; a resend is a new one.
-                let name = format!("{}-{message:010}-{:010}.{extension}", c.id, d.id);
+                let name = file_name(c, message, d.id);
                 write_atomically(&dir, &name, raw)
                     .await
                     .map_err(|e| format!("file drop {}: {e}", dir.display()))
             }
             Outbound::Http { url } => super::cxml_out::post(c, url, raw).await,
             Outbound::Sftp(at) => {
-                let extension = match c.outbound_syntax() {
-                    Some(Syntax::X12) => "x12",
-                    Some(Syntax::Edifact) => "edi",
-                    _ => "xml",
-                };
-                let name = format!("{}-{message:010}-{:010}.{extension}", c.id, d.id);
+                let name = file_name(c, message, d.id);
                 let remote = super::sftp::connect(self, at).await?;
                 remote.upload(&at.dir, &name, raw).await
             }
@@ -741,6 +730,17 @@ fn for_buyer(document: Document, number: &str, po_number: &str) -> Document {
 /// The order id inside an order number (`SO00000042` → 42).
 fn order_id(number: &str) -> i64 {
     number.trim_start_matches("SO").parse().unwrap_or(-1)
+}
+
+/// A delivered message's file name (file drop, SFTP): a retry of a
+/// delivery overwrites its own file; a resend is a new one.
+fn file_name(c: &Connector, message: i64, delivery: i64) -> String {
+    let extension = match c.outbound_syntax() {
+        Some(Syntax::X12) => "x12",
+        Some(Syntax::Edifact) => "edi",
+        _ => "xml",
+    };
+    format!("{}-{message:010}-{delivery:010}.{extension}", c.id)
 }
 
 fn syntax_name(c: &Connector) -> &'static str {

@@ -344,20 +344,25 @@ async fn visible_to(caller: &Caller, gateway: &Gateway, orders: &[String]) -> Ap
     Ok(true)
 }
 
+/// A journal entry, when the caller may see it; otherwise not found.
+async fn visible_entry(
+    caller: &Caller,
+    gateway: &Gateway,
+    id: i64,
+) -> ApiResult<crate::gateway::journal::Entry> {
+    let entry = gateway.journal().get(id).await?;
+    match entry {
+        Some(entry) if visible_to(caller, gateway, &entry.orders).await? => Ok(entry),
+        _ => Err(not_found("message")),
+    }
+}
+
 async fn get_message(
     State(gateway): State<Gateway>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let entry = gateway
-        .journal()
-        .get(id)
-        .await?
-        .ok_or_else(|| not_found("message"))?;
-    if !visible_to(&caller, &gateway, &entry.orders).await? {
-        return Err(not_found("message"));
-    }
-    Ok(Json(entry).into_response())
+    Ok(Json(visible_entry(&caller, &gateway, id).await?).into_response())
 }
 
 async fn raw_message(
@@ -365,14 +370,7 @@ async fn raw_message(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let entry = gateway
-        .journal()
-        .get(id)
-        .await?
-        .ok_or_else(|| not_found("message"))?;
-    if !visible_to(&caller, &gateway, &entry.orders).await? {
-        return Err(not_found("message"));
-    }
+    let entry = visible_entry(&caller, &gateway, id).await?;
     let raw = gateway.journal().raw(id).await?.unwrap_or_default();
     let content_type = crate::gateway::inbound::content_type_of(&entry.format);
     Ok(([(header::CONTENT_TYPE, content_type)], raw).into_response())
