@@ -76,10 +76,11 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
             ),
         ));
     }
-    if c.x12.is_none() && c.edifact.is_none() && c.cxml.is_none() {
+    let oci = c.punchout.as_ref().is_some_and(|p| p.oci.is_some());
+    if c.x12.is_none() && c.edifact.is_none() && c.cxml.is_none() && !oci {
         return Err((
             "name",
-            "a connector needs an identity: [x12], [edifact] or [cxml]".into(),
+            "a connector needs an identity: [x12], [edifact], [cxml] or [punchout.oci]".into(),
         ));
     }
     if c.role == Role::Buyer && (c.company.is_none() || c.market.is_none()) {
@@ -87,6 +88,24 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
             "role",
             "a buyer names the `company` it orders for and the `market` it orders in".into(),
         ));
+    }
+    if let Some(p) = &c.punchout {
+        if c.role != Role::Buyer {
+            return Err(("punchout", "only a buyer punches out".into()));
+        }
+        if p.session_minutes == 0 || p.start_minutes == 0 {
+            return Err((
+                "session_minutes",
+                "a punchout session and its start URL need at least a minute".into(),
+            ));
+        }
+        if p.oci.as_ref().is_some_and(|o| !is_env_name(&o.password_env)) {
+            return Err((
+                "password_env",
+                "password_env names an environment variable (letters, digits, `_`), not the password"
+                    .into(),
+            ));
+        }
     }
     if let Some(x) = &c.x12 {
         if x.qualifier.len() != 2 || x.id.is_empty() || x.id.len() > 15 {

@@ -116,6 +116,72 @@ pub struct CxmlIdentity {
     pub secret_env: String,
 }
 
+/// How a buyer's procurement system punches out to us.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Punchout {
+    /// Minutes a shopping session lives after its setup.
+    #[serde(default = "session_minutes")]
+    pub session_minutes: u32,
+    /// Minutes the one-time start URL may be opened in.
+    #[serde(default = "start_minutes")]
+    pub start_minutes: u32,
+    /// The form field the cXML cart goes back in.
+    #[serde(default)]
+    pub cart_field: CartField,
+    /// Origins allowed to show the pages in a frame (CSP
+    /// `frame-ancestors`); none: the pages may not be framed.
+    #[serde(default)]
+    pub frame_ancestors: Vec<String>,
+    /// OCI entry: the login the procurement system sends.
+    #[serde(default)]
+    pub oci: Option<OciLogin>,
+}
+
+fn session_minutes() -> u32 {
+    60
+}
+
+fn start_minutes() -> u32 {
+    5
+}
+
+impl Default for Punchout {
+    fn default() -> Punchout {
+        Punchout {
+            session_minutes: session_minutes(),
+            start_minutes: start_minutes(),
+            cart_field: CartField::default(),
+            frame_ancestors: Vec::new(),
+            oci: None,
+        }
+    }
+}
+
+/// The form field a PunchOutOrderMessage is posted in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CartField {
+    /// `cXML-urlencoded` (the document as US-ASCII text).
+    #[default]
+    Urlencoded,
+    /// `cXML-base64`.
+    Base64,
+}
+
+/// The login an OCI entry call carries (`USERNAME`, `PASSWORD`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OciLogin {
+    /// `USERNAME`.
+    pub username: String,
+    /// The environment variable holding the password; never the password.
+    pub password_env: String,
+    /// Our vendor number in the buyer's system (`NEW_ITEM-VENDOR`).
+    #[serde(default)]
+    pub vendor: Option<String>,
+}
+
 /// A partner's SFTP server and the directory we use on it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -303,6 +369,10 @@ pub struct Connector {
     /// (832 / PRICAT).
     #[serde(default)]
     pub price_catalog: bool,
+    /// Punchout settings of a buyer; a cXML buyer without them punches
+    /// out with the defaults.
+    #[serde(default)]
+    pub punchout: Option<Punchout>,
 }
 
 /// A syntax a connector writes.
@@ -343,6 +413,22 @@ impl Connector {
     /// Whether it sends over HTTP to us.
     pub fn accepts_http(&self) -> bool {
         self.inbound.iter().any(|i| matches!(i, Inbound::Http))
+    }
+
+    /// Its punchout settings: its own, or the defaults for a buyer that
+    /// speaks cXML; `None` when it cannot punch out.
+    pub fn punchout(&self) -> Option<Punchout> {
+        match (&self.punchout, &self.cxml, self.role) {
+            (Some(p), _, Role::Buyer) => Some(p.clone()),
+            (None, Some(_), Role::Buyer) => Some(Punchout::default()),
+            _ => None,
+        }
+    }
+
+    /// The OCI password, read from the environment now.
+    pub fn oci_password(&self) -> Option<String> {
+        let name = &self.punchout.as_ref()?.oci.as_ref()?.password_env;
+        std::env::var(name).ok().filter(|s| !s.is_empty())
     }
 
     /// The shared secret of its cXML credential, read from the environment

@@ -339,6 +339,34 @@ pub(crate) async fn rules_for(
         .collect()
 }
 
+/// What `rules` will ask of a cart of `lines` totalling `total`, said
+/// before it is ordered. Only the rules a cart alone decides (total and
+/// category); budgets are shown beside the cart, ship-tos come later.
+pub(crate) fn foreseen(rules: &[Rule], total: Micros, currency: &str, lines: &[LineFacts]) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|rule| {
+            let reason = match rule.kind.as_str() {
+                "total_over" => {
+                    let limit = Micros(rule.amount.unwrap_or(0));
+                    (total > limit).then(|| format!("the total {total} {currency} is over {limit}"))
+                }
+                "restricted_category" => {
+                    let category = rule.category.as_deref().unwrap_or_default();
+                    let lines: Vec<&str> = lines
+                        .iter()
+                        .filter(|l| l.unspsc.as_deref().is_some_and(|u| u.starts_with(category)))
+                        .map(|l| l.sku.as_str())
+                        .collect();
+                    (!lines.is_empty()).then(|| format!("{} in restricted category {category}", lines.join(", ")))
+                }
+                _ => None,
+            }?;
+            Some(format!("needs approval by a {} ({}): {reason}", rule.role, rule.code))
+        })
+        .collect()
+}
+
 /// The approvals an order needs by `rules`; the budget and ship-to rules
 /// read the store inside the command's transaction.
 pub(crate) async fn evaluate(

@@ -21,7 +21,9 @@ mod placement;
 mod pricing;
 mod quotes;
 mod reports;
+mod search;
 mod sellers;
+mod shopping;
 mod states;
 
 pub use approvals::{ApprovalRuleKind, ApprovalStep, NewApprovalRule};
@@ -38,7 +40,9 @@ pub use pricing::{
 };
 pub use quotes::{QuoteLineRequest, QuoteLineView, QuoteView, RequestQuote};
 pub use reports::{HistoryCursor, HistoryPage, HistoryQuery, HistoryRow, Suggestion};
+pub use search::{CatalogSearch, FacetValue, SearchHit, SearchPage, SearchSort, ATTRIBUTE_FACET_ROWS};
 pub use sellers::{ChannelKind, NewMarket};
+pub use shopping::{CartItem, CartQuote, MarketView, ProductSheet, QuotedLine};
 pub use states::OrderState;
 
 use crate::store::{self, Claim, Store, Tx};

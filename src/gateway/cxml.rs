@@ -9,7 +9,7 @@ use super::inbound::Answer;
 use super::journal::{Direction, Entered, NewMessage, Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
-use crate::cxml::{self, Credential, DateTimeValue, Envelope, Secret};
+use crate::cxml::{self, Body, Credential, DateTimeValue, Envelope, Request, Secret};
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
@@ -78,6 +78,16 @@ impl Gateway {
             );
         }
         let kept = redact_secrets(&raw);
+        if let Body::Request {
+            request: Request::PunchOutSetup(setup),
+            ..
+        } = &envelope.body
+        {
+            let answer = self
+                .punchout_setup(&connector, &envelope, setup, &kept, sender, trace)
+                .await;
+            return (answer, Some(connector.id));
+        }
         let entered = self
             .journal()
             .enter(
@@ -214,7 +224,7 @@ impl Gateway {
     }
 
     /// A cXML Response with `code`.
-    fn cxml_status(
+    pub(super) fn cxml_status(
         &self,
         message: Option<i64>,
         code: u16,

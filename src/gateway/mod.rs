@@ -17,6 +17,7 @@ pub mod journal;
 pub mod json;
 pub mod metrics;
 pub mod outbound;
+pub mod punchout;
 pub mod receipts;
 pub mod sftp;
 pub mod watch;
@@ -53,6 +54,9 @@ pub struct Settings {
     pub amqp_url: Option<String>,
     /// The bus queue deliveries are handed out on.
     pub bus_queue: String,
+    /// Where browsers reach us (`https://shop.example.com`): punchout start
+    /// URLs begin with it. Without it, the address the server listens on.
+    pub public_url: Option<String>,
 }
 
 /// Our identities, as partners know us.
@@ -115,6 +119,7 @@ struct Inner {
     metrics: Metrics,
     wake_outbound: tokio::sync::Notify,
     traces: AtomicU64,
+    public_url: std::sync::OnceLock<String>,
 }
 
 impl Gateway {
@@ -141,6 +146,10 @@ impl Gateway {
         }
         let amqp = settings.amqp_url.as_deref().map(amqp::Amqp::new);
         let core = Core::new(store.clone());
+        let public_url = std::sync::OnceLock::new();
+        if let Some(url) = &settings.public_url {
+            let _ = public_url.set(url.clone());
+        }
         let gateway = Gateway {
             inner: Arc::new(Inner {
                 core,
@@ -153,6 +162,7 @@ impl Gateway {
                 metrics: Metrics::new(),
                 wake_outbound: tokio::sync::Notify::new(),
                 traces: AtomicU64::new(0),
+                public_url,
             }),
         };
         Ok(gateway)
@@ -246,6 +256,19 @@ impl Gateway {
     pub fn new_trace(&self) -> String {
         let n = self.inner.traces.fetch_add(1, Ordering::Relaxed);
         format!("{:x}-{n:x}", now_micros())
+    }
+
+    /// Where browsers reach us, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        self.inner
+            .public_url
+            .get()
+            .map_or("http://127.0.0.1:8080", |u| u.trim_end_matches('/'))
+    }
+
+    /// Sets where browsers reach us, unless the settings named it.
+    pub fn default_public_url(&self, url: String) {
+        let _ = self.inner.public_url.set(url);
     }
 
     /// Tells the outbound relay there is work.

@@ -35,6 +35,10 @@ pub struct World {
     #[serde(default)]
     price_lists: Vec<PriceList>,
     #[serde(default)]
+    assortments: Vec<Assortment>,
+    #[serde(default)]
+    budgets: Vec<Budget>,
+    #[serde(default)]
     stock: Vec<Stock>,
     #[serde(default)]
     approval_rules: Vec<NewApprovalRule>,
@@ -102,6 +106,30 @@ struct Price {
     price: Decimal,
     #[serde(default)]
     from_quantity: Decimal,
+}
+
+/// A shared catalog and the companies limited to it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Assortment {
+    code: String,
+    name: String,
+    skus: Vec<String>,
+    #[serde(default)]
+    companies: Vec<String>,
+}
+
+/// A cost center with its budget for a period.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Budget {
+    company: String,
+    cost_center: String,
+    name: String,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    amount: Decimal,
+    currency: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +283,27 @@ impl World {
                     .await
                     .map_err(fail(format!("price {} {}", l.list.code, p.sku)))?;
             }
+        }
+        for a in &self.assortments {
+            let skus: Vec<&str> = a.skus.iter().map(String::as_str).collect();
+            core.create_assortment(by, &a.code, &a.name, &skus)
+                .await
+                .map_err(fail(format!("assortment {}", a.code)))?;
+            for company in &a.companies {
+                core.assign_assortment(by, company, &a.code)
+                    .await
+                    .map_err(fail(format!("assortment {} of {company}", a.code)))?;
+            }
+        }
+        for b in &self.budgets {
+            let what = || format!("budget {} of {}", b.cost_center, b.company);
+            core.create_cost_center(by, &b.company, &b.cost_center, &b.name)
+                .await
+                .map_err(fail(what()))?;
+            let amount = crate::core::Money::new(b.amount, &b.currency);
+            core.set_budget(by, &b.company, &b.cost_center, (b.from, b.to), &amount)
+                .await
+                .map_err(fail(what()))?;
         }
         for s in &self.stock {
             core.set_on_hand(by, &s.warehouse, &s.sku, s.on_hand, None)

@@ -42,6 +42,7 @@ struct File {
     connectors: Option<PathBuf>,
     mappings: Option<PathBuf>,
     world: Option<PathBuf>,
+    public_url: Option<String>,
     #[serde(default)]
     us: UsFile,
 }
@@ -67,6 +68,8 @@ pub struct Config {
     pub world: Option<PathBuf>,
     /// Where relative paths in connector files start.
     pub base_dir: PathBuf,
+    /// Where browsers reach us; the listening address when absent.
+    pub public_url: Option<String>,
     us: UsFile,
 }
 
@@ -89,6 +92,7 @@ impl Config {
             mappings: dir.join("mappings"),
             world: Some(dir.join("demo/world.toml")),
             base_dir: dir.to_path_buf(),
+            public_url: None,
             us: UsFile::default(),
         }
     }
@@ -120,6 +124,7 @@ impl Config {
             config.mappings = read.mappings.map(at).unwrap_or(config.mappings);
             config.world = read.world.map(at).or(config.world);
             config.base_dir = base.to_path_buf();
+            config.public_url = read.public_url;
             config.us = read.us;
         }
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -130,6 +135,11 @@ impl Config {
         if let Ok(url) = std::env::var("AMQP_URL") {
             if !url.is_empty() {
                 config.amqp_url = Some(url);
+            }
+        }
+        if let Ok(url) = std::env::var("EDIGATE_PUBLIC_URL") {
+            if !url.is_empty() {
+                config.public_url = Some(url);
             }
         }
         if let Ok(listen) = std::env::var("EDIGATE_LISTEN") {

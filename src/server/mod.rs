@@ -7,6 +7,7 @@ mod api;
 mod commerce;
 mod config;
 mod openapi;
+mod shop;
 
 pub use config::{Config, ConfigError};
 
@@ -100,6 +101,7 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
             us: config.us(),
             amqp_url: config.amqp_url.clone(),
             bus_queue: config.bus_queue.clone(),
+            public_url: config.public_url.clone(),
         },
     )
     .await?;
@@ -121,6 +123,7 @@ pub async fn start(config: &Config) -> Result<Running, ServeError> {
         addr: config.listen,
         error,
     })?;
+    gateway.default_public_url(format!("http://{addr}"));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let stop = std::sync::Arc::new(stop);
     let relay = tokio::spawn({
@@ -208,6 +211,7 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/edi/{connector}", post(edi))
         .route("/cxml", post(cxml))
         .nest("/api", api::routes())
+        .merge(shop::routes())
         // EDI files are large; 64 MB is what a big 846 or 832 needs.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(gateway)

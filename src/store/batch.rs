@@ -43,6 +43,33 @@ impl From<Option<String>> for Arg {
     }
 }
 
+/// The parameters of one query built piece by piece: each [`Params::arg`]
+/// returns the placeholder to write, [`Params::bind`] binds them all.
+#[derive(Debug, Default)]
+pub struct Params(Vec<Arg>);
+
+impl Params {
+    /// Adds a parameter; returns its placeholder (`$3`).
+    pub fn arg(&mut self, value: impl Into<Arg>) -> String {
+        self.0.push(value.into());
+        format!("${}", self.0.len())
+    }
+
+    /// Binds every parameter to `query`, in order.
+    pub fn bind<'q>(
+        &self,
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for arg in &self.0 {
+            query = match arg {
+                Arg::Int(v) => query.bind(*v),
+                Arg::Text(v) => query.bind(v.clone()),
+            };
+        }
+        query
+    }
+}
+
 /// Statements (INSERTs and UPDATEs without results) to send together.
 #[derive(Debug, Default)]
 pub struct Batch {

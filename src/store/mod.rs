@@ -10,7 +10,7 @@ mod batch;
 mod idempotency;
 mod micros;
 
-pub use batch::{Arg, Batch};
+pub use batch::{Arg, Batch, Params};
 pub use idempotency::{claim, lookup, record, Claim};
 pub use micros::{Micros, MicrosError};
 
@@ -161,6 +161,11 @@ impl Store {
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         self.writer.begin().await
+    }
+
+    /// The pool single writes go through (one connection on SQLite).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The pool queries read from.

@@ -66,6 +66,16 @@ fn place(refs: &mut ProcurementRefs, name: &str, value: &str) -> bool {
     true
 }
 
+/// The procurement references among extrinsics (a punchout setup's
+/// `CostCenter`, under any of the names buyers give it).
+pub fn procurement_refs(list: &[Extrinsic]) -> ProcurementRefs {
+    let mut refs = ProcurementRefs::default();
+    for e in list {
+        place(&mut refs, &e.name, &e.value);
+    }
+    refs
+}
+
 /// Extrinsics into procurement references; the rest into extensions.
 fn extrinsics(list: &[Extrinsic], at: &str, refs: &mut ProcurementRefs, out: &mut Vec<Extension>) {
     for e in list {

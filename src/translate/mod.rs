@@ -3,6 +3,7 @@
 //! and canonical documents written into a new interchange. This is where
 //! syntax trees and mappings meet; neither knows the other.
 
+pub mod cart;
 pub mod cases;
 pub mod cxml;
 pub mod fulfil;

@@ -12,6 +12,8 @@ use std::time::Duration;
 pub const NORDWIND_SECRET: &str = "example-shared-secret-not-real";
 /// The webhook signing secret in every test.
 pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
+/// The demo OCI buyer's password in tests.
+pub const HANSA_PASSWORD: &str = "test-oci-password";
 /// Demo API tokens (demo/world.toml).
 pub const STAFF: &str = "demo-staff-token";
 pub const GLOBEX: &str = "demo-globex-token";
@@ -96,6 +98,7 @@ fn secrets() {
     SET.call_once(|| {
         std::env::set_var("EDIGATE_SECRET_NORDWIND", NORDWIND_SECRET);
         std::env::set_var("EDIGATE_TEST_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        std::env::set_var("EDIGATE_OCI_PASSWORD_HANSA", HANSA_PASSWORD);
     });
 }
 

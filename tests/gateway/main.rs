@@ -6,6 +6,7 @@ mod amqp;
 mod api;
 mod flows;
 mod harness;
+mod punchout;
 mod sftp;
 mod startup;
 mod supplier;

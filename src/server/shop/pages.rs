@@ -1,0 +1,375 @@
+//! The shop's HTML. maud escapes every interpolated value; the pages
+//! use plain forms and links, so they work without JavaScript and with a
+//! keyboard, and each control has a label.
+
+use super::Shopper;
+use crate::core::{CartQuote, CatalogSearch, MarketView, ProductSheet, SearchPage, Suggestion};
+use maud::{html, Markup, DOCTYPE};
+use rust_decimal::Decimal;
+
+/// The requisition fields a cart carries into the procurement system.
+pub const REQUISITION_FIELDS: &[&str] = &["CostCenter", "ProjectCode", "Comments"];
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#222}\
+header{display:flex;gap:1rem;align-items:center;padding:.6rem 1rem;background:#17324d;color:#fff}\
+header a{color:#fff}main{padding:1rem;max-width:70rem;margin:auto}\
+.layout{display:grid;grid-template-columns:14rem 1fr;gap:1.5rem}\
+.hits{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem}\
+.hit{border:1px solid #ccd;border-radius:6px;padding:.7rem}.img{height:5rem;background:#eef;display:flex;\
+align-items:center;justify-content:center;color:#667;border-radius:4px}.price{font-weight:600}\
+.contract{color:#0a6b2d;font-size:.85rem}.warn{color:#8a4b00}.error{color:#a00}\
+table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #dde;text-align:left}\
+meter{width:16rem}";
+
+/// What the search page shows.
+pub struct SearchView<'a> {
+    /// The search as run.
+    pub search: &'a CatalogSearch,
+    /// The page number, from 0.
+    pub page: u32,
+    /// Hits per page.
+    pub page_size: u32,
+    /// What was found.
+    pub found: &'a SearchPage,
+    /// What the company buys most.
+    pub frequent: &'a [Suggestion],
+}
+
+/// What the cart page shows.
+pub struct CartView<'a> {
+    /// The cart priced.
+    pub quote: &'a CartQuote,
+    /// The cost center's budget: (cost center, amount, consumed).
+    pub budget: Option<(String, Decimal, Decimal)>,
+    /// A message about the last action.
+    pub notice: Option<String>,
+}
+
+/// An amount as the market's language writes it (decimal comma in
+/// German), at least two decimals, never rounded away.
+pub fn money(amount: Decimal, currency: &str, lang: &str) -> String {
+    let mut shown = amount.normalize();
+    if shown.scale() < 2 {
+        shown.rescale(2);
+    }
+    let text = shown.to_string();
+    let text = if lang == "de" { text.replace('.', ",") } else { text };
+    format!("{text} {currency}")
+}
+
+fn lang(market: &MarketView) -> &str {
+    market.languages.first().map_or("en", String::as_str)
+}
+
+fn layout(title: &str, lang: &str, shopper: Option<&Shopper>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · edigate shop" }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                @if let Some(shopper) = shopper {
+                    header {
+                        a href="/shop" { "Catalog" }
+                        form method="get" action="/shop" role="search" {
+                            label for="q" { "Search" } " "
+                            input id="q" name="q" type="search" placeholder="Name, part number …";
+                            " " button type="submit" { "Search" }
+                        }
+                        a href="/shop/quick" { "Quick order" }
+                        a href="/shop/cart" id="cart-link" { "Cart (" (shopper.session.cart.len()) ")" }
+                        span { (shopper.session.user_name.clone().or(shopper.session.user_email.clone()).unwrap_or_default())
+                               " · " (shopper.session.company) }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// A page that only says something.
+pub fn message(title: &str, text: &str) -> String {
+    layout(title, "en", None, html! { h1 { (title) } p id="message" { (text) } })
+}
+
+fn search_link(search: &CatalogSearch, change: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = vec![("q".into(), search.text.clone())];
+    if let Some(b) = &search.brand {
+        pairs.push(("brand".into(), b.clone()));
+    }
+    if let Some(c) = &search.category {
+        pairs.push(("category".into(), c.clone()));
+    }
+    if let Some((k, v)) = &search.attribute {
+        pairs.push(("attr".into(), format!("{k}={v}")));
+    }
+    pairs.push(("sort".into(), search.sort.as_str().into()));
+    for (name, value) in change {
+        pairs.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            pairs.push(((*name).into(), (*value).into()));
+        }
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(n, v)| format!("{n}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+        .collect();
+    format!("/shop?{}", query.join("&"))
+}
+
+/// The catalog: search form, facets, hits with the buyer's prices.
+pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csrf: &str) -> String {
+    let (search, found) = (view.search, view.found);
+    let lang = lang(market);
+    let editable = shopper.session.editable();
+    let body = html! {
+        h1 { "Catalog" }
+        form method="get" action="/shop" {
+            label for="q2" { "Search words" } " "
+            input id="q2" name="q" type="search" value=(search.text);
+            " " label for="sort" { "Sort by" } " "
+            select id="sort" name="sort" {
+                @for (value, label) in [("relevance", "Relevance"), ("name", "Name"), ("sku", "Part number")] {
+                    option value=(value) selected[search.sort.as_str() == value] { (label) }
+                }
+            }
+            " " button type="submit" { "Search" }
+        }
+        div.layout {
+            aside aria-label="Filters" {
+                h2 { "Brand" }
+                ul { @for f in &found.brands {
+                    li { a href=(search_link(search, &[("brand", &f.value)])) { (f.label) } " (" (f.count) ")" }
+                } }
+                h2 { "Category" }
+                ul { @for f in &found.categories {
+                    li { a href=(search_link(search, &[("category", &f.value)])) { "UNSPSC " (f.label) } " (" (f.count) ")" }
+                } }
+                @for (name, values) in &found.attributes {
+                    h2 { (name) }
+                    ul { @for f in values {
+                        li { a href=(search_link(search, &[("attr", &format!("{name}={}", f.value))])) { (f.label) } " (" (f.count) ")" }
+                    } }
+                }
+                @if search.brand.is_some() || search.category.is_some() || search.attribute.is_some() {
+                    p { a href=(search_link(search, &[("brand", ""), ("category", ""), ("attr", "")])) { "Clear filters" } }
+                }
+            }
+            section aria-label="Products" {
+                p id="hit-count" { (found.total) " products" }
+                @if !view.frequent.is_empty() {
+                    h2 { "Frequently bought" }
+                    ul id="frequent" { @for s in view.frequent {
+                        li { a href={"/shop/product/" (s.sku)} { (s.sku) } " — ordered " (s.orders) " times" }
+                    } }
+                }
+                ul.hits { @for hit in &found.hits {
+                    li.hit data-sku=(hit.product.sku) {
+                        div.img aria-hidden="true" { (hit.product.name.chars().next().unwrap_or('?')) }
+                        h3 { a href={"/shop/product/" (hit.product.sku)} { (hit.product.name) } }
+                        div { "Part " (hit.product.sku) " · " (hit.brand) }
+                        @match &hit.price {
+                            Some(p) => {
+                                div.price { (money(p.amount, &p.currency, lang)) " / " (hit.product.base_unit) }
+                                @if hit.contract { div.contract { "your contract price" } }
+                            }
+                            None => div.warn { "price on request" }
+                        }
+                        @if editable {
+                            form method="post" action="/shop/cart/add" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="sku" value=(hit.product.sku);
+                                input type="hidden" name="back" value=(search_link(search, &[]));
+                                label for={"qty-" (hit.product.sku)} { "Quantity" } " "
+                                input id={"qty-" (hit.product.sku)} name="quantity" type="number" min="0" step="any" value="1" size="4";
+                                " " button type="submit" { "Add to cart" }
+                            }
+                        }
+                    }
+                } }
+                nav aria-label="Pages" {
+                    @if view.page > 0 {
+                        a href=(search_link(search, &[("page", &(view.page - 1).to_string())])) { "Previous" } " "
+                    }
+                    @if u64::from((view.page + 1) * view.page_size) < found.total {
+                        a href=(search_link(search, &[("page", &(view.page + 1).to_string())])) { "Next" }
+                    }
+                }
+            }
+        }
+    };
+    layout("Catalog", lang, Some(shopper), body)
+}
+
+/// One product: the buyer's price with its tiers and explanation,
+/// availability, options and bundle contents.
+pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csrf: &str) -> String {
+    let lang = lang(market);
+    let p = &sheet.product;
+    let lead = sheet.attributes.get("lead_time_days").map(|v| v.to_string().trim_matches('"').to_string());
+    let body = html! {
+        h1 { (p.name) }
+        p { "Part " (p.sku) " · " (sheet.brand)
+            @if let Some(gtin) = &sheet.gtin { " · GTIN " (gtin) } }
+        @match &sheet.price {
+            Some(price) => {
+                p.price id="price" { (money(price.unit_price.amount, &price.unit_price.currency, lang)) " / " (p.base_unit) }
+                @if price.winner.company.is_some() { p.contract { "your contract price" } }
+                details { summary { "How this price is found" }
+                    ul { @for line in price.explanation() { li { (line) } } } }
+                @if sheet.tiers.len() > 1 {
+                    table id="tiers" { caption { "Quantity prices" }
+                        tr { th { "From" } th { "Price per " (p.base_unit) } }
+                        @for (from, price_each) in &sheet.tiers {
+                            tr { td { (from.normalize()) } td { (money(*price_each, &market.currency, lang)) } }
+                        }
+                    }
+                }
+            }
+            None => p.warn { "Price on request" }
+        }
+        p id="availability" {
+            @if sheet.availability.available > Decimal::ZERO {
+                (sheet.availability.available.normalize()) " " (p.base_unit) " available"
+            } @else { "Not in stock" }
+            @if let Some(days) = &lead { " · lead time " (days) " days" }
+        }
+        @if !sheet.parts.is_empty() {
+            h2 { "In this bundle" }
+            ul { @for (sku, name, qty) in &sheet.parts { li { (qty.normalize()) " × " (name) " (" (sku) ")" } } }
+        }
+        @if let Some(map) = sheet.attributes.as_object().filter(|m| !m.is_empty()) {
+            table { caption { "Details" } @for (k, v) in map { tr { th { (k) } td { (v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())) } } } }
+        }
+        @if shopper.session.editable() {
+            form method="post" action="/shop/cart/add" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="sku" value=(p.sku);
+                @let mut names: Vec<&str> = sheet.options.iter().map(|o| o.option.as_str()).collect();
+                @let _ = names.dedup();
+                @for name in names {
+                    label for={"opt-" (name)} { (name) } " "
+                    select id={"opt-" (name)} name={"opt_" (name)} {
+                        option value="" { "—" }
+                        @for o in sheet.options.iter().filter(|o| o.option == name) {
+                            option value=(o.choice) { (o.choice) " (" (if o.price_effect >= Decimal::ZERO { "+" } else { "" }) (money(o.price_effect, &market.currency, lang)) ")" }
+                        }
+                    } " "
+                }
+                label for="quantity" { "Quantity" } " "
+                input id="quantity" name="quantity" type="number" min="0" step="any" value="1" size="5";
+                " " label for="unit" { "Unit" } " "
+                select id="unit" name="unit" {
+                    @for (unit, base) in &sheet.units {
+                        option value=(unit) { (unit) @if *base != Decimal::ONE { " (" (base.normalize()) " " (p.base_unit) ")" } }
+                    }
+                }
+                " " button type="submit" { "Add to cart" }
+            }
+        }
+    };
+    layout(&p.name, lang, Some(shopper), body)
+}
+
+/// The cart: lines priced by the core, the budget indicator, approvals
+/// the order will need, requisition fields, and the transfer.
+pub fn cart(shopper: &Shopper, market: &MarketView, view: &CartView<'_>, csrf: &str) -> String {
+    let lang = lang(market);
+    let session = &shopper.session;
+    let quote = view.quote;
+    let editable = session.editable();
+    let body = html! {
+        h1 { "Cart" }
+        @if let Some(notice) = &view.notice { p.error id="notice" role="alert" { (notice) } }
+        @if !editable && !session.transferred { p { "This cart is shown for inspection; it cannot be changed." } }
+        form method="post" action="/shop/cart/update" id="cart-form" {
+            input type="hidden" name="csrf" value=(csrf);
+            table id="cart" {
+                tr { th { "Product" } th { "Quantity" } th { "Unit" } th { "Price" } th { "Amount" } th {} }
+                @for (n, line) in quote.lines.iter().enumerate() {
+                    tr data-sku=(line.item.sku) {
+                        td { (line.name) br; small { (line.item.sku)
+                            @for (o, c) in &line.item.options { " · " (o) ": " (c) } }
+                            @if let Some(problem) = &line.problem { br; span.error { (problem) } } }
+                        td { @if editable {
+                                label for={"qty_" (n)} hidden { "Quantity of " (line.item.sku) }
+                                input id={"qty_" (n)} name={"qty_" (n)} type="number" min="0" step="any" value=(line.item.quantity.normalize()) size="5";
+                            } @else { (line.item.quantity.normalize()) } }
+                        td { (line.item.unit) }
+                        td { @if let Some(p) = line.unit_price { (money(p, &quote.currency, lang)) } }
+                        td.amount { @if let Some(a) = line.amount { (money(a, &quote.currency, lang)) } }
+                        td { @if editable { button type="submit" name="remove" value=(n) { "Remove" } } }
+                    }
+                }
+                tr { th colspan="4" { "Total" } th id="total" { (money(quote.total, &quote.currency, lang)) } th {} }
+            }
+            @if let Some((center, amount, consumed)) = &view.budget {
+                @let remaining = *amount - *consumed;
+                @let after = remaining - quote.total;
+                section id="budget" aria-label="Budget" {
+                    h2 { "Budget of cost center " (center) }
+                    meter min="0" max=(amount) value=(*consumed + quote.total) {}
+                    p { span id="budget-remaining" { (money(remaining, &quote.currency, lang)) } " remaining; this cart uses "
+                        span id="budget-cart" { (money(quote.total, &quote.currency, lang)) } "; "
+                        span id="budget-after" { (money(after, &quote.currency, lang)) } " left after it." }
+                    @if after < Decimal::ZERO { p.warn id="over-budget" { "This cart is over the budget: the order will need approval." } }
+                }
+            }
+            @if !quote.approvals.is_empty() {
+                ul id="approvals" { @for a in &quote.approvals { li.warn { (a) } } }
+            }
+            h2 { "Requisition" }
+            @for name in REQUISITION_FIELDS {
+                p { label for={"req-" (name)} { (name) } " "
+                    input id={"req-" (name)} name=(name) value=(session.requisition.get(*name).cloned().unwrap_or_default()) disabled[!editable]; }
+            }
+            @if editable { button type="submit" id="update" { "Update cart" } }
+        }
+        @if !session.transferred {
+            form method="post" action="/shop/transfer" {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" id="transfer" { @if editable { "Transfer cart to " } @else { "Return to " } "your procurement system" }
+            }
+        }
+    };
+    layout("Cart", lang, Some(shopper), body)
+}
+
+/// Quick order: paste or load `SKU,quantity[,unit]` lines.
+pub fn quick(shopper: &Shopper, csrf: &str, text: &str, problems: &[String]) -> String {
+    let body = html! {
+        h1 { "Quick order" }
+        @if !problems.is_empty() {
+            ul id="problems" role="alert" { @for p in problems { li.error { (p) } } }
+            p { "The other lines are in your cart." }
+        }
+        form method="post" action="/shop/quick" {
+            input type="hidden" name="csrf" value=(csrf);
+            p { label for="lines" { "One line per product: part number, quantity and, if not the base unit, the unit" } }
+            textarea id="lines" name="lines" rows="10" cols="50" { (text) }
+            p { label for="file" { "Or load a CSV file" } " " input id="file" type="file" accept=".csv,text/csv,text/plain"; }
+            button type="submit" { "Add to cart" }
+        }
+        script { (maud::PreEscaped("document.getElementById('file').addEventListener('change',e=>{const f=e.target.files[0];if(f){f.text().then(t=>{document.getElementById('lines').value=t;});}});")) }
+    };
+    layout("Quick order", "en", Some(shopper), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn money_keeps_every_decimal_and_writes_the_market_mark() {
+        assert_eq!(money(Decimal::new(85, 1), "EUR", "de"), "8,50 EUR");
+        assert_eq!(money(Decimal::new(12345, 4), "USD", "en"), "1.2345 USD");
+        assert_eq!(money(Decimal::from(3), "USD", "en"), "3.00 USD");
+    }
+}
