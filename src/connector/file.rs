@@ -99,7 +99,10 @@ fn check(c: &Connector) -> Result<(), (&'static str, String)> {
                 "a punchout session and its start URL need at least a minute".into(),
             ));
         }
-        if p.oci.as_ref().is_some_and(|o| !is_env_name(&o.password_env)) {
+        if p.oci
+            .as_ref()
+            .is_some_and(|o| !is_env_name(&o.password_env))
+        {
             return Err((
                 "password_env",
                 "password_env names an environment variable (letters, digits, `_`), not the password"

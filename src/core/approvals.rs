@@ -342,7 +342,12 @@ pub(crate) async fn rules_for(
 /// What `rules` will ask of a cart of `lines` totalling `total`, said
 /// before it is ordered. Only the rules a cart alone decides (total and
 /// category); budgets are shown beside the cart, ship-tos come later.
-pub(crate) fn foreseen(rules: &[Rule], total: Micros, currency: &str, lines: &[LineFacts]) -> Vec<String> {
+pub(crate) fn foreseen(
+    rules: &[Rule],
+    total: Micros,
+    currency: &str,
+    lines: &[LineFacts],
+) -> Vec<String> {
     rules
         .iter()
         .filter_map(|rule| {
@@ -358,11 +363,15 @@ pub(crate) fn foreseen(rules: &[Rule], total: Micros, currency: &str, lines: &[L
                         .filter(|l| l.unspsc.as_deref().is_some_and(|u| u.starts_with(category)))
                         .map(|l| l.sku.as_str())
                         .collect();
-                    (!lines.is_empty()).then(|| format!("{} in restricted category {category}", lines.join(", ")))
+                    (!lines.is_empty())
+                        .then(|| format!("{} in restricted category {category}", lines.join(", ")))
                 }
                 _ => None,
             }?;
-            Some(format!("needs approval by a {} ({}): {reason}", rule.role, rule.code))
+            Some(format!(
+                "needs approval by a {} ({}): {reason}",
+                rule.role, rule.code
+            ))
         })
         .collect()
 }

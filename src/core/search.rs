@@ -183,9 +183,7 @@ fn filtered(
     ));
     if let (Some(text), Backend::Postgres) = (&text, backend) {
         let q = params.arg(text.as_str());
-        from.push_str(&format!(
-            " AND {PG_DOCUMENT} @@ to_tsquery('simple', {q})"
-        ));
+        from.push_str(&format!(" AND {PG_DOCUMENT} @@ to_tsquery('simple', {q})"));
         rank = Some(format!(
             "ts_rank({PG_DOCUMENT}, to_tsquery('simple', {q})) DESC"
         ));
@@ -253,7 +251,7 @@ impl super::Core {
 fn attribute_is(attributes: &serde_json::Value, key: &str, value: &str) -> bool {
     attributes.get(key).is_some_and(|v| match v {
         serde_json::Value::String(s) => s == value,
-        other => other.to_string() == value,
+        other => value.parse::<serde_json::Value>().ok().as_ref() == Some(other),
     })
 }
 
@@ -309,7 +307,7 @@ async fn page(
         _ => "p.name, p.sku".to_string(),
     };
     let only = match only {
-        Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Some([]) => return Ok(Vec::new()),
         Some(ids) => {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
             format!(" AND p.id IN ({})", list.join(", "))
@@ -351,16 +349,19 @@ async fn priced(
         .map(|l| (l.product.sku.clone(), l.product.base_unit.clone()))
         .collect();
     let offers = offers(conn, &search.company, &search.market, &items).await?;
-    let day = search
-        .on
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let day = search.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     Ok(listed
         .into_iter()
         .zip(offers)
         .map(|(l, offer)| {
-            let resolution = offer
+            let resolution = offer.ok().and_then(|o| {
+                resolve(
+                    &o,
+                    Micros::from_decimal(rust_decimal::Decimal::ONE).ok()?,
+                    day,
+                )
                 .ok()
-                .and_then(|o| resolve(&o, Micros::from_decimal(rust_decimal::Decimal::ONE).ok()?, day).ok());
+            });
             SearchHit {
                 contract: resolution
                     .as_ref()
@@ -434,7 +435,11 @@ fn attribute_facets(
                 serde_json::Value::Bool(b) => b.to_string(),
                 _ => continue,
             };
-            *counts.entry(key.clone()).or_default().entry(value).or_default() += 1;
+            *counts
+                .entry(key.clone())
+                .or_default()
+                .entry(value)
+                .or_default() += 1;
         }
     }
     let facets = counts

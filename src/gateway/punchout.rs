@@ -16,13 +16,15 @@ use crate::cxml::{
     self, Body, Credential, DateTimeValue, Envelope, Header, MessageContent, PunchOutSetupRequest,
     ResponseContent,
 };
-use crate::document::{Amount, Cart, CartLine, Classification, Extension, ItemIdentity, Price, Quantity};
+use crate::document::{
+    Amount, Cart, CartLine, Classification, Extension, ItemIdentity, Price, Quantity,
+};
 use crate::store::now_micros;
 use crate::translate::cart::{oci_items, punchout_message, EXTRINSIC};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use sqlx::Row;
 use std::collections::BTreeMap;
+use subtle::ConstantTimeEq;
 
 /// How the cart goes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,7 +296,9 @@ impl Gateway {
             .connectors()
             .get(&session.connector)
             .cloned()
-            .ok_or_else(|| TransferError::Store(format!("connector {} is gone", session.connector)))?;
+            .ok_or_else(|| {
+                TransferError::Store(format!("connector {} is gone", session.connector))
+            })?;
         let today = chrono::Utc::now().date_naive();
         let quote = self
             .core()
@@ -355,7 +359,8 @@ impl Gateway {
             .execute(self.core().store().writer())
             .await
             .map_err(store)?;
-        self.metrics().message(&connector.id, format, "out", "delivered");
+        self.metrics()
+            .message(&connector.id, format, "out", "delivered");
         Ok(page)
     }
 
@@ -430,7 +435,10 @@ impl Gateway {
             Ok(setup) => setup,
             Err(why) => {
                 if let Some(id) = id {
-                    let _ = self.journal().set_status(id, Status::Invalid, &[why.clone()]).await;
+                    let _ = self
+                        .journal()
+                        .set_status(id, Status::Invalid, std::slice::from_ref(&why))
+                        .await;
                 }
                 return self.cxml_status(id, 400, &why, payload);
             }
@@ -537,7 +545,9 @@ impl Gateway {
 fn setup_of(request: &PunchOutSetupRequest, id: Option<i64>) -> Result<SessionSetup, String> {
     let operation = request.operation.as_str();
     if !matches!(operation, "create" | "edit" | "inspect") {
-        return Err(format!("operation {operation} is not offered; create, edit and inspect are"));
+        return Err(format!(
+            "operation {operation} is not offered; create, edit and inspect are"
+        ));
     }
     let return_url = request
         .browser_form_post
@@ -570,7 +580,8 @@ fn setup_of(request: &PunchOutSetupRequest, id: Option<i64>) -> Result<SessionSe
     Ok(SessionSetup {
         protocol: Protocol::Cxml,
         operation: operation.into(),
-        user_email: extrinsic(&["UserEmail"]).or_else(|| contact.and_then(|c| c.emails.first().cloned())),
+        user_email: extrinsic(&["UserEmail"])
+            .or_else(|| contact.and_then(|c| c.emails.first().cloned())),
         user_name: extrinsic(&["UserFullName", "User"]).or_else(|| contact.map(|c| c.name.clone())),
         cost_center: refs.cost_center,
         buyer_cookie: request.buyer_cookie.clone(),

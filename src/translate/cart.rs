@@ -11,8 +11,7 @@
 use rust_decimal::Decimal;
 
 use crate::cxml::{
-    Classification, Description, Extrinsic, ItemDetail, ItemId, ItemIn, Money,
-    PunchOutOrderMessage,
+    Classification, Description, Extrinsic, ItemDetail, ItemId, ItemIn, Money, PunchOutOrderMessage,
 };
 use crate::document::{Cart, CartLine, Extension};
 use crate::oci::OciItem;
@@ -77,7 +76,6 @@ fn item_in(number: usize, line: &CartLine, currency: &str, extrinsics: &[Extrins
                 .map(|c| Classification {
                     domain: c.scheme.clone(),
                     code: c.code.clone(),
-                    ..Classification::default()
                 })
                 .collect(),
             lead_time: line.lead_time_days,
@@ -126,11 +124,13 @@ pub fn oci_items(cart: &Cart, vendor: Option<&str>) -> Vec<OciItem> {
 
 /// The requisition fields among a cart's extensions: (name, value).
 fn requisition(cart: &Cart) -> impl Iterator<Item = (&str, &str)> {
-    cart.extensions.iter().filter_map(|Extension { source, value }| {
-        source
-            .strip_prefix(EXTRINSIC)
-            .map(|name| (name, value.as_str()))
-    })
+    cart.extensions
+        .iter()
+        .filter_map(|Extension { source, value }| {
+            source
+                .strip_prefix(EXTRINSIC)
+                .map(|name| (name, value.as_str()))
+        })
 }
 
 #[cfg(test)]

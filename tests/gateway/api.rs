@@ -81,7 +81,7 @@ async fn a_buyer_sees_only_its_own_company(gate: Gate) {
     // Connectors are staff business.
     assert_eq!(gate.get("/api/connectors", Some(GLOBEX)).await.0, 403);
     let (_, connectors) = gate.get("/api/connectors", Some(STAFF)).await;
-    assert_eq!(connectors.as_array().unwrap().len(), 3);
+    assert_eq!(connectors.as_array().unwrap().len(), 4);
 }
 
 /// An order placed through the API with an Idempotency-Key is placed once

@@ -4,6 +4,7 @@
 
 mod amqp;
 mod api;
+mod browser;
 mod flows;
 mod harness;
 mod punchout;

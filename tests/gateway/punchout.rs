@@ -120,7 +120,11 @@ impl Browser {
     }
 
     /// POST a form.
-    pub async fn post(&mut self, url: &str, fields: &[(&str, &str)]) -> (u16, Option<String>, String) {
+    pub async fn post(
+        &mut self,
+        url: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
         let body: Vec<String> = fields
             .iter()
             .map(|(k, v)| {
@@ -161,7 +165,12 @@ async fn setup(gate: &Gate, operation: &str, items: &str) -> String {
     let response = gate
         .post(
             "/cxml",
-            setup_request(operation, NORDWIND_SECRET, "http://127.0.0.1:9/return", items),
+            setup_request(
+                operation,
+                NORDWIND_SECRET,
+                "http://127.0.0.1:9/return",
+                items,
+            ),
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -193,18 +202,30 @@ async fn setup_opens_a_session_once_and_the_shop_shows_the_assortment(gate: Gate
     let (status, _, page) = browser.get(&gate.url("/shop")).await;
     assert_eq!(status, 200, "{page}");
     // Nordwind's assortment at its contract price, nothing of Hansa's.
-    assert!(page.contains("SAG-FETT-LI2") && page.contains("8,90 EUR"), "{page}");
+    assert!(
+        page.contains("SAG-FETT-LI2") && page.contains("8,90 EUR"),
+        "{page}"
+    );
     assert!(page.contains("your contract price"));
     assert!(page.contains("SAG-933-M6X20") && page.contains("0,12 EUR"));
     assert!(!page.contains("SAG-KABEL-5M") && !page.contains("SAG-SET-MONTAGE"));
     let (status, _, page) = browser.get(&gate.url("/shop?q=fett")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("1 products") && page.contains("Lithiumfett"), "{page}");
+    assert!(
+        page.contains("1 products") && page.contains("Lithiumfett"),
+        "{page}"
+    );
     let (status, _, _) = browser.get(&gate.url("/shop/product/SAG-KABEL-5M")).await;
-    assert_eq!(status, 404, "a product outside the assortment does not exist here");
+    assert_eq!(
+        status, 404,
+        "a product outside the assortment does not exist here"
+    );
     let (status, _, page) = browser.get(&gate.url("/shop/product/SAG-FETT-LI2")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("id=\"tiers\"") && page.contains("8,20 EUR"), "{page}");
+    assert!(
+        page.contains("id=\"tiers\"") && page.contains("8,20 EUR"),
+        "{page}"
+    );
     assert!(page.contains("400 KGM available"), "{page}");
     // Without the cookie there is no shop.
     let (status, _, _) = Browser::new().get(&gate.url("/shop")).await;
@@ -213,16 +234,25 @@ async fn setup_opens_a_session_once_and_the_shop_shows_the_assortment(gate: Gate
 
 async fn bad_credentials_open_nothing(gate: Gate) {
     let response = gate
-        .post("/cxml", setup_request("create", "guessed", "http://127.0.0.1:9/r", ""))
+        .post(
+            "/cxml",
+            setup_request("create", "guessed", "http://127.0.0.1:9/r", ""),
+        )
         .await;
     assert_eq!(response.status(), 401);
     let body = response.text().await.unwrap();
     assert!(start_page(&body).is_none(), "{body}");
     let (_, list) = gate
-        .get("/api/journal?connector=nordwind-cxml", Some(crate::harness::STAFF))
+        .get(
+            "/api/journal?connector=nordwind-cxml",
+            Some(crate::harness::STAFF),
+        )
         .await;
     let text = list.to_string();
-    assert!(!text.contains("guessed"), "the journal keeps no secret: {text}");
+    assert!(
+        !text.contains("guessed"),
+        "the journal keeps no secret: {text}"
+    );
 }
 
 async fn an_expired_start_url_is_refused(gate: Gate) {
@@ -255,9 +285,14 @@ async fn edit_opens_with_the_cart_and_inspect_cannot_change_it(gate: Gate) {
     assert!(page.contains("id=\"update\""));
 
     let mut inspector = Browser::new();
-    inspector.get(&setup(&gate, "inspect", ITEM_OUT).await).await;
+    inspector
+        .get(&setup(&gate, "inspect", ITEM_OUT).await)
+        .await;
     let (_, _, page) = inspector.get(&gate.url("/shop/cart")).await;
-    assert!(!page.contains("id=\"update\"") && page.contains("inspection"), "{page}");
+    assert!(
+        !page.contains("id=\"update\"") && page.contains("inspection"),
+        "{page}"
+    );
     let token = csrf(&page);
     let (status, _, _) = inspector
         .post(
@@ -271,7 +306,10 @@ async fn edit_opens_with_the_cart_and_inspect_cannot_change_it(gate: Gate) {
         .await;
     assert_eq!(status, 200);
     let document = cart_document(&page);
-    assert!(document.contains(r#"operationAllowed="inspect""#), "{document}");
+    assert!(
+        document.contains(r#"operationAllowed="inspect""#),
+        "{document}"
+    );
 }
 
 /// The cXML document a transfer page posts.
@@ -290,14 +328,22 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
     let token = csrf(&page);
     // A forged form (no token) changes nothing.
     let (status, _, _) = browser
-        .post(&gate.url("/shop/cart/add"), &[("sku", "SAG-FETT-LI2"), ("quantity", "1")])
+        .post(
+            &gate.url("/shop/cart/add"),
+            &[("sku", "SAG-FETT-LI2"), ("quantity", "1")],
+        )
         .await;
     assert_eq!(status, 403);
     for (sku, quantity, unit) in [("SAG-FETT-LI2", "2", "KGM"), ("SAG-934-M8", "3", "PK")] {
         let (status, _, _) = browser
             .post(
                 &gate.url("/shop/cart/add"),
-                &[("csrf", &token), ("sku", sku), ("quantity", quantity), ("unit", unit)],
+                &[
+                    ("csrf", &token),
+                    ("sku", sku),
+                    ("quantity", quantity),
+                    ("unit", unit),
+                ],
             )
             .await;
         assert_eq!(status, 303);
@@ -305,12 +351,21 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
     let (_, _, page) = browser.get(&gate.url("/shop/cart")).await;
     // 2 × 8.90 + 3 packs of 100 × 0.09 = 17.80 + 27.00.
     assert!(page.contains("id=\"total\">44,80 EUR"), "{page}");
-    assert!(page.contains("id=\"budget-remaining\">500,00 EUR"), "{page}");
+    assert!(
+        page.contains("id=\"budget-remaining\">500,00 EUR"),
+        "{page}"
+    );
     assert!(page.contains("id=\"budget-after\">455,20 EUR"), "{page}");
     let (status, _, _) = browser
         .post(
             &gate.url("/shop/cart/update"),
-            &[("csrf", &token), ("qty_0", "3"), ("qty_1", "3"), ("ProjectCode", "P-77"), ("CostCenter", "CC-4711")],
+            &[
+                ("csrf", &token),
+                ("qty_0", "3"),
+                ("qty_1", "3"),
+                ("ProjectCode", "P-77"),
+                ("CostCenter", "CC-4711"),
+            ],
         )
         .await;
     assert_eq!(status, 303);
@@ -318,7 +373,10 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
         .post(&gate.url("/shop/transfer"), &[("csrf", &token)])
         .await;
     assert_eq!(status, 200);
-    assert!(page.contains(r#"action="http://127.0.0.1:9/return""#), "{page}");
+    assert!(
+        page.contains(r#"action="http://127.0.0.1:9/return""#),
+        "{page}"
+    );
     let document = cart_document(&page);
     let read = edigate::cxml::read(document.as_bytes()).expect("a cXML document");
     let edigate::cxml::Body::Message {
@@ -338,14 +396,25 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
                 i.item_id.supplier_part_id.clone(),
                 i.quantity.to_string(),
                 i.item_detail.unit_of_measure.clone(),
-                i.item_detail.unit_price.as_ref().unwrap().amount.normalize().to_string(),
+                i.item_detail
+                    .unit_price
+                    .as_ref()
+                    .unwrap()
+                    .amount
+                    .normalize()
+                    .to_string(),
             )
         })
         .collect();
     assert_eq!(
         items,
         vec![
-            ("SAG-FETT-LI2".into(), "3".into(), "KGM".into(), "8.9".into()),
+            (
+                "SAG-FETT-LI2".into(),
+                "3".into(),
+                "KGM".into(),
+                "8.9".into()
+            ),
             ("SAG-934-M8".into(), "3".into(), "PK".into(), "9".into()),
         ]
     );
@@ -355,7 +424,10 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
         .iter()
         .map(|e| (e.name.clone(), e.value.clone()))
         .collect();
-    assert!(extrinsics.contains(&("CostCenter".into(), "CC-4711".into())), "{extrinsics:?}");
+    assert!(
+        extrinsics.contains(&("CostCenter".into(), "CC-4711".into())),
+        "{extrinsics:?}"
+    );
     assert!(extrinsics.contains(&("ProjectCode".into(), "P-77".into())));
     assert!(!document.contains(NORDWIND_SECRET) && !document.contains("SharedSecret"));
     // The session is closed: the cart cannot change or go back twice.
@@ -382,14 +454,22 @@ async fn oci_entry_opens_the_other_companys_shop_and_returns_new_item_fields(gat
     assert_eq!(status, 303);
     let (_, _, page) = browser.get(&gate.url("/shop")).await;
     // Hansa's assortment and contract, not Nordwind's.
-    assert!(page.contains("SAG-KABEL-5M") && page.contains("11,50 EUR"), "{page}");
+    assert!(
+        page.contains("SAG-KABEL-5M") && page.contains("11,50 EUR"),
+        "{page}"
+    );
     assert!(page.contains("SAG-HANDSCHUH-L") && page.contains("3,10 EUR"));
     assert!(!page.contains("SAG-FETT-LI2") && !page.contains("2,95 EUR"));
     let token = csrf(&page);
     browser
         .post(
             &gate.url("/shop/cart/add"),
-            &[("csrf", &token), ("sku", "SAG-KABEL-5M"), ("quantity", "2"), ("opt_color", "orange")],
+            &[
+                ("csrf", &token),
+                ("sku", "SAG-KABEL-5M"),
+                ("quantity", "2"),
+                ("opt_color", "orange"),
+            ],
         )
         .await;
     let (status, _, page) = browser
@@ -410,7 +490,10 @@ async fn oci_entry_opens_the_other_companys_shop_and_returns_new_item_fields(gat
     assert_eq!(field("NEW_ITEM-PRICE[1]").parse::<f64>().ok(), Some(13.0));
     assert_eq!(field("NEW_ITEM-CURRENCY[1]"), "EUR");
     assert_eq!(field("NEW_ITEM-VENDOR[1]"), "100077");
-    assert!(page.contains("sap-client=100") && page.contains("target=\"_top\""), "{page}");
+    assert!(
+        page.contains("sap-client=100") && page.contains("target=\"_top\""),
+        "{page}"
+    );
 }
 
 on_both_backends!(

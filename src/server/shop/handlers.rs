@@ -127,7 +127,9 @@ pub async fn search(
     let found = core.search_catalog(&search).await;
     let market = core.market_view(&s.market).await;
     let frequent = if form.q.is_empty() && form.page == 0 {
-        core.frequently_bought(&s.company, 8).await.unwrap_or_default()
+        core.frequently_bought(&s.company, 8)
+            .await
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -164,13 +166,19 @@ pub async fn product(
         Ok(m) => m,
         Err(e) => return failure(&e.to_string()),
     };
-    match core.product_sheet(&s.company, &s.market, &sku, today()).await {
+    match core
+        .product_sheet(&s.company, &s.market, &sku, today())
+        .await
+    {
         Ok(sheet) => {
             let html = pages::product(&shopper, &market, &sheet, &shopper.csrf());
             page(&gateway, Some(s), StatusCode::OK, html)
         }
         Err(CoreError::NotFound { .. }) => {
-            let html = pages::message("Not found", &format!("There is no product {sku} in your catalog."));
+            let html = pages::message(
+                "Not found",
+                &format!("There is no product {sku} in your catalog."),
+            );
             page(&gateway, Some(s), StatusCode::NOT_FOUND, html)
         }
         Err(e) => failure(&e.to_string()),
@@ -194,7 +202,10 @@ async fn render_cart(
 ) -> Response {
     let s = &shopper.session;
     let core = gateway.core();
-    let quote = match core.quote_cart(&s.company, &s.market, &s.cart, today()).await {
+    let quote = match core
+        .quote_cart(&s.company, &s.market, &s.cart, today())
+        .await
+    {
         Ok(q) => q,
         Err(e) => return failure(&e.to_string()),
     };
@@ -220,13 +231,18 @@ async fn render_cart(
     page(gateway, Some(s), status, html)
 }
 
-/// A posted form, its token checked.
-fn form(shopper: &Shopper, body: &[u8]) -> Result<HashMap<String, String>, Response> {
+/// A posted form, when its token is this session's.
+fn form(shopper: &Shopper, body: &[u8]) -> Option<HashMap<String, String>> {
     let fields: HashMap<String, String> = crate::cxml::parse_form_body(body).into_iter().collect();
-    if fields.get("csrf").map(String::as_str) != Some(shopper.csrf().as_str()) {
-        return Err((StatusCode::FORBIDDEN, "the form does not belong to this session").into_response());
-    }
-    Ok(fields)
+    (fields.get("csrf").map(String::as_str) == Some(shopper.csrf().as_str())).then_some(fields)
+}
+
+fn forged() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form does not belong to this session",
+    )
+        .into_response()
 }
 
 fn read_only(gateway: &Gateway, shopper: &Shopper) -> Response {
@@ -251,23 +267,37 @@ pub async fn add(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes
         Ok(s) => s,
         Err(r) => return r,
     };
-    let fields = match form(&shopper, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let Some(fields) = form(&shopper, &body) else {
+        return forged();
     };
     if !shopper.session.editable() {
         return read_only(&gateway, &shopper);
     }
     let sku = fields.get("sku").cloned().unwrap_or_default();
     let Some(quantity) = quantity(fields.get("quantity")).filter(|q| *q > Decimal::ZERO) else {
-        return render_cart(&gateway, &shopper, StatusCode::BAD_REQUEST, Some("The quantity must be a number above zero.".into())).await;
+        return render_cart(
+            &gateway,
+            &shopper,
+            StatusCode::BAD_REQUEST,
+            Some("The quantity must be a number above zero.".into()),
+        )
+        .await;
     };
     let core = gateway.core();
     let s = &shopper.session;
-    let sheet = match core.product_sheet(&s.company, &s.market, &sku, today()).await {
+    let sheet = match core
+        .product_sheet(&s.company, &s.market, &sku, today())
+        .await
+    {
         Ok(sheet) => sheet,
         Err(_) => {
-            return render_cart(&gateway, &shopper, StatusCode::NOT_FOUND, Some(format!("There is no product {sku} in your catalog."))).await
+            return render_cart(
+                &gateway,
+                &shopper,
+                StatusCode::NOT_FOUND,
+                Some(format!("There is no product {sku} in your catalog.")),
+            )
+            .await
         }
     };
     let unit = fields
@@ -281,11 +311,24 @@ pub async fn add(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes
         .filter(|(_, v)| !v.is_empty())
         .collect();
     options.sort();
-    add_item(&mut shopper.session.cart, CartItem { sku, quantity, unit, options });
+    add_item(
+        &mut shopper.session.cart,
+        CartItem {
+            sku,
+            quantity,
+            unit,
+            options,
+        },
+    );
     if let Err(e) = gateway.save_session(&shopper.session).await {
         return failure(&e.to_string());
     }
-    see_other(fields.get("back").filter(|b| b.starts_with("/shop")).map_or("/shop/cart", String::as_str))
+    see_other(
+        fields
+            .get("back")
+            .filter(|b| b.starts_with("/shop"))
+            .map_or("/shop/cart", String::as_str),
+    )
 }
 
 /// Adds to the line of the same SKU, unit and options, or appends.
@@ -306,9 +349,8 @@ pub async fn update(State(gateway): State<Gateway>, headers: HeaderMap, body: By
         Ok(s) => s,
         Err(r) => return r,
     };
-    let fields = match form(&shopper, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let Some(fields) = form(&shopper, &body) else {
+        return forged();
     };
     if !shopper.session.editable() {
         return read_only(&gateway, &shopper);
@@ -327,7 +369,9 @@ pub async fn update(State(gateway): State<Gateway>, headers: HeaderMap, body: By
     session.cart = kept;
     for name in pages::REQUISITION_FIELDS {
         if let Some(value) = fields.get(*name) {
-            session.requisition.insert((*name).to_string(), value.trim().to_string());
+            session
+                .requisition
+                .insert((*name).to_string(), value.trim().to_string());
         }
     }
     if let Err(e) = gateway.save_session(session).await {
@@ -354,9 +398,8 @@ pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Byt
         Ok(s) => s,
         Err(r) => return r,
     };
-    let fields = match form(&shopper, &body) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let Some(fields) = form(&shopper, &body) else {
+        return forged();
     };
     if !shopper.session.editable() {
         return read_only(&gateway, &shopper);
@@ -368,7 +411,10 @@ pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Byt
     let mut priced = Vec::new();
     for mut item in items {
         if item.unit.is_empty() {
-            match core.product_sheet(&s.company, &s.market, &item.sku, today()).await {
+            match core
+                .product_sheet(&s.company, &s.market, &item.sku, today())
+                .await
+            {
                 Ok(sheet) => item.unit = sheet.product.base_unit,
                 Err(_) => {
                     problems.push(format!("{}: not in your catalog", item.sku));
@@ -378,7 +424,10 @@ pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Byt
         }
         priced.push(item);
     }
-    let quote = match core.quote_cart(&s.company, &s.market, &priced, today()).await {
+    let quote = match core
+        .quote_cart(&s.company, &s.market, &priced, today())
+        .await
+    {
         Ok(q) => q,
         Err(e) => return failure(&e.to_string()),
     };
@@ -395,7 +444,12 @@ pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Byt
         return see_other("/shop/cart");
     }
     let html = pages::quick(&shopper, &shopper.csrf(), &text, &problems);
-    page(&gateway, Some(&shopper.session), StatusCode::UNPROCESSABLE_ENTITY, html)
+    page(
+        &gateway,
+        Some(&shopper.session),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        html,
+    )
 }
 
 /// Quick-order lines as items (unit empty when not given) and the lines
@@ -419,7 +473,10 @@ fn parse_quick_lines(text: &str) -> (Vec<CartItem>, Vec<String>) {
             }),
             // A header line names its columns.
             _ if n == 0 && line.to_ascii_lowercase().contains("sku") => {}
-            _ => problems.push(format!("line {}: {line:?} is not SKU,quantity[,unit]", n + 1)),
+            _ => problems.push(format!(
+                "line {}: {line:?} is not SKU,quantity[,unit]",
+                n + 1
+            )),
         }
     }
     (items, problems)
@@ -431,8 +488,8 @@ pub async fn transfer(State(gateway): State<Gateway>, headers: HeaderMap, body: 
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Err(r) = form(&shopper, &body) {
-        return r;
+    if form(&shopper, &body).is_none() {
+        return forged();
     }
     if shopper.session.transferred {
         return read_only(&gateway, &shopper);
@@ -440,7 +497,13 @@ pub async fn transfer(State(gateway): State<Gateway>, headers: HeaderMap, body: 
     match gateway.transfer(&shopper.session).await {
         Ok(html) => page(&gateway, Some(&shopper.session), StatusCode::OK, html),
         Err(crate::gateway::punchout::TransferError::Cart(why)) => {
-            render_cart(&gateway, &shopper, StatusCode::UNPROCESSABLE_ENTITY, Some(format!("The cart cannot go back yet: {why}"))).await
+            render_cart(
+                &gateway,
+                &shopper,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(format!("The cart cannot go back yet: {why}")),
+            )
+            .await
         }
         Err(e) => failure(&e.to_string()),
     }
@@ -452,15 +515,20 @@ mod tests {
 
     #[test]
     fn quick_lines_read_with_any_separator_and_say_what_does_not() {
-        let (items, problems) =
-            parse_quick_lines("sku,quantity\nAC-1001, 5\nAC-2040;2;CT\nAC-3300\t1.5\nbad line\nX,0\n");
+        let (items, problems) = parse_quick_lines(
+            "sku,quantity\nAC-1001, 5\nAC-2040;2;CT\nAC-3300\t1.5\nbad line\nX,0\n",
+        );
         let read: Vec<(&str, String, &str)> = items
             .iter()
             .map(|i| (i.sku.as_str(), i.quantity.to_string(), i.unit.as_str()))
             .collect();
         assert_eq!(
             read,
-            vec![("AC-1001", "5".into(), ""), ("AC-2040", "2".into(), "CT"), ("AC-3300", "1.5".into(), "")]
+            vec![
+                ("AC-1001", "5".into(), ""),
+                ("AC-2040", "2".into(), "CT"),
+                ("AC-3300", "1.5".into(), "")
+            ]
         );
         assert_eq!(problems.len(), 2);
         assert!(problems[0].starts_with("line 5"));

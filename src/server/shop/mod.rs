@@ -34,7 +34,10 @@ pub fn routes() -> Router<Gateway> {
         .route("/shop/cart", get(handlers::cart))
         .route("/shop/cart/add", post(handlers::add))
         .route("/shop/cart/update", post(handlers::update))
-        .route("/shop/quick", get(handlers::quick_form).post(handlers::quick))
+        .route(
+            "/shop/quick",
+            get(handlers::quick_form).post(handlers::quick),
+        )
         .route("/shop/transfer", post(handlers::transfer))
 }
 
@@ -92,14 +95,25 @@ fn failure(text: &str) -> Response {
 
 /// A page with the headers every shop page carries: no caching, and
 /// framing allowed to the connector's procurement origins only.
-fn page(gateway: &Gateway, session: Option<&Session>, status: StatusCode, html: String) -> Response {
+fn page(
+    gateway: &Gateway,
+    session: Option<&Session>,
+    status: StatusCode,
+    html: String,
+) -> Response {
     let mut response = (status, axum::response::Html(html)).into_response();
     let ancestors = session
         .and_then(|s| gateway.connectors().get(&s.connector))
         .and_then(|c| c.punchout())
         .map(|p| p.frame_ancestors)
         .unwrap_or_default();
-    let csp = format!("frame-ancestors 'self'{}", ancestors.iter().map(|a| format!(" {a}")).collect::<String>());
+    let csp = format!(
+        "frame-ancestors 'self'{}",
+        ancestors
+            .iter()
+            .map(|a| format!(" {a}"))
+            .collect::<String>()
+    );
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -131,6 +145,10 @@ fn see_other(to: &str) -> Response {
 /// `SameSite=None`.
 fn session_cookie(gateway: &Gateway, token: &str, max_age_s: i64) -> String {
     let secure = gateway.public_url().starts_with("https://");
-    let same_site = if secure { "SameSite=None; Secure" } else { "SameSite=Lax" };
+    let same_site = if secure {
+        "SameSite=None; Secure"
+    } else {
+        "SameSite=Lax"
+    };
     format!("{COOKIE}={token}; Path=/; HttpOnly; Max-Age={max_age_s}; {same_site}")
 }

@@ -53,7 +53,11 @@ pub fn money(amount: Decimal, currency: &str, lang: &str) -> String {
         shown.rescale(2);
     }
     let text = shown.to_string();
-    let text = if lang == "de" { text.replace('.', ",") } else { text };
+    let text = if lang == "de" {
+        text.replace('.', ",")
+    } else {
+        text
+    };
     format!("{text} {currency}")
 }
 
@@ -95,7 +99,12 @@ fn layout(title: &str, lang: &str, shopper: Option<&Shopper>, body: Markup) -> S
 
 /// A page that only says something.
 pub fn message(title: &str, text: &str) -> String {
-    layout(title, "en", None, html! { h1 { (title) } p id="message" { (text) } })
+    layout(
+        title,
+        "en",
+        None,
+        html! { h1 { (title) } p id="message" { (text) } },
+    )
 }
 
 fn search_link(search: &CatalogSearch, change: &[(&str, &str)]) -> String {
@@ -118,7 +127,12 @@ fn search_link(search: &CatalogSearch, change: &[(&str, &str)]) -> String {
     }
     let query: Vec<String> = pairs
         .iter()
-        .map(|(n, v)| format!("{n}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+        .map(|(n, v)| {
+            format!(
+                "{n}={}",
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
         .collect();
     format!("/shop?{}", query.join("&"))
 }
@@ -212,7 +226,10 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
 pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csrf: &str) -> String {
     let lang = lang(market);
     let p = &sheet.product;
-    let lead = sheet.attributes.get("lead_time_days").map(|v| v.to_string().trim_matches('"').to_string());
+    let lead = sheet
+        .attributes
+        .get("lead_time_days")
+        .map(|v| v.to_string().trim_matches('"').to_string());
     let body = html! {
         h1 { (p.name) }
         p { "Part " (p.sku) " · " (sheet.brand)
@@ -251,8 +268,7 @@ pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csr
             form method="post" action="/shop/cart/add" {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="sku" value=(p.sku);
-                @let mut names: Vec<&str> = sheet.options.iter().map(|o| o.option.as_str()).collect();
-                @let _ = names.dedup();
+                @let names: Vec<&str> = { let mut names: Vec<&str> = sheet.options.iter().map(|o| o.option.as_str()).collect(); names.dedup(); names };
                 @for name in names {
                     label for={"opt-" (name)} { (name) } " "
                     select id={"opt-" (name)} name={"opt_" (name)} {
