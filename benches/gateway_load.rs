@@ -15,21 +15,11 @@
 
 mod support;
 
+use support::load::{drive, env_number, repo};
+
 use edigate::server::{start, Config};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A directory with the demo connectors and a demo world whose stock and
 /// credit limits a long run does not exhaust (so every order takes the
@@ -68,72 +58,6 @@ fn interchange(template: &str, control: usize) -> Vec<u8> {
     template
         .replace("000000101", &format!("{control:09}"))
         .into_bytes()
-}
-
-struct Run {
-    count: usize,
-    errors: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Run {
-    fn rate(&self) -> f64 {
-        self.count as f64 / self.elapsed.as_secs_f64()
-    }
-    fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        sorted
-            .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    }
-}
-
-/// `count` requests from `clients` concurrent clients; `request(n)` makes
-/// the n-th.
-async fn drive<F, Fut>(clients: usize, count: usize, request: F) -> Run
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
-    let request = Arc::new(request);
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (request, next) = (request.clone(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if n >= count {
-                    break;
-                }
-                let t = Instant::now();
-                if !request(n).await {
-                    errors += 1;
-                }
-                latencies.push(t.elapsed());
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut run = Run {
-        count,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latencies: Vec::with_capacity(count),
-    };
-    for t in tasks {
-        let (latencies, errors) = t.await.unwrap();
-        run.latencies.extend(latencies);
-        run.errors += errors;
-    }
-    run.elapsed = started.elapsed();
-    run
 }
 
 async fn bench(

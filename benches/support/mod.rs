@@ -4,6 +4,8 @@
 // Each bench compiles this module on its own and uses a part of it.
 #![allow(dead_code)]
 
+pub mod load;
+
 /// The allocator the edigate binary uses, so that the figures are the
 /// binary's.
 #[global_allocator]
