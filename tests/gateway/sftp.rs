@@ -147,10 +147,22 @@ async fn the_supplier_trades_over_sftp() {
     // The supplier leaves its answer; the poller takes it and moves it.
     std::fs::write(sshd.dir.join("outbox/answer.edi"), ordrsp(&number)).unwrap();
     gate.order_in_state(&number, "acknowledged").await;
-    let done: Vec<String> = std::fs::read_dir(sshd.dir.join("outbox/done"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    // The poller moves the file once its bytes are journalled, which may
+    // be after the order moved: wait for the move.
+    let done_dir = sshd.dir.join("outbox/done");
+    let mut done: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        done = std::fs::read_dir(&done_dir)
+            .map(|dir| {
+                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !done.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(done.len(), 1, "{done:?}");
     assert!(done[0].ends_with("-answer.edi"), "{done:?}");
     assert!(!sshd.dir.join("outbox/answer.edi").exists());
