@@ -32,6 +32,16 @@ const NOUNS: [&str; 13] = [
     "tape", "screw", "valve",
 ];
 
+/// The n-th search: a word alone (thousands of hits), two words, a part
+/// number prefix.
+fn query_words(n: usize) -> String {
+    match n % 3 {
+        0 => NOUNS[n % 13].to_string(),
+        1 => format!("{} {}", ADJECTIVES[n % 7].to_lowercase(), NOUNS[n % 13]),
+        _ => format!("BENCH-0{:02}", n % 100),
+    }
+}
+
 fn setup_body(n: usize) -> String {
     format!(
         r#"<cXML payloadID="bench-{n}@nordwind" timestamp="2026-11-27T10:00:00+01:00"><Header>
@@ -171,12 +181,7 @@ fn main() {
             let (http, base, cookie) = (http.clone(), base.clone(), cookie.clone());
             move |n: usize| {
                 let (http, base, cookie) = (http.clone(), base.clone(), cookie.clone());
-                // A word alone (thousands of hits), two words, a part number prefix.
-                let q = match n % 3 {
-                    0 => NOUNS[n % 13].to_string(),
-                    1 => format!("{} {}", ADJECTIVES[n % 7].to_lowercase(), NOUNS[n % 13]),
-                    _ => format!("BENCH-0{:02}", n % 100),
-                };
+                let q = query_words(n);
                 async move {
                     http.get(format!("{base}/shop?q={}", q.replace(' ', "+")))
                         .header("cookie", cookie)
@@ -206,6 +211,29 @@ fn main() {
                 }
             }
         };
+        // The core's search alone, without HTTP, session and page.
+        let core = running.gateway.core().clone();
+        let mut alone = Vec::new();
+        for n in 0..searches / 8 {
+            let q = query_words(n);
+            let search = edigate::core::CatalogSearch {
+                company: "NORDWIND".into(),
+                market: "DE".into(),
+                text: q,
+                limit: 24,
+                ..Default::default()
+            };
+            let t = std::time::Instant::now();
+            core.search_catalog(&search).await.unwrap();
+            alone.push(t.elapsed());
+        }
+        alone.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "core search_catalog alone: p50 {:.1} ms, p99 {:.1} ms",
+            ms(alone[alone.len() / 2]),
+            ms(alone[alone.len() * 99 / 100])
+        );
         println!("\nPunchout, SQLite, {clients} clients:");
         let baseline = drive(clients, searches.max(setups) * 4, health.clone()).await;
         // One buyer at a time gives the latency of a search; all clients
@@ -223,6 +251,10 @@ fn main() {
             verdict(setups_run.rate() >= 1000.0)
         );
         running.shutdown().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        if std::env::var_os("EDIGATE_BENCH_KEEP").is_some() {
+            println!("store kept at {}", dir.join("edigate.db").display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     });
 }

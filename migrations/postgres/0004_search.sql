@@ -6,3 +6,7 @@ CREATE INDEX product_text ON products USING GIN (
     to_tsvector('simple', sku || ' ' || name || ' ' || attributes)
 );
 CREATE INDEX products_unspsc ON products (unspsc);
+
+-- Whether a product is in one of a buyer's assortments is asked per
+-- product (offers, search): by product first.
+CREATE INDEX assortment_products_product ON assortment_products (product_id, assortment_id);

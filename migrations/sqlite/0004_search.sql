@@ -20,3 +20,7 @@ CREATE TRIGGER products_text_update AFTER UPDATE OF sku, name, attributes ON pro
     INSERT INTO product_text (rowid, sku, name, attributes) VALUES (new.id, new.sku, new.name, new.attributes);
 END;
 CREATE INDEX products_unspsc ON products (unspsc);
+
+-- Whether a product is in one of a buyer's assortments is asked per
+-- product (offers, search): by product first.
+CREATE INDEX assortment_products_product ON assortment_products (product_id, assortment_id);

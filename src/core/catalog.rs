@@ -421,7 +421,7 @@ pub(crate) async fn bundle_parts(
         .collect()
 }
 
-pub(crate) async fn has_assortments(
+async fn has_assortments(
     conn: &mut AnyConnection,
     company: &CompanyRef,
 ) -> Result<bool, CoreError> {

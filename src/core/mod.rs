@@ -40,9 +40,7 @@ pub use pricing::{
 };
 pub use quotes::{QuoteLineRequest, QuoteLineView, QuoteView, RequestQuote};
 pub use reports::{HistoryCursor, HistoryPage, HistoryQuery, HistoryRow, Suggestion};
-pub use search::{
-    CatalogSearch, FacetValue, SearchHit, SearchPage, SearchSort, ATTRIBUTE_FACET_ROWS,
-};
+pub use search::{CatalogSearch, FacetValue, SearchHit, SearchPage, SearchSort, CANDIDATES};
 pub use sellers::{ChannelKind, NewMarket};
 pub use shopping::{CartItem, CartQuote, MarketView, ProductSheet, QuotedLine};
 pub use states::OrderState;

@@ -3,8 +3,8 @@
 //! each hit's contract price. The assortment filter is part of the query,
 //! so a page never shows a product the buyer may not order.
 
-use super::catalog::{has_assortments, product_from_row, ProductRef};
-use super::customers::{company_by_code, CompanyRef};
+use super::catalog::{product_from_row, ProductRef};
+use super::customers::{bind_lineage, company_by_code, lineage_in, CompanyRef};
 use super::offer::offers;
 use super::pricing::resolve;
 use super::sellers::id_of;
@@ -114,14 +114,16 @@ pub struct SearchPage {
     pub categories: Vec<FacetValue>,
     /// Attributes by name.
     pub attributes: BTreeMap<String, Vec<FacetValue>>,
-    /// The attribute facets were counted over the first
-    /// [`ATTRIBUTE_FACET_ROWS`] hits only.
-    pub attributes_partial: bool,
+    /// There are more than [`CANDIDATES`] hits: the facets count the
+    /// best [`CANDIDATES`] only (and, with an attribute chosen, so does
+    /// the total).
+    pub facets_partial: bool,
 }
 
-/// How many hits attribute facets are counted over: attributes are free
-/// JSON, counted here rather than in SQL, so the count is bounded.
-pub const ATTRIBUTE_FACET_ROWS: usize = 2_000;
+/// How many of the best hits one search reads: the page, the facets and
+/// the attribute filter come from them in one query, so a search costs one
+/// pass however it is filtered.
+pub const CANDIDATES: usize = 5_000;
 
 /// The search words as the back-end's query syntax: every word a prefix,
 /// all required. Words are runs of letters and digits, so nothing a buyer
@@ -152,30 +154,35 @@ fn text_query(text: &str, backend: Backend) -> Option<String> {
 
 const PG_DOCUMENT: &str = "to_tsvector('simple', p.sku || ' ' || p.name || ' ' || p.attributes)";
 
-/// The FROM and WHERE every query of one search shares, and how to rank.
+/// The FROM and WHERE every query of one search shares, and the rank
+/// expression (best first when ordered by `rank_order`).
 struct Filtered {
     from: String,
-    rank: Option<String>,
+    rank: String,
+    rank_order: &'static str,
     params: Params,
 }
 
+/// `assortments`: the ids of the company's assortments, `None` when it
+/// has none (and sees the whole market).
 fn filtered(
     search: &CatalogSearch,
-    company: &CompanyRef,
     market_id: i64,
-    restricted: bool,
+    assortments: Option<&[i64]>,
     backend: Backend,
 ) -> Filtered {
     let mut params = Params::default();
-    let mut from = String::from("FROM products p JOIN brands b ON b.id = p.brand_id");
-    let mut rank = None;
+    let mut from = String::from("FROM products p");
+    let mut rank = "CAST(0 AS DOUBLE PRECISION)".to_string();
+    let mut rank_order = "";
     let text = text_query(&search.text, backend);
     if let (Some(text), Backend::Sqlite) = (&text, backend) {
         let q = params.arg(text.as_str());
         from.push_str(&format!(
             " JOIN (SELECT rowid AS id, rank FROM product_text WHERE product_text MATCH {q}) ft ON ft.id = p.id"
         ));
-        rank = Some("ft.rank".to_string());
+        // bm25: lower is better.
+        rank = "ft.rank".to_string();
     }
     let m = params.arg(market_id);
     from.push_str(&format!(
@@ -184,30 +191,39 @@ fn filtered(
     if let (Some(text), Backend::Postgres) = (&text, backend) {
         let q = params.arg(text.as_str());
         from.push_str(&format!(" AND {PG_DOCUMENT} @@ to_tsquery('simple', {q})"));
-        rank = Some(format!(
-            "ts_rank({PG_DOCUMENT}, to_tsquery('simple', {q})) DESC"
-        ));
+        rank =
+            format!("CAST(ts_rank({PG_DOCUMENT}, to_tsquery('simple', {q})) AS DOUBLE PRECISION)");
+        rank_order = " DESC";
     }
-    if restricted {
-        let lineage: Vec<String> = company
-            .lineage_slots()
-            .iter()
-            .map(|id| params.arg(*id))
-            .collect();
+    if let Some(ids) = assortments {
+        // A primary-key probe per candidate: cheaper than building the
+        // whole assortment's id set for every query.
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let ids = if ids.is_empty() {
+            "NULL".to_string()
+        } else {
+            ids.join(", ")
+        };
         from.push_str(&format!(
-            " AND p.id IN (SELECT ap.product_id FROM assortment_products ap JOIN company_assortments ca \
-             ON ca.assortment_id = ap.assortment_id WHERE ca.company_id IN ({}))",
-            lineage.join(", ")
+            " AND EXISTS (SELECT 1 FROM assortment_products ap WHERE ap.product_id = p.id AND ap.assortment_id IN ({ids}))"
         ));
     }
     if let Some(brand) = &search.brand {
-        from.push_str(&format!(" AND b.code = {}", params.arg(brand.as_str())));
+        let code = params.arg(brand.as_str());
+        from.push_str(&format!(
+            " AND p.brand_id IN (SELECT id FROM brands WHERE code = {code})"
+        ));
     }
     if let Some(category) = &search.category {
         let prefix = format!("{}%", category.replace(['%', '_'], ""));
         from.push_str(&format!(" AND p.unspsc LIKE {}", params.arg(prefix)));
     }
-    Filtered { from, rank, params }
+    Filtered {
+        from,
+        rank,
+        rank_order,
+        params,
+    }
 }
 
 impl super::Core {
@@ -217,33 +233,41 @@ impl super::Core {
         let mut conn = self.store.reader().acquire().await?;
         let company = company_by_code(&mut conn, &search.company).await?;
         let market_id = id_of(&mut conn, "markets", "market", &search.market).await?;
-        let restricted = has_assortments(&mut conn, &company).await?;
-        let base = filtered(search, &company, market_id, restricted, backend);
-        let rows = attribute_rows(&mut conn, &base).await?;
-        let wanted = search.attribute.as_ref();
-        let matching: Vec<i64> = rows
-            .iter()
-            .filter(|(_, attributes)| wanted.is_none_or(|(k, v)| attribute_is(attributes, k, v)))
-            .map(|(id, _)| *id)
-            .collect();
-        let (total, ids) = match wanted {
-            // Attributes are free JSON: with one chosen, the hits are those
-            // of the bounded attribute scan.
-            Some(_) => (matching.len() as u64, Some(matching)),
-            None => (count(&mut conn, &base).await?, None),
+        let assortments = assortments_of(&mut conn, &company).await?;
+        let base = filtered(search, market_id, assortments.as_deref(), backend);
+        let mut found = candidates(&mut conn, &base, search).await?;
+        let facets_partial = found.len() > CANDIDATES;
+        found.truncate(CANDIDATES);
+        if let Some((k, v)) = &search.attribute {
+            found.retain(|c| attribute_is(&c.attributes, k, v));
+        }
+        let total = match (&search.attribute, facets_partial) {
+            (None, true) => count(&mut conn, &base).await?,
+            _ => found.len() as u64,
         };
-        let products = page(&mut conn, &base, search, ids.as_deref()).await?;
+        let brand_names = brand_names(&mut conn, &found).await?;
+        let (brands, categories) = facets_of(&found, &brand_names);
+        let attributes = attribute_facets(&found);
+        let (offset, limit) = (search.offset as usize, search.limit.clamp(1, 100) as usize);
+        let products = if offset + limit <= found.len() || !facets_partial {
+            let ids: Vec<i64> = found
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|c| c.id)
+                .collect();
+            listed_by_ids(&mut conn, &ids).await?
+        } else {
+            page(&mut conn, &base, search).await?
+        };
         let hits = priced(&mut conn, search, products).await?;
-        let brands = brand_facet(&mut conn, &base).await?;
-        let categories = category_facet(&mut conn, &base).await?;
-        let (attributes, attributes_partial) = attribute_facets(&rows);
         Ok(SearchPage {
             total,
             hits,
             brands,
             categories,
             attributes,
-            attributes_partial,
+            facets_partial,
         })
     }
 }
@@ -255,38 +279,6 @@ fn attribute_is(attributes: &serde_json::Value, key: &str, value: &str) -> bool 
     })
 }
 
-async fn count(conn: &mut AnyConnection, base: &Filtered) -> Result<u64, CoreError> {
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {}", base.from);
-    let n: i64 = base
-        .params
-        .bind(sqlx::query(&sql))
-        .fetch_one(conn)
-        .await?
-        .try_get("n")?;
-    Ok(u64::try_from(n).unwrap_or(0))
-}
-
-async fn attribute_rows(
-    conn: &mut AnyConnection,
-    base: &Filtered,
-) -> Result<Vec<(i64, serde_json::Value)>, CoreError> {
-    let sql = format!(
-        "SELECT p.id, p.attributes {} ORDER BY p.id LIMIT {}",
-        base.from,
-        ATTRIBUTE_FACET_ROWS + 1
-    );
-    let rows = base.params.bind(sqlx::query(&sql)).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            let text: String = r.try_get("attributes")?;
-            Ok((
-                r.try_get("id")?,
-                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-            ))
-        })
-        .collect()
-}
-
 #[derive(Debug)]
 struct Listed {
     product: ProductRef,
@@ -295,33 +287,115 @@ struct Listed {
     attributes: serde_json::Value,
 }
 
+const LISTED_COLUMNS: &str =
+    "p.id, p.sku, p.name, p.kind, p.brand_id, p.base_unit, p.unspsc, p.gtin, p.attributes, \
+     b.name AS brand_name";
+
+fn order_by(base: &Filtered, sort: SearchSort) -> String {
+    match sort {
+        SearchSort::Relevance => format!("{}{}, p.name, p.sku", base.rank, base.rank_order),
+        SearchSort::Sku => "p.sku".to_string(),
+        SearchSort::Name => "p.name, p.sku".to_string(),
+    }
+}
+
+/// What a search reads of every candidate: enough for facets and the
+/// attribute filter, not more (each value read costs on this driver).
+struct Candidate {
+    id: i64,
+    brand_id: i64,
+    unspsc: Option<String>,
+    attributes: serde_json::Value,
+}
+
+/// The best [`CANDIDATES`] hits and one more (which says there are more).
+async fn candidates(
+    conn: &mut AnyConnection,
+    base: &Filtered,
+    search: &CatalogSearch,
+) -> Result<Vec<Candidate>, CoreError> {
+    let sql = format!(
+        "SELECT p.id, p.brand_id, p.unspsc, p.attributes {} ORDER BY {} LIMIT {}",
+        base.from,
+        order_by(base, search.sort),
+        CANDIDATES + 1
+    );
+    let rows = base.params.bind(sqlx::query(&sql)).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            let attributes: String = r.try_get("attributes")?;
+            Ok(Candidate {
+                id: r.try_get("id")?,
+                brand_id: r.try_get("brand_id")?,
+                unspsc: r.try_get("unspsc")?,
+                attributes: serde_json::from_str(&attributes).unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect()
+}
+
+/// The products of a page, in the order of `ids`.
+async fn listed_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Listed>, CoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT {LISTED_COLUMNS} FROM products p JOIN brands b ON b.id = p.brand_id WHERE p.id IN ({})",
+        list.join(", ")
+    );
+    let mut listed = listed_rows(conn, &sql).await?;
+    listed.sort_by_key(|l| ids.iter().position(|id| *id == l.product.id));
+    Ok(listed)
+}
+
+/// The code and name of each brand among the candidates, by id.
+async fn brand_names(
+    conn: &mut AnyConnection,
+    found: &[Candidate],
+) -> Result<BTreeMap<i64, (String, String)>, CoreError> {
+    let ids: std::collections::BTreeSet<i64> = found.iter().map(|c| c.brand_id).collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT id, code, name FROM brands WHERE id IN ({})",
+        list.join(", ")
+    );
+    let rows = sqlx::query(&sql).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, (r.try_get("code")?, r.try_get("name")?))))
+        .collect()
+}
+
+/// A page beyond the candidates, straight from the store.
 async fn page(
     conn: &mut AnyConnection,
     base: &Filtered,
     search: &CatalogSearch,
-    only: Option<&[i64]>,
 ) -> Result<Vec<Listed>, CoreError> {
-    let order = match (search.sort, &base.rank) {
-        (SearchSort::Relevance, Some(rank)) => format!("{rank}, p.name, p.sku"),
-        (SearchSort::Sku, _) => "p.sku".to_string(),
-        _ => "p.name, p.sku".to_string(),
-    };
-    let only = match only {
-        Some([]) => return Ok(Vec::new()),
-        Some(ids) => {
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            format!(" AND p.id IN ({})", list.join(", "))
-        }
-        None => String::new(),
-    };
     let sql = format!(
-        "SELECT p.id, p.sku, p.name, p.kind, p.brand_id, p.base_unit, p.unspsc, p.gtin, p.attributes, \
-         b.name AS brand_name {}{only} ORDER BY {order} LIMIT {} OFFSET {}",
+        "SELECT p.id {} ORDER BY {} LIMIT {} OFFSET {}",
         base.from,
+        order_by(base, search.sort),
         search.limit.clamp(1, 100),
         search.offset
     );
-    let rows = base.params.bind(sqlx::query(&sql)).fetch_all(conn).await?;
+    let rows = base
+        .params
+        .bind(sqlx::query(&sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    listed_by_ids(conn, &ids).await
+}
+
+async fn listed_rows(conn: &mut AnyConnection, sql: &str) -> Result<Vec<Listed>, CoreError> {
+    let rows = sqlx::query(sql).fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
             let attributes: String = r.try_get("attributes")?;
@@ -333,6 +407,17 @@ async fn page(
             })
         })
         .collect()
+}
+
+async fn count(conn: &mut AnyConnection, base: &Filtered) -> Result<u64, CoreError> {
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {}", base.from);
+    let n: i64 = base
+        .params
+        .bind(sqlx::query(&sql))
+        .fetch_one(conn)
+        .await?
+        .try_get("n")?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Each hit's price for one base unit, from one offers query for the page.
@@ -376,55 +461,67 @@ async fn priced(
         .collect())
 }
 
-async fn brand_facet(
-    conn: &mut AnyConnection,
-    base: &Filtered,
-) -> Result<Vec<FacetValue>, CoreError> {
-    let sql = format!(
-        "SELECT b.code AS value, b.name AS label, CAST(COUNT(*) AS BIGINT) AS n {} \
-         GROUP BY b.code, b.name ORDER BY b.name",
-        base.from
-    );
-    facet_rows(conn, base, &sql).await
-}
-
-async fn category_facet(
-    conn: &mut AnyConnection,
-    base: &Filtered,
-) -> Result<Vec<FacetValue>, CoreError> {
-    let sql = format!(
-        "SELECT p.unspsc AS value, p.unspsc AS label, CAST(COUNT(*) AS BIGINT) AS n {} \
-         AND p.unspsc IS NOT NULL GROUP BY p.unspsc ORDER BY n DESC, p.unspsc LIMIT 30",
-        base.from
-    );
-    facet_rows(conn, base, &sql).await
-}
-
-async fn facet_rows(
-    conn: &mut AnyConnection,
-    base: &Filtered,
-    sql: &str,
-) -> Result<Vec<FacetValue>, CoreError> {
-    let rows = base.params.bind(sqlx::query(sql)).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(FacetValue {
-                value: r.try_get("value")?,
-                label: r.try_get("label")?,
-                count: u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0),
-            })
+/// Brand facets by name; the 30 largest categories.
+fn facets_of(
+    found: &[Candidate],
+    brand_names: &BTreeMap<i64, (String, String)>,
+) -> (Vec<FacetValue>, Vec<FacetValue>) {
+    let mut brands: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    let mut categories: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in found {
+        if let Some((code, name)) = brand_names.get(&c.brand_id) {
+            *brands.entry((name, code)).or_default() += 1;
+        }
+        if let Some(u) = &c.unspsc {
+            *categories.entry(u).or_default() += 1;
+        }
+    }
+    let brands = brands
+        .into_iter()
+        .map(|((name, code), count)| FacetValue {
+            value: code.to_string(),
+            label: name.to_string(),
+            count,
         })
-        .collect()
+        .collect();
+    let mut categories: Vec<FacetValue> = categories
+        .into_iter()
+        .map(|(code, count)| FacetValue {
+            value: code.to_string(),
+            label: code.to_string(),
+            count,
+        })
+        .collect();
+    categories.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    categories.truncate(30);
+    (brands, categories)
 }
 
-/// Attribute values with counts, from the bounded scan; values that are
-/// objects or lists are not facets.
-fn attribute_facets(
-    rows: &[(i64, serde_json::Value)],
-) -> (BTreeMap<String, Vec<FacetValue>>, bool) {
-    let partial = rows.len() > ATTRIBUTE_FACET_ROWS;
+/// The ids of the assortments a company buys from (its own and those of
+/// the companies above it); `None` when there are none.
+async fn assortments_of(
+    conn: &mut AnyConnection,
+    company: &CompanyRef,
+) -> Result<Option<Vec<i64>>, CoreError> {
+    let sql = format!(
+        "SELECT assortment_id FROM company_assortments WHERE company_id IN {}",
+        lineage_in(1)
+    );
+    let rows = bind_lineage(sqlx::query(&sql), company)
+        .fetch_all(conn)
+        .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("assortment_id"))
+        .collect::<Result<_, _>>()?;
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+/// Attribute values with counts; values that are objects or lists are
+/// not facets.
+fn attribute_facets(found: &[Candidate]) -> BTreeMap<String, Vec<FacetValue>> {
     let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for (_, attributes) in rows.iter().take(ATTRIBUTE_FACET_ROWS) {
+    for attributes in found.iter().map(|c| &c.attributes) {
         let Some(map) = attributes.as_object() else {
             continue;
         };
@@ -442,7 +539,7 @@ fn attribute_facets(
                 .or_default() += 1;
         }
     }
-    let facets = counts
+    counts
         .into_iter()
         .map(|(key, values)| {
             let values = values
@@ -455,8 +552,7 @@ fn attribute_facets(
                 .collect();
             (key, values)
         })
-        .collect();
-    (facets, partial)
+        .collect()
 }
 
 #[cfg(test)]
@@ -472,15 +568,23 @@ mod tests {
         assert_eq!(text_query(" -- ** ", Backend::Sqlite), None);
     }
 
+    fn candidate(attributes: serde_json::Value) -> Candidate {
+        Candidate {
+            id: 1,
+            brand_id: 7,
+            unspsc: Some("31161500".into()),
+            attributes,
+        }
+    }
+
     #[test]
-    fn attribute_facets_count_scalar_values() {
+    fn facets_count_brands_categories_and_scalar_attributes() {
         let rows = vec![
-            (1, serde_json::json!({"color": "red", "size": 3})),
-            (2, serde_json::json!({"color": "red", "tags": ["a"]})),
-            (3, serde_json::json!({"color": "blue"})),
+            candidate(serde_json::json!({"color": "red", "size": 3})),
+            candidate(serde_json::json!({"color": "red", "tags": ["a"]})),
+            candidate(serde_json::json!({"color": "blue"})),
         ];
-        let (facets, partial) = attribute_facets(&rows);
-        assert!(!partial);
+        let facets = attribute_facets(&rows);
         let colors: Vec<(String, u64)> = facets["color"]
             .iter()
             .map(|f| (f.value.clone(), f.count))
@@ -488,5 +592,12 @@ mod tests {
         assert_eq!(colors, vec![("blue".into(), 1), ("red".into(), 2)]);
         assert_eq!(facets["size"][0].value, "3");
         assert!(!facets.contains_key("tags"));
+        let names = BTreeMap::from([(7, ("ACME".to_string(), "Acme".to_string()))]);
+        let (brands, categories) = facets_of(&rows, &names);
+        assert_eq!((brands[0].label.as_str(), brands[0].count), ("Acme", 3));
+        assert_eq!(
+            (categories[0].value.as_str(), categories[0].count),
+            ("31161500", 3)
+        );
     }
 }

@@ -215,6 +215,21 @@ async fn setup_opens_a_session_once_and_the_shop_shows_the_assortment(gate: Gate
         page.contains("1 products") && page.contains("Lithiumfett"),
         "{page}"
     );
+    // Facets: an attribute value and a category narrow the hits.
+    let (_, _, page) = browser.get(&gate.url("/shop?attr=material%3DStahl")).await;
+    assert!(
+        page.contains("1 products") && page.contains("SAG-934-M8"),
+        "{page}"
+    );
+    assert!(!page.contains("data-sku=\"SAG-FETT-LI2\""));
+    let (_, _, page) = browser.get(&gate.url("/shop?category=3116&sort=sku")).await;
+    assert!(page.contains("2 products"), "{page}");
+    let first = page.find("data-sku=\"SAG-933-M6X20\"").unwrap();
+    assert!(
+        first < page.find("data-sku=\"SAG-934-M8\"").unwrap(),
+        "sorted by SKU"
+    );
+    assert!(page.contains("UNSPSC 31161500") && page.contains("UNSPSC 31161700"));
     let (status, _, _) = browser.get(&gate.url("/shop/product/SAG-KABEL-5M")).await;
     assert_eq!(
         status, 404,

@@ -237,6 +237,24 @@ fn form(shopper: &Shopper, body: &[u8]) -> Option<HashMap<String, String>> {
     (fields.get("csrf").map(String::as_str) == Some(shopper.csrf().as_str())).then_some(fields)
 }
 
+/// The session and form of a post that changes the cart, or the answer
+/// refusing it: no session, a form of another session, or a cart that
+/// may not change.
+async fn cart_change(
+    gateway: &Gateway,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Shopper, HashMap<String, String>), Box<Response>> {
+    let shopper = shopper(gateway, headers).await.map_err(Box::new)?;
+    let Some(fields) = form(&shopper, body) else {
+        return Err(Box::new(forged()));
+    };
+    if !shopper.session.editable() {
+        return Err(Box::new(read_only(gateway, &shopper)));
+    }
+    Ok((shopper, fields))
+}
+
 fn forged() -> Response {
     (
         StatusCode::FORBIDDEN,
@@ -263,16 +281,10 @@ fn quantity(text: Option<&String>) -> Option<Decimal> {
 
 /// `POST /shop/cart/add`: sku, quantity, unit, options as `opt_{name}`.
 pub async fn add(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut shopper = match shopper(&gateway, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
+    let (mut shopper, fields) = match cart_change(&gateway, &headers, &body).await {
+        Ok(change) => change,
+        Err(refused) => return *refused,
     };
-    let Some(fields) = form(&shopper, &body) else {
-        return forged();
-    };
-    if !shopper.session.editable() {
-        return read_only(&gateway, &shopper);
-    }
     let sku = fields.get("sku").cloned().unwrap_or_default();
     let Some(quantity) = quantity(fields.get("quantity")).filter(|q| *q > Decimal::ZERO) else {
         return render_cart(
@@ -345,16 +357,10 @@ fn add_item(cart: &mut Vec<CartItem>, item: CartItem) {
 /// `POST /shop/cart/update`: `qty_{n}` per line (0 removes it),
 /// `remove` = a line number, and the requisition fields.
 pub async fn update(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut shopper = match shopper(&gateway, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
+    let (mut shopper, fields) = match cart_change(&gateway, &headers, &body).await {
+        Ok(change) => change,
+        Err(refused) => return *refused,
     };
-    let Some(fields) = form(&shopper, &body) else {
-        return forged();
-    };
-    if !shopper.session.editable() {
-        return read_only(&gateway, &shopper);
-    }
     let session = &mut shopper.session;
     let remove: Option<usize> = fields.get("remove").and_then(|r| r.parse().ok());
     let mut kept = Vec::with_capacity(session.cart.len());
@@ -394,16 +400,10 @@ pub async fn quick_form(State(gateway): State<Gateway>, headers: HeaderMap) -> R
 /// tab; a header line is skipped); the lines the catalog prices go into
 /// the cart, the others are shown with why.
 pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut shopper = match shopper(&gateway, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
+    let (mut shopper, fields) = match cart_change(&gateway, &headers, &body).await {
+        Ok(change) => change,
+        Err(refused) => return *refused,
     };
-    let Some(fields) = form(&shopper, &body) else {
-        return forged();
-    };
-    if !shopper.session.editable() {
-        return read_only(&gateway, &shopper);
-    }
     let text = fields.get("lines").cloned().unwrap_or_default();
     let (items, mut problems) = parse_quick_lines(&text);
     let s = &shopper.session;

@@ -157,6 +157,7 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
         }
         div.layout {
             aside aria-label="Filters" {
+                @if found.facets_partial { p { small { "Counts of the best " (crate::core::CANDIDATES) " matches" } } }
                 h2 { "Brand" }
                 ul { @for f in &found.brands {
                     li { a href=(search_link(search, &[("brand", &f.value)])) { (f.label) } " (" (f.count) ")" }
