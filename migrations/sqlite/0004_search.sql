@@ -1,5 +1,6 @@
 -- Full-text search over the catalog with FTS5: an external-content index
--- over products (SKU, name, attribute values), kept by triggers. The
+-- over products (SKU, name, the attributes' JSON text, names included),
+-- kept by triggers. The
 -- PostgreSQL file of the same number builds the same search on tsvector;
 -- unlike the other migrations, the two differ by design.
 CREATE VIRTUAL TABLE product_text USING fts5(

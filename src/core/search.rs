@@ -152,6 +152,8 @@ fn text_query(text: &str, backend: Backend) -> Option<String> {
     })
 }
 
+/// What PostgreSQL searches (the SQLite index holds the same columns):
+/// attributes as their JSON text, so attribute names match too.
 const PG_DOCUMENT: &str = "to_tsvector('simple', p.sku || ' ' || p.name || ' ' || p.attributes)";
 
 /// The FROM and WHERE every query of one search shares, and the rank
@@ -249,7 +251,11 @@ impl super::Core {
         let (brands, categories) = facets_of(&found, &brand_names);
         let attributes = attribute_facets(&found);
         let (offset, limit) = (search.offset as usize, search.limit.clamp(1, 100) as usize);
-        let products = if offset + limit <= found.len() || !facets_partial {
+        // With an attribute chosen, the hits are the filtered candidates:
+        // never page past them with the unfiltered query.
+        let from_candidates =
+            offset + limit <= found.len() || !facets_partial || search.attribute.is_some();
+        let products = if from_candidates {
             let ids: Vec<i64> = found
                 .iter()
                 .skip(offset)

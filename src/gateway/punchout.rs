@@ -131,22 +131,23 @@ pub enum TransferError {
     /// A line cannot be ordered.
     #[error("{0}")]
     Cart(String),
+    /// The cart already went back.
+    #[error("the cart was already returned")]
+    Closed,
     /// The core or the store failed.
     #[error("{0}")]
     Store(String),
 }
 
-/// A new random token (hex) and its digest.
-fn token() -> (String, String) {
+/// A new random token (hex) and its digest; no session opens without
+/// randomness.
+fn token() -> Result<(String, String), sqlx::Error> {
     let mut bytes = [0u8; 32];
-    // The OS generator does not fail on the platforms we run on; an
-    // all-zero token would still be one-time, but say so loudly.
-    if let Err(e) = getrandom::fill(&mut bytes) {
-        tracing::error!(error = %e, "no randomness for a punchout token");
-    }
+    getrandom::fill(&mut bytes)
+        .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a punchout token: {e}")))?;
     let token = hex::encode(bytes);
     let digest = digest(&token);
-    (token, digest)
+    Ok((token, digest))
 }
 
 /// A token's digest as stored.
@@ -192,7 +193,7 @@ impl Gateway {
         setup: &SessionSetup,
     ) -> Result<String, sqlx::Error> {
         let settings = connector.punchout().unwrap_or_default();
-        let (start, start_digest) = token();
+        let (start, start_digest) = token()?;
         let now = now_micros();
         let mut requisition = BTreeMap::new();
         if let Some(center) = &setup.cost_center {
@@ -233,7 +234,7 @@ impl Gateway {
         &self,
         start: &str,
     ) -> Result<Result<(String, Session), StartRefused>, sqlx::Error> {
-        let (session_token, session_digest) = token();
+        let (session_token, session_digest) = token()?;
         let now = now_micros();
         let started = sqlx::query(&format!(
             "UPDATE punchout_sessions SET started_at = $1, session_digest = $2 \
@@ -299,19 +300,32 @@ impl Gateway {
             .ok_or_else(|| {
                 TransferError::Store(format!("connector {} is gone", session.connector))
             })?;
+        // The session is claimed first: a second click or tab finds it
+        // closed, and the cart sent is the one stored at that moment.
+        let Some(session) = self.claim_transfer(session.id).await.map_err(store)? else {
+            return Err(TransferError::Closed);
+        };
+        let session = &session;
         let today = chrono::Utc::now().date_naive();
         let quote = self
             .core()
             .quote_cart(&session.company, &session.market, &session.cart, today)
-            .await
-            .map_err(|e| TransferError::Store(e.to_string()))?;
-        if let Some(line) = quote.lines.iter().find(|l| l.problem.is_some()) {
-            return Err(TransferError::Cart(format!(
-                "{}: {}",
-                line.item.sku,
-                line.problem.as_deref().unwrap_or_default()
-            )));
-        }
+            .await;
+        let problem = match &quote {
+            Ok(q) => q.lines.iter().find_map(|l| {
+                l.problem
+                    .as_ref()
+                    .map(|p| TransferError::Cart(format!("{}: {p}", l.item.sku)))
+            }),
+            Err(e) => Some(TransferError::Store(e.to_string())),
+        };
+        let quote = match (quote, problem) {
+            (Ok(quote), None) => quote,
+            (_, problem) => {
+                self.reopen_transfer(session.id).await.map_err(store)?;
+                return Err(problem.unwrap_or(TransferError::Closed));
+            }
+        };
         let cart = canonical_cart(session, &quote);
         let settings = connector.punchout().unwrap_or_default();
         let (page, raw, format, document) = match session.protocol.as_str() {
@@ -353,15 +367,31 @@ impl Gateway {
             )
             .await
             .map_err(store)?;
-        sqlx::query("UPDATE punchout_sessions SET transferred_at = $1 WHERE id = $2")
-            .bind(now_micros())
-            .bind(session.id)
-            .execute(self.core().store().writer())
-            .await
-            .map_err(store)?;
         self.metrics()
             .message(&connector.id, format, "out", "delivered");
         Ok(page)
+    }
+
+    /// Closes a session for its transfer, once; returns it as stored.
+    async fn claim_transfer(&self, id: i64) -> Result<Option<Session>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "UPDATE punchout_sessions SET transferred_at = $1 WHERE id = $2 AND transferred_at IS NULL \
+             RETURNING {SESSION_COLUMNS}"
+        ))
+        .bind(now_micros())
+        .bind(id)
+        .fetch_optional(self.core().store().writer())
+        .await?;
+        row.as_ref().map(session_from_row).transpose()
+    }
+
+    /// Opens a claimed session again when its cart could not go back.
+    async fn reopen_transfer(&self, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE punchout_sessions SET transferred_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(self.core().store().writer())
+            .await?;
+        Ok(())
     }
 
     /// A PunchOutOrderMessage from us to the buyer, without secrets (it
@@ -406,6 +436,9 @@ impl Gateway {
         trace: String,
     ) -> Answer {
         let payload = &envelope.payload_id;
+        if connector.punchout().is_none() {
+            return self.cxml_status(None, 403, "this connector does not punch out", payload);
+        }
         // A setup opens a new session each time: no control number, so a
         // repeated payloadID is not answered with an old start URL.
         let entered = self
@@ -574,7 +607,12 @@ fn setup_of(request: &PunchOutSetupRequest, id: Option<i64>) -> Result<SessionSe
                 .as_ref()
                 .map(|d| d.unit_of_measure.clone())
                 .unwrap_or_else(|| "EA".into()),
-            options: Vec::new(),
+            options: item
+                .item_id
+                .supplier_part_auxiliary_id
+                .as_deref()
+                .map(options_of)
+                .unwrap_or_default(),
         })
         .collect();
     Ok(SessionSetup {
@@ -596,6 +634,28 @@ fn setup_of(request: &PunchOutSetupRequest, id: Option<i64>) -> Result<SessionSe
     })
 }
 
+/// Chosen options as the supplier auxiliary ID carries them to the
+/// procurement system and back (`color=orange;size=L`).
+fn options_text(options: &[(String, String)]) -> Option<String> {
+    (!options.is_empty()).then(|| {
+        options
+            .iter()
+            .map(|(o, c)| format!("{o}={c}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    })
+}
+
+/// The options an auxiliary ID written by [`options_text`] names; any
+/// other auxiliary ID names none.
+fn options_of(text: &str) -> Vec<(String, String)> {
+    text.split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(o, c)| (o.trim().to_string(), c.trim().to_string()))
+        .filter(|(o, c)| !o.is_empty() && !c.is_empty())
+        .collect()
+}
+
 /// The priced cart as the canonical document the writers take.
 fn canonical_cart(session: &Session, quote: &CartQuote) -> Cart {
     let currency = &quote.currency;
@@ -605,9 +665,13 @@ fn canonical_cart(session: &Session, quote: &CartQuote) -> Cart {
         .map(|line| CartLine {
             item: ItemIdentity {
                 seller_id: Some(line.item.sku.clone()),
+                seller_auxiliary_id: options_text(&line.item.options),
                 ..ItemIdentity::default()
             },
-            description: Some(line.name.clone()),
+            description: Some(match options_text(&line.item.options) {
+                Some(chosen) => format!("{} ({chosen})", line.name),
+                None => line.name.clone(),
+            }),
             quantity: Quantity {
                 value: line.item.quantity,
                 unit: line.item.unit.clone(),
@@ -654,5 +718,24 @@ fn canonical_cart(session: &Session, quote: &CartQuote) -> Cart {
                 value: value.clone(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{options_of, options_text};
+
+    #[test]
+    fn options_travel_in_the_auxiliary_id_and_come_back() {
+        let chosen = vec![
+            ("color".to_string(), "orange".to_string()),
+            ("size".to_string(), "L".to_string()),
+        ];
+        let text = options_text(&chosen).unwrap();
+        assert_eq!(text, "color=orange;size=L");
+        assert_eq!(options_of(&text), chosen);
+        assert_eq!(options_text(&[]), None);
+        // A buyer's own auxiliary ID names no options.
+        assert!(options_of("AUX-4711").is_empty());
     }
 }

@@ -349,6 +349,18 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
         )
         .await;
     assert_eq!(status, 403);
+    // A quantity no cart holds is refused, not added.
+    let (status, _, _) = browser
+        .post(
+            &gate.url("/shop/cart/add"),
+            &[
+                ("csrf", &token),
+                ("sku", "SAG-FETT-LI2"),
+                ("quantity", "79228162514264337593543950335"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
     for (sku, quantity, unit) in [("SAG-FETT-LI2", "2", "KGM"), ("SAG-934-M8", "3", "PK")] {
         let (status, _, _) = browser
             .post(
@@ -505,6 +517,11 @@ async fn oci_entry_opens_the_other_companys_shop_and_returns_new_item_fields(gat
     assert_eq!(field("NEW_ITEM-PRICE[1]").parse::<f64>().ok(), Some(13.0));
     assert_eq!(field("NEW_ITEM-CURRENCY[1]"), "EUR");
     assert_eq!(field("NEW_ITEM-VENDOR[1]"), "100077");
+    // The chosen option travels with the line it is priced into.
+    assert!(
+        field("NEW_ITEM-DESCRIPTION[1]").contains("color=orange"),
+        "{fields:?}"
+    );
     assert!(
         page.contains("sap-client=100") && page.contains("target=\"_top\""),
         "{page}"

@@ -14,9 +14,13 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::str::FromStr;
+use subtle::ConstantTimeEq;
 
 /// Hits per search page.
 const PAGE_SIZE: u32 = 24;
+
+/// The last page a search goes to (beyond it, narrow the search).
+const MAX_PAGE: u32 = 1_000;
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -119,7 +123,7 @@ pub async fn search(
             .and_then(|a| a.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string())),
         sort: SearchSort::parse(&form.sort),
-        offset: form.page * PAGE_SIZE,
+        offset: form.page.min(MAX_PAGE) * PAGE_SIZE,
         limit: PAGE_SIZE,
         on: Some(today()),
     };
@@ -219,6 +223,9 @@ async fn render_cart(
             .await
             .ok()
             .flatten()
+            // A budget kept in another currency than the market's is not
+            // set against this cart.
+            .filter(|(amount, _)| amount.currency == quote.currency)
             .map(|(amount, consumed)| (center.clone(), amount.amount, consumed.amount)),
         None => None,
     };
@@ -234,7 +241,8 @@ async fn render_cart(
 /// A posted form, when its token is this session's.
 fn form(shopper: &Shopper, body: &[u8]) -> Option<HashMap<String, String>> {
     let fields: HashMap<String, String> = crate::cxml::parse_form_body(body).into_iter().collect();
-    (fields.get("csrf").map(String::as_str) == Some(shopper.csrf().as_str())).then_some(fields)
+    let given = fields.get("csrf").map_or(&[][..], |t| t.as_bytes());
+    bool::from(given.ct_eq(shopper.csrf().as_bytes())).then_some(fields)
 }
 
 /// The session and form of a post that changes the cart, or the answer
@@ -275,8 +283,14 @@ fn read_only(gateway: &Gateway, shopper: &Shopper) -> Response {
     page(gateway, Some(&shopper.session), StatusCode::CONFLICT, html)
 }
 
+/// The most of one item a cart line holds.
+const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// A quantity as typed (decimal comma or point), at most
+/// [`MAX_QUANTITY`].
 fn quantity(text: Option<&String>) -> Option<Decimal> {
     text.and_then(|t| Decimal::from_str(t.trim().replace(',', ".").as_str()).ok())
+        .filter(|q| *q <= Decimal::from(MAX_QUANTITY))
 }
 
 /// `POST /shop/cart/add`: sku, quantity, unit, options as `opt_{name}`.
@@ -349,7 +363,9 @@ fn add_item(cart: &mut Vec<CartItem>, item: CartItem) {
         .iter_mut()
         .find(|c| c.sku == item.sku && c.unit == item.unit && c.options == item.options)
     {
-        Some(line) => line.quantity += item.quantity,
+        Some(line) => {
+            line.quantity = (line.quantity + item.quantity).min(Decimal::from(MAX_QUANTITY))
+        }
         None => cart.push(item),
     }
 }
@@ -463,7 +479,10 @@ fn parse_quick_lines(text: &str) -> (Vec<CartItem>, Vec<String>) {
             continue;
         }
         let cells: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
-        let qty = cells.get(1).and_then(|q| Decimal::from_str(q).ok());
+        let qty = cells
+            .get(1)
+            .and_then(|q| Decimal::from_str(q).ok())
+            .filter(|q| *q <= Decimal::from(MAX_QUANTITY));
         match (cells.first(), qty) {
             (Some(sku), Some(q)) if !sku.is_empty() && q > Decimal::ZERO => items.push(CartItem {
                 sku: sku.to_string(),
@@ -496,6 +515,7 @@ pub async fn transfer(State(gateway): State<Gateway>, headers: HeaderMap, body: 
     }
     match gateway.transfer(&shopper.session).await {
         Ok(html) => page(&gateway, Some(&shopper.session), StatusCode::OK, html),
+        Err(crate::gateway::punchout::TransferError::Closed) => read_only(&gateway, &shopper),
         Err(crate::gateway::punchout::TransferError::Cart(why)) => {
             render_cart(
                 &gateway,

@@ -39,6 +39,8 @@ pub fn routes() -> Router<Gateway> {
             get(handlers::quick_form).post(handlers::quick),
         )
         .route("/shop/transfer", post(handlers::transfer))
+        // Forms and quick-order lists are small; the EDI limit is not theirs.
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
 }
 
 /// A request's session and the token that named it.

@@ -61,6 +61,12 @@ pub fn money(amount: Decimal, currency: &str, lang: &str) -> String {
     format!("{text} {currency}")
 }
 
+/// A product page's path, the SKU as one path segment.
+fn product_link(sku: &str) -> String {
+    let encoded = percent_encoding::utf8_percent_encode(sku, percent_encoding::NON_ALPHANUMERIC);
+    format!("/shop/product/{encoded}")
+}
+
 fn lang(market: &MarketView) -> &str {
     market.languages.first().map_or("en", String::as_str)
 }
@@ -181,13 +187,13 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
                 @if !view.frequent.is_empty() {
                     h2 { "Frequently bought" }
                     ul id="frequent" { @for s in view.frequent {
-                        li { a href={"/shop/product/" (s.sku)} { (s.sku) } " — ordered " (s.orders) " times" }
+                        li { a href=(product_link(&s.sku)) { (s.sku) } " — ordered " (s.orders) " times" }
                     } }
                 }
                 ul.hits { @for hit in &found.hits {
                     li.hit data-sku=(hit.product.sku) {
                         div.img aria-hidden="true" { (hit.product.name.chars().next().unwrap_or('?')) }
-                        h3 { a href={"/shop/product/" (hit.product.sku)} { (hit.product.name) } }
+                        h3 { a href=(product_link(&hit.product.sku)) { (hit.product.name) } }
                         div { "Part " (hit.product.sku) " · " (hit.brand) }
                         @match &hit.price {
                             Some(p) => {
@@ -209,10 +215,10 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
                     }
                 } }
                 nav aria-label="Pages" {
-                    @if view.page > 0 {
+                    @if view.page > 0 && view.page <= 1_000 {
                         a href=(search_link(search, &[("page", &(view.page - 1).to_string())])) { "Previous" } " "
                     }
-                    @if u64::from((view.page + 1) * view.page_size) < found.total {
+                    @if (u64::from(view.page) + 1) * u64::from(view.page_size) < found.total && view.page < 1_000 {
                         a href=(search_link(search, &[("page", &(view.page + 1).to_string())])) { "Next" }
                     }
                 }
@@ -335,7 +341,7 @@ pub fn cart(shopper: &Shopper, market: &MarketView, view: &CartView<'_>, csrf: &
                     p { span id="budget-remaining" { (money(remaining, &quote.currency, lang)) } " remaining; this cart uses "
                         span id="budget-cart" { (money(quote.total, &quote.currency, lang)) } "; "
                         span id="budget-after" { (money(after, &quote.currency, lang)) } " left after it." }
-                    @if after < Decimal::ZERO { p.warn id="over-budget" { "This cart is over the budget: the order will need approval." } }
+                    @if after < Decimal::ZERO { p.warn id="over-budget" { "This cart is over the remaining budget." } }
                 }
             }
             @if !quote.approvals.is_empty() {
