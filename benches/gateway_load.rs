@@ -15,7 +15,7 @@
 
 mod support;
 
-use support::load::{drive, env_number, repo};
+use support::load::{drive, env_number, health_check, repo};
 
 use edigate::server::{start, Config};
 use std::path::{Path, PathBuf};
@@ -110,18 +110,7 @@ async fn bench(
             }
         }
     };
-    let health = {
-        let (http, base) = (http.clone(), base.clone());
-        move |_| {
-            let (http, base) = (http.clone(), base.clone());
-            async move {
-                http.get(format!("{base}/health"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            }
-        }
-    };
+    let health = health_check(http.clone(), base.clone());
 
     // Warm up connections, statement caches and the guides.
     let warm = (orders / 20).max(clients);

@@ -15,7 +15,7 @@ mod support;
 
 use edigate::server::{start, Config};
 use std::time::Duration;
-use support::load::{drive, env_number, repo, Run};
+use support::load::{drive, env_number, health_check, repo, Run};
 
 const SECRET: &str = "bench-shared-secret";
 const ADJECTIVES: [&str; 7] = [
@@ -165,18 +165,7 @@ fn main() {
             .unwrap()
             .to_string();
 
-        let health = {
-            let (http, base) = (http.clone(), base.clone());
-            move |_| {
-                let (http, base) = (http.clone(), base.clone());
-                async move {
-                    http.get(format!("{base}/health"))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status().is_success())
-                }
-            }
-        };
+        let health = health_check(http.clone(), base.clone());
         let search = {
             let (http, base, cookie) = (http.clone(), base.clone(), cookie.clone());
             move |n: usize| {

@@ -90,3 +90,20 @@ where
     run.elapsed = started.elapsed();
     run
 }
+
+/// A GET of `/health`: the trivial request every load bench prints its
+/// figures beside, from the same run.
+pub fn health_check(
+    http: reqwest::Client,
+    base: String,
+) -> impl Fn(usize) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>> + Clone {
+    move |_| {
+        let (http, base) = (http.clone(), base.clone());
+        Box::pin(async move {
+            http.get(format!("{base}/health"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        })
+    }
+}
