@@ -124,8 +124,14 @@ async fn text_of(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
-/// Adds `quantity` of a search hit to the cart from the search page.
-async fn add_from_search(client: &Client, base: &str, words: &str, sku: &str, quantity: &str) {
+/// Adds `quantity` of a search hit to the cart from the search page;
+/// returns when the page after the post counts `lines` cart lines.
+async fn add_from_search(
+    client: &Client,
+    base: &str,
+    (words, sku, quantity): (&str, &str, &str),
+    lines: usize,
+) {
     client.goto(&format!("{base}/shop")).await.unwrap();
     let search = client.find(Locator::Css("#q2")).await.unwrap();
     search.clear().await.unwrap();
@@ -139,6 +145,14 @@ async fn add_from_search(client: &Client, base: &str, words: &str, sku: &str, qu
         .click()
         .await
         .unwrap();
+    // The catalog page shows the hit too: wait for the search's own page.
+    for _ in 0..100 {
+        let url = client.current_url().await.unwrap();
+        if url.query().is_some_and(|q| q.contains("q=")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     client
         .wait()
         .for_element(Locator::Css(&format!("li.hit[data-sku='{sku}']")))
@@ -157,6 +171,13 @@ async fn add_from_search(client: &Client, base: &str, words: &str, sku: &str, qu
         .click()
         .await
         .unwrap();
+    let counted = format!("//a[@id='cart-link' and normalize-space(.)='Cart ({lines})']");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(&counted))
+        .await
+        .expect("the page after the post counts the new line");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,9 +201,7 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
     assert!(catalog.contains("SAG-FETT-LI2") && !catalog.contains("SAG-KABEL-5M"));
     screenshot(&client, "punchout-catalog").await;
 
-    add_from_search(&client, &base, "handschuh", "SAG-HANDSCHUH-L", "4").await;
-    let hit_page = client.source().await.unwrap();
-    assert!(hit_page.contains("Cart (1)"), "the header counts the line");
+    add_from_search(&client, &base, ("handschuh", "SAG-HANDSCHUH-L", "4"), 1).await;
     client
         .goto(&format!("{base}/shop?q=handschuh"))
         .await
@@ -196,7 +215,7 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
 
     client.goto(&format!("{base}/shop/cart")).await.unwrap();
     assert_eq!(text_of(&client, "#budget-after").await, "488,20 EUR");
-    add_from_search(&client, &base, "lithium", "SAG-FETT-LI2", "2").await;
+    add_from_search(&client, &base, ("lithium", "SAG-FETT-LI2", "2"), 2).await;
     client.goto(&format!("{base}/shop/cart")).await.unwrap();
     // 4 × 2.95 + 2 × 8.90: the indicator moves with the cart.
     assert_eq!(text_of(&client, "#total").await, "29,60 EUR");
@@ -220,11 +239,16 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
         .click()
         .await
         .unwrap();
+    // Typing sets the field's property; only the page after the post has
+    // the value in its attribute.
     client
         .wait()
-        .for_element(Locator::Css("#transfer"))
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//input[@id='req-ProjectCode' and @value='P-2026-17']",
+        ))
         .await
-        .unwrap();
+        .expect("the cart page after the update");
     screenshot(&client, "punchout-cart").await;
     client
         .find(Locator::Css("#transfer"))
