@@ -89,9 +89,15 @@ fn no_session(text: &str) -> Response {
     (StatusCode::UNAUTHORIZED, page).into_response()
 }
 
+/// The page for a failure of ours: the details go to the log under a
+/// reference the buyer can quote, not to the browser.
 fn failure(text: &str) -> Response {
-    tracing::error!(error = text, "shop page failed");
-    let page = pages::message("Something went wrong", text);
+    let reference = crate::store::now_micros();
+    tracing::error!(error = text, reference, "shop page failed");
+    let page = pages::message(
+        "Something went wrong",
+        &format!("The shop could not answer. Please try again; if it keeps failing, quote reference {reference}."),
+    );
     (StatusCode::INTERNAL_SERVER_ERROR, page).into_response()
 }
 
