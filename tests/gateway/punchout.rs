@@ -35,62 +35,14 @@ pub fn setup_request(operation: &str, secret: &str, return_url: &str, items: &st
 
 /// The StartPage URL of a PunchOutSetupResponse.
 pub fn start_page(response: &str) -> Option<String> {
-    let from = response.find("<StartPage>")?;
-    let url = &response[from..];
-    let open = url.find("<URL>")? + 5;
-    let close = url.find("</URL>")?;
-    Some(unescape(&url[open..close]))
-}
-
-/// HTML/XML character references back to text.
-pub fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let Some(end) = rest[at..].find(';') else {
-            out.push_str(&rest[at..]);
-            return out;
-        };
-        let entity = &rest[at + 1..at + end];
-        let c = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match c {
-            Some(c) => out.push(c),
-            None => out.push_str(&rest[at..=at + end]),
-        }
-        rest = &rest[at + end + 1..];
+    let read = edigate::cxml::read(response.as_bytes()).ok()?;
+    match read.envelope.body {
+        edigate::cxml::Body::Response {
+            content: Some(edigate::cxml::ResponseContent::PunchOutSetup { start_page }),
+            ..
+        } => Some(start_page),
+        _ => None,
     }
-    out.push_str(rest);
-    out
-}
-
-/// The hidden inputs of a page: (name, value).
-pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let attr = |tag: &str, name: &str| -> Option<String> {
-        let key = format!("{name}=\"");
-        let from = tag.find(&key)? + key.len();
-        let to = tag[from..].find('"')?;
-        Some(unescape(&tag[from..from + to]))
-    };
-    html.split("<input")
-        .skip(1)
-        .filter_map(|rest| {
-            let tag = &rest[..rest.find('>')?];
-            tag.contains("type=\"hidden\"")
-                .then(|| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))?
-        })
-        .collect()
 }
 
 /// A browser without one: cookies kept by hand, redirects not followed.
@@ -181,7 +133,7 @@ async fn setup(gate: &Gate, operation: &str, items: &str) -> String {
 
 /// The csrf field of a page.
 fn csrf(html: &str) -> String {
-    hidden_fields(html)
+    edigate::oci::fields_from_html(html)
         .into_iter()
         .find(|(n, _)| n == "csrf")
         .map(|(_, v)| v)
@@ -329,7 +281,7 @@ async fn edit_opens_with_the_cart_and_inspect_cannot_change_it(gate: Gate) {
 
 /// The cXML document a transfer page posts.
 fn cart_document(page: &str) -> String {
-    hidden_fields(page)
+    edigate::oci::fields_from_html(page)
         .into_iter()
         .find(|(n, _)| n == "cXML-urlencoded")
         .map(|(_, v)| v)
@@ -503,7 +455,7 @@ async fn oci_entry_opens_the_other_companys_shop_and_returns_new_item_fields(gat
         .post(&gate.url("/shop/transfer"), &[("csrf", &token)])
         .await;
     assert_eq!(status, 200, "{page}");
-    let fields = hidden_fields(&page);
+    let fields = edigate::oci::fields_from_html(&page);
     let field = |name: &str| {
         fields
             .iter()
