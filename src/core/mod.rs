@@ -34,7 +34,10 @@ pub use fulfilment::Moved;
 pub use inventory::{Availability, LocationStock};
 pub use money::Money;
 pub use notifications::Notification;
-pub use orders::{LinePlaced, OrderLineView, OrderPlaced, OrderView, PlaceOrder, TimelineEntry};
+pub use orders::{
+    InvoiceView, LinePlaced, OrderLineView, OrderPlaced, OrderView, PlaceOrder, ShipmentView,
+    TimelineEntry,
+};
 pub use pricing::{
     NewPriceList, NewPromotion, PriceCandidate, PriceListKind, PriceQuery, PriceResolution,
 };

@@ -141,8 +141,36 @@ pub struct OrderView {
     pub procurement: ProcurementRefs,
     /// Lines.
     pub lines: Vec<OrderLineView>,
+    /// Shipments, in the order they were recorded.
+    pub shipments: Vec<ShipmentView>,
+    /// Invoices, in the order they were recorded.
+    pub invoices: Vec<InvoiceView>,
     /// Timeline, oldest first.
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A shipment of an order, as the supplier's ship notice gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentView {
+    /// The ship notice's number.
+    pub reference: String,
+    /// The day the goods left.
+    pub shipped_on: Option<String>,
+    /// The carrier's name or SCAC.
+    pub carrier: Option<String>,
+    /// The carrier's tracking numbers.
+    pub tracking: Vec<String>,
+}
+
+/// An invoice against an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceView {
+    /// The invoice number.
+    pub reference: String,
+    /// Its date.
+    pub issued_on: Option<String>,
+    /// Its total, in the order's currency.
+    pub amount: Option<Money>,
 }
 
 /// The parts of an order row commands need.
@@ -249,9 +277,62 @@ impl Core {
                 ..ProcurementRefs::default()
             },
             lines,
+            shipments: shipments_of(&mut conn, id).await?,
+            invoices: invoices_of(&mut conn, id, &currency).await?,
             timeline: timeline_of(&mut conn, id).await?,
         })
     }
+}
+
+async fn shipments_of(
+    conn: &mut sqlx::AnyConnection,
+    order_id: i64,
+) -> Result<Vec<ShipmentView>, CoreError> {
+    let rows = sqlx::query(
+        "SELECT reference, shipped_on, carrier, tracking FROM shipments WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let tracking: String = r.try_get("tracking")?;
+            Ok(ShipmentView {
+                reference: r.try_get("reference")?,
+                shipped_on: r.try_get("shipped_on")?,
+                carrier: r.try_get("carrier")?,
+                tracking: tracking
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+async fn invoices_of(
+    conn: &mut sqlx::AnyConnection,
+    order_id: i64,
+    currency: &str,
+) -> Result<Vec<InvoiceView>, CoreError> {
+    let rows = sqlx::query(
+        "SELECT reference, issued_on, amount FROM invoices WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(InvoiceView {
+                reference: r.try_get("reference")?,
+                issued_on: r.try_get("issued_on")?,
+                amount: r
+                    .try_get::<Option<i64>, _>("amount")?
+                    .map(|a| Money::from_micros(a, currency)),
+            })
+        })
+        .collect()
 }
 
 async fn timeline_of(

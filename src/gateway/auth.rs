@@ -32,10 +32,16 @@ impl Scope {
 
 /// The hex SHA-256 of a token.
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new token of 256 random bits (hex) and its digest.
+pub fn random_token() -> Result<(String, String), getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    let token = hex::encode(bytes);
+    let digest = digest(&token);
+    Ok((token, digest))
 }
 
 /// The scope of a presented token, or `None` when it is unknown. The

@@ -5,6 +5,7 @@
 //! → journal → transport). The server (`crate::server`) and the file
 //! watcher are thin callers of these.
 
+pub mod accounts;
 pub mod amqp;
 pub mod apply;
 pub mod auth;

@@ -7,6 +7,7 @@
 //! Tokens are 256 random bits; the store keeps their SHA-256 digests only,
 //! and the journal keeps the setup answer with the token taken out.
 
+use super::auth::digest;
 use super::inbound::Answer;
 use super::journal::{Direction, NewMessage, Status};
 use super::Gateway;
@@ -21,7 +22,6 @@ use crate::document::{
 };
 use crate::store::now_micros;
 use crate::translate::cart::{oci_items, punchout_message, EXTRINSIC};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
@@ -139,20 +139,11 @@ pub enum TransferError {
     Store(String),
 }
 
-/// A new random token (hex) and its digest; no session opens without
+/// A new random token and its digest; no session opens without
 /// randomness.
 fn token() -> Result<(String, String), sqlx::Error> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a punchout token: {e}")))?;
-    let token = hex::encode(bytes);
-    let digest = digest(&token);
-    Ok((token, digest))
-}
-
-/// A token's digest as stored.
-pub fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    super::auth::random_token()
+        .map_err(|e| sqlx::Error::Protocol(format!("no randomness for a punchout token: {e}")))
 }
 
 const SESSION_COLUMNS: &str = "id, connector, protocol, operation, company, market, user_email, user_name, \

@@ -12,7 +12,12 @@ mod reports;
 #[test]
 fn the_two_migrations_differ_only_in_the_id_and_bytes_columns() {
     let root = env!("CARGO_MANIFEST_DIR");
-    for file in ["0001_core.sql", "0002_gateway.sql", "0003_punchout.sql"] {
+    for file in [
+        "0001_core.sql",
+        "0002_gateway.sql",
+        "0003_punchout.sql",
+        "0005_accounts.sql",
+    ] {
         let read = |backend: &str| {
             std::fs::read_to_string(format!("{root}/migrations/{backend}/{file}")).unwrap()
         };

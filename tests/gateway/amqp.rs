@@ -3,7 +3,7 @@
 //! the outbox holding deliveries while the broker is away. Skipped, and
 //! said so, without `EDIGATE_TEST_AMQP_URL`.
 
-use crate::harness::{amqp_url, from_acme, unique, x12_with_control, Gate};
+use crate::harness::{amqp_url, from_acme, placed, unique, x12_with_control, Gate};
 use lapin::options::{
     BasicGetOptions, BasicPublishOptions, QueueDeclareOptions, QueueDeleteOptions,
 };
@@ -98,10 +98,7 @@ async fn the_supplier_gets_orders_and_answers_over_amqp() {
             x12_with_control("x12/850/850-004010-valid.edi", 901),
         )
         .await;
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     let published = String::from_utf8(next_on(&connection, &orders).await).unwrap();
     assert!(
         published.contains(&format!("BGM+220+{number}+9'")),
@@ -195,10 +192,7 @@ async fn deliveries_wait_in_the_outbox_while_rabbitmq_is_away() {
         200,
         "partners are answered while the bus is away"
     );
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, view) = gate
         .get(

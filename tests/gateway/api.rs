@@ -2,7 +2,9 @@
 //! business; orders through the API; the OpenAPI document; health,
 //! readiness and metrics.
 
-use crate::harness::{on_both_backends, sample, x12_with_control, Gate, GLOBEX, NORDWIND, STAFF};
+use crate::harness::{
+    on_both_backends, placed, sample, x12_with_control, Gate, GLOBEX, NORDWIND, STAFF,
+};
 
 async fn place_globex_order(gate: &Gate, control: u32) -> String {
     let response = gate
@@ -12,10 +14,7 @@ async fn place_globex_order(gate: &Gate, control: u32) -> String {
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
-    response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string()
+    placed(&response)
 }
 
 /// A buyer's token never sees another company's orders, prices or

@@ -2,7 +2,8 @@
 //! punches out, searches, sees only the assortment at contract prices,
 //! adds items, watches the budget indicator, fills the requisition and
 //! transfers the cart, which a tiny receiver on 127.0.0.1 takes as the
-//! procurement system's BrowserFormPost would. Screenshots of the main
+//! procurement system's BrowserFormPost would; and, outside punchout,
+//! signs in and follows an order to its tracking. Screenshots of the main
 //! pages are saved under `target/test-artifacts/`.
 //!
 //! Skipped, and said so, where chromedriver is not installed (`.ci/run`
@@ -308,4 +309,62 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
         extrinsics.contains(&("ProjectCode", "P-2026-17")),
         "{extrinsics:?}"
     );
+}
+
+/// Outside punchout: the buyer signs in with the company's token, sees
+/// the order list and follows an order to its shipment and tracking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_signs_in_and_tracks_an_order_in_chromium() {
+    let Some(driver) = driver().await else { return };
+    let gate = Gate::sqlite().await;
+    let number = crate::account::nordwind_order(&gate).await;
+    crate::account::acknowledged_and_shipped(&gate, &number).await;
+    let client = browser(&driver).await;
+    let base = gate.url("");
+
+    client.goto(&format!("{base}/account")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/account/login");
+    let token = client.find(Locator::Css("#token")).await.unwrap();
+    token.send_keys(crate::harness::NORDWIND).await.unwrap();
+    client
+        .find(Locator::Css("#sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#orders"))
+        .await
+        .expect("the order list after signing in");
+    let row = text_of(&client, &format!("tr[data-order='{number}']")).await;
+    assert!(
+        row.contains("PO-2026-0042") && row.contains("Partially shipped"),
+        "{row}"
+    );
+    screenshot(&client, "account-orders").await;
+
+    client
+        .find(Locator::LinkText(&number))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#shipments"))
+        .await
+        .expect("the order page");
+    let shipments = text_of(&client, "#shipments").await;
+    assert!(
+        shipments.contains("DHL") && shipments.contains("00340434161234567890"),
+        "{shipments}"
+    );
+    assert!(text_of(&client, "#timeline").await.contains("shipped"));
+    screenshot(&client, "account-order").await;
+    client.close().await.unwrap();
 }

@@ -2,7 +2,9 @@
 //! acknowledgment back, the order in the core, the order out to the
 //! supplier, and the journal telling all of it.
 
-use crate::harness::{on_both_backends, sample, x12_with_control, Gate, NORDWIND_SECRET, STAFF};
+use crate::harness::{
+    on_both_backends, placed, sample, x12_with_control, Gate, NORDWIND_SECRET, STAFF,
+};
 
 const VALID_850: &str = "x12/850/850-004010-valid.edi";
 
@@ -204,10 +206,7 @@ async fn a_cxml_order_request_is_placed_and_sent(gate: Gate) {
         .post("/cxml", sample("cxml/order-request-valid.xml"))
         .await;
     assert_eq!(response.status().as_u16(), 200);
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     let body = response.text().await.unwrap();
     assert!(body.contains("<Status code=\"200\" text=\"OK\""), "{body}");
     let view = gate.order_in_state(&number, "sent").await;

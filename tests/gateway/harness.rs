@@ -63,6 +63,26 @@ pub fn from_acme(document: serde_json::Value, message: &str, reference: u64) -> 
         .0
 }
 
+/// The order numbers an answer names (`edigate-orders`).
+pub fn placed(response: &reqwest::Response) -> String {
+    response.headers()["edigate-orders"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Posts a message as Acme's ERP: the status, the `edigate-status`
+/// outcome and the answer's body.
+pub async fn post_acme(gate: &Gate, body: Vec<u8>) -> (u16, String, String) {
+    let response = gate.post("/edi/acme-erp", body).await;
+    let status = response.status().as_u16();
+    let outcome = response.headers()["edigate-status"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    (status, outcome, response.text().await.unwrap())
+}
+
 /// An X12 sample with its interchange control number replaced, so each
 /// post is a new interchange.
 pub fn x12_with_control(path: &str, control: u32) -> Vec<u8> {

@@ -2,6 +2,7 @@
 //! in-process on a free port with the demo connectors and world, on SQLite
 //! and on PostgreSQL, and driven as partners and API clients drive it.
 
+mod account;
 mod amqp;
 mod api;
 mod browser;

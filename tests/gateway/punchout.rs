@@ -62,6 +62,16 @@ impl Browser {
         }
     }
 
+    /// The cookie the server set last (`name=value`).
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.clone()
+    }
+
+    /// Presents a cookie taken from another browser.
+    pub fn set_cookie(&mut self, cookie: &str) {
+        self.cookie = Some(cookie.to_string());
+    }
+
     /// GET; the status, the Location and the body.
     pub async fn get(&mut self, url: &str) -> (u16, Option<String>, String) {
         let mut request = self.http.get(url);
@@ -132,7 +142,7 @@ async fn setup(gate: &Gate, operation: &str, items: &str) -> String {
 }
 
 /// The csrf field of a page.
-fn csrf(html: &str) -> String {
+pub fn csrf(html: &str) -> String {
     edigate::oci::fields_from_html(html)
         .into_iter()
         .find(|(n, _)| n == "csrf")

@@ -3,7 +3,7 @@
 //! poll. Skipped, and said so, where there is no sshd or we are not root
 //! (sshd must switch to the login user).
 
-use crate::harness::{from_acme, unique, x12_with_control, Gate};
+use crate::harness::{from_acme, placed, unique, x12_with_control, Gate};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -131,10 +131,7 @@ async fn the_supplier_trades_over_sftp() {
             x12_with_control("x12/850/850-004010-valid.edi", 951),
         )
         .await;
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     gate.order_in_state(&number, "sent").await;
     let uploaded: Vec<PathBuf> = std::fs::read_dir(sshd.dir.join("inbox"))
         .unwrap()

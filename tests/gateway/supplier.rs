@@ -2,7 +2,9 @@
 //! D96A, posted or dropped as files) move the order, reach the buyer in
 //! its own syntax and by webhook, and change what the next order sees.
 
-use crate::harness::{from_acme, on_both_backends, x12_with_control, Gate, STAFF, WEBHOOK_SECRET};
+use crate::harness::{
+    from_acme, on_both_backends, placed, post_acme, x12_with_control, Gate, STAFF, WEBHOOK_SECRET,
+};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 
@@ -13,22 +15,9 @@ async fn placed_and_sent(gate: &Gate, control: u32) -> String {
             x12_with_control("x12/850/850-004010-valid.edi", control),
         )
         .await;
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     gate.order_in_state(&number, "sent").await;
     number
-}
-
-async fn post_acme(gate: &Gate, body: Vec<u8>) -> (u16, String, String) {
-    let response = gate.post("/edi/acme-erp", body).await;
-    let status = response.status().as_u16();
-    let outcome = response.headers()["edigate-status"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    (status, outcome, response.text().await.unwrap())
 }
 
 fn ordrsp(number: &str) -> serde_json::Value {
@@ -192,10 +181,7 @@ async fn the_suppliers_answers_move_the_order_and_reach_the_buyer(gate: Gate) {
             x12_with_control("x12/850/850-004010-valid.edi", 702),
         )
         .await;
-    let next_number = next.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let next_number = placed(&next);
     let (_, next_view) = gate
         .get(&format!("/api/orders/{next_number}"), Some(STAFF))
         .await;
@@ -361,10 +347,7 @@ async fn a_procurement_system_gets_confirmations_and_ship_notices_in_cxml() {
             crate::harness::sample("cxml/order-request-valid.xml"),
         )
         .await;
-    let number = response.headers()["edigate-orders"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let number = placed(&response);
     gate.order_in_state(&number, "sent").await;
     let confirm = json!({
         "type": "order_response", "id": "OR-N1", "order_id": number, "status": "accepted",

@@ -2,13 +2,13 @@
 //! change the cart and redirect.
 
 use super::pages::{self, CartView, SearchView};
-use super::{failure, page, see_other, session_cookie, shopper, Shopper};
+use super::{failure, page, see_other, session_cookie, shopper, with_cookie, Shopper};
 use crate::core::{CartItem, CatalogSearch, CoreError, SearchSort};
 use crate::gateway::punchout::StartRefused;
 use crate::gateway::Gateway;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ const PAGE_SIZE: u32 = 24;
 /// The last page a search goes to (beyond it, narrow the search).
 const MAX_PAGE: u32 = 1_000;
 
-fn today() -> chrono::NaiveDate {
+pub(super) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
@@ -37,12 +37,8 @@ pub async fn start(State(gateway): State<Gateway>, Path(token): Path<String>) ->
         Ok(Ok((session_token, session))) => {
             let max_age = (session.expires_at - crate::store::now_micros()) / 1_000_000;
             let to = if session.cart.is_empty() { "/shop" } else { "/shop/cart" };
-            let mut response = see_other(to);
             let cookie = session_cookie(&gateway, &session_token, max_age.max(0));
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            response
+            with_cookie(see_other(to), &cookie)
         }
         Ok(Err(StartRefused::Used)) => refused(
             "This start link was already used: each link opens one session. Start again from your procurement system.",
@@ -248,7 +244,7 @@ fn form(shopper: &Shopper, body: &[u8]) -> Option<HashMap<String, String>> {
 /// The session and form of a post that changes the cart, or the answer
 /// refusing it: no session, a form of another session, or a cart that
 /// may not change.
-async fn cart_change(
+pub(super) async fn cart_change(
     gateway: &Gateway,
     headers: &HeaderMap,
     body: &[u8],
@@ -440,28 +436,52 @@ pub async fn quick(State(gateway): State<Gateway>, headers: HeaderMap, body: Byt
         }
         priced.push(item);
     }
-    let quote = match core
-        .quote_cart(&s.company, &s.market, &priced, today())
+    if let Err(e) = add_priced(&gateway, &mut shopper, priced, &mut problems).await {
+        return failure(&e);
+    }
+    after_adding(&gateway, &shopper, &text, &problems)
+}
+
+/// Prices items for the session and puts those the core prices into the
+/// cart (saved); the others join the problems, with why.
+pub(super) async fn add_priced(
+    gateway: &Gateway,
+    shopper: &mut Shopper,
+    items: Vec<CartItem>,
+    problems: &mut Vec<String>,
+) -> Result<(), String> {
+    let s = &shopper.session;
+    let quote = gateway
+        .core()
+        .quote_cart(&s.company, &s.market, &items, today())
         .await
-    {
-        Ok(q) => q,
-        Err(e) => return failure(&e.to_string()),
-    };
+        .map_err(|e| e.to_string())?;
     for line in quote.lines {
         match line.problem {
             Some(why) => problems.push(format!("{}: {why}", line.item.sku)),
             None => add_item(&mut shopper.session.cart, line.item),
         }
     }
-    if let Err(e) = gateway.save_session(&shopper.session).await {
-        return failure(&e.to_string());
-    }
+    gateway
+        .save_session(&shopper.session)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The cart when everything went in; else the quick-order page saying
+/// what did not.
+pub(super) fn after_adding(
+    gateway: &Gateway,
+    shopper: &Shopper,
+    text: &str,
+    problems: &[String],
+) -> Response {
     if problems.is_empty() {
         return see_other("/shop/cart");
     }
-    let html = pages::quick(&shopper, &shopper.csrf(), &text, &problems);
+    let html = pages::quick(shopper, &shopper.csrf(), text, problems);
     page(
-        &gateway,
+        gateway,
         Some(&shopper.session),
         StatusCode::UNPROCESSABLE_ENTITY,
         html,

@@ -1,13 +1,18 @@
 //! The buyer's shop: punchout entry (the one-time start URL, OCI entry
-//! calls), catalog search, product pages, the cart, quick order and the
-//! transfer of the cart back to the procurement system.
+//! calls), catalog search, product pages, the cart, quick order, order
+//! history with reorder, and the transfer of the cart back to the
+//! procurement system; and, outside punchout, a buyer's sign-in with the
+//! company's token to the order history and tracking.
 //!
 //! Pages are rendered on the server (maud, which escapes every value) and
 //! work without JavaScript; every change is a form post carrying a token
 //! derived from the session, since the session cookie must be
 //! `SameSite=None` to work inside a procurement system's frame.
 
+mod account;
 mod handlers;
+mod history;
+mod history_pages;
 mod pages;
 
 use crate::gateway::punchout::Session;
@@ -39,6 +44,17 @@ pub fn routes() -> Router<Gateway> {
             get(handlers::quick_form).post(handlers::quick),
         )
         .route("/shop/transfer", post(handlers::transfer))
+        .route("/shop/orders", get(history::shop_orders))
+        .route("/shop/orders/{number}", get(history::shop_order))
+        .route("/shop/reorder", post(history::reorder))
+        .route("/account", get(account::home))
+        .route(
+            "/account/login",
+            get(account::login_form).post(account::login),
+        )
+        .route("/account/logout", post(account::logout))
+        .route("/account/orders", get(history::account_orders))
+        .route("/account/orders/{number}", get(history::account_order))
         // Forms and quick-order lists are small; the EDI limit is not theirs.
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
 }
@@ -64,15 +80,7 @@ fn csrf_of(session_token: &str) -> String {
 /// The session the request's cookie names, or the page that says there
 /// is none.
 async fn shopper(gateway: &Gateway, headers: &HeaderMap) -> Result<Shopper, Response> {
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string());
-    let Some(token) = token else {
+    let Some(token) = cookie(headers, COOKIE) else {
         return Err(no_session("There is no shopping session in this browser. Open the shop from your procurement system."));
     };
     match gateway.session(&token).await {
@@ -82,6 +90,26 @@ async fn shopper(gateway: &Gateway, headers: &HeaderMap) -> Result<Shopper, Resp
         )),
         Err(e) => Err(failure(&e.to_string())),
     }
+}
+
+/// A response that also sets a cookie.
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// A cookie's value from the request.
+fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, value)| value.to_string())
 }
 
 fn no_session(text: &str) -> Response {

@@ -4,6 +4,7 @@
 
 use super::Shopper;
 use crate::core::{CartQuote, CatalogSearch, MarketView, ProductSheet, SearchPage, Suggestion};
+use crate::gateway::accounts::AccountSession;
 use maud::{html, Markup, DOCTYPE};
 use rust_decimal::Decimal;
 
@@ -71,7 +72,49 @@ fn lang(market: &MarketView) -> &str {
     market.languages.first().map_or("en", String::as_str)
 }
 
-fn layout(title: &str, lang: &str, shopper: Option<&Shopper>, body: Markup) -> String {
+/// The bar at the top of a page: the shop's (within a punchout session),
+/// the signed-in buyer's (order history), or none.
+pub(super) enum Nav<'a> {
+    /// A page outside any session.
+    Bare,
+    /// A punchout session's page.
+    Shop(&'a Shopper),
+    /// A signed-in buyer's page, with the sign-out form's token.
+    Account(&'a AccountSession, &'a str),
+}
+
+fn nav_bar(nav: &Nav<'_>) -> Markup {
+    match nav {
+        Nav::Bare => html! {},
+        Nav::Shop(shopper) => html! {
+            header {
+                a href="/shop" { "Catalog" }
+                form method="get" action="/shop" role="search" {
+                    label for="q" { "Search" } " "
+                    input id="q" name="q" type="search" placeholder="Name, part number …";
+                    " " button type="submit" { "Search" }
+                }
+                a href="/shop/quick" { "Quick order" }
+                a href="/shop/orders" { "Order history" }
+                a href="/shop/cart" id="cart-link" { "Cart (" (shopper.session.cart.len()) ")" }
+                span { (shopper.session.user_name.clone().or(shopper.session.user_email.clone()).unwrap_or_default())
+                       " · " (shopper.session.company) }
+            }
+        },
+        Nav::Account(account, csrf) => html! {
+            header {
+                a href="/account/orders" { "Orders" }
+                span id="signed-in" { (account.label) " · " (account.company) }
+                form method="post" action="/account/logout" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button type="submit" { "Sign out" }
+                }
+            }
+        },
+    }
+}
+
+pub(super) fn layout(title: &str, lang: &str, nav: Nav<'_>, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -82,20 +125,7 @@ fn layout(title: &str, lang: &str, shopper: Option<&Shopper>, body: Markup) -> S
                 style { (maud::PreEscaped(STYLE)) }
             }
             body {
-                @if let Some(shopper) = shopper {
-                    header {
-                        a href="/shop" { "Catalog" }
-                        form method="get" action="/shop" role="search" {
-                            label for="q" { "Search" } " "
-                            input id="q" name="q" type="search" placeholder="Name, part number …";
-                            " " button type="submit" { "Search" }
-                        }
-                        a href="/shop/quick" { "Quick order" }
-                        a href="/shop/cart" id="cart-link" { "Cart (" (shopper.session.cart.len()) ")" }
-                        span { (shopper.session.user_name.clone().or(shopper.session.user_email.clone()).unwrap_or_default())
-                               " · " (shopper.session.company) }
-                    }
-                }
+                (nav_bar(&nav))
                 main { (body) }
             }
         }
@@ -105,10 +135,15 @@ fn layout(title: &str, lang: &str, shopper: Option<&Shopper>, body: Markup) -> S
 
 /// A page that only says something.
 pub fn message(title: &str, text: &str) -> String {
+    message_in(Nav::Bare, title, text)
+}
+
+/// A page that only says something, with a session's bar.
+pub(super) fn message_in(nav: Nav<'_>, title: &str, text: &str) -> String {
     layout(
         title,
         "en",
-        None,
+        nav,
         html! { h1 { (title) } p id="message" { (text) } },
     )
 }
@@ -131,6 +166,11 @@ fn search_link(search: &CatalogSearch, change: &[(&str, &str)]) -> String {
             pairs.push(((*name).into(), (*value).into()));
         }
     }
+    format!("/shop?{}", query_string(&pairs))
+}
+
+/// Name/value pairs as a URL's query, every value percent-encoded.
+pub(super) fn query_string(pairs: &[(String, String)]) -> String {
     let query: Vec<String> = pairs
         .iter()
         .map(|(n, v)| {
@@ -140,7 +180,7 @@ fn search_link(search: &CatalogSearch, change: &[(&str, &str)]) -> String {
             )
         })
         .collect();
-    format!("/shop?{}", query.join("&"))
+    query.join("&")
 }
 
 /// The catalog: search form, facets, hits with the buyer's prices.
@@ -225,7 +265,7 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
             }
         }
     };
-    layout("Catalog", lang, Some(shopper), body)
+    layout("Catalog", lang, Nav::Shop(shopper), body)
 }
 
 /// One product: the buyer's price with its tiers and explanation,
@@ -297,7 +337,7 @@ pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csr
             }
         }
     };
-    layout(&p.name, lang, Some(shopper), body)
+    layout(&p.name, lang, Nav::Shop(shopper), body)
 }
 
 /// The cart: lines priced by the core, the budget indicator, approvals
@@ -361,7 +401,7 @@ pub fn cart(shopper: &Shopper, market: &MarketView, view: &CartView<'_>, csrf: &
             }
         }
     };
-    layout("Cart", lang, Some(shopper), body)
+    layout("Cart", lang, Nav::Shop(shopper), body)
 }
 
 /// Quick order: paste or load `SKU,quantity[,unit]` lines.
@@ -381,7 +421,7 @@ pub fn quick(shopper: &Shopper, csrf: &str, text: &str, problems: &[String]) -> 
         }
         script { (maud::PreEscaped("document.getElementById('file').addEventListener('change',e=>{const f=e.target.files[0];if(f){f.text().then(t=>{document.getElementById('lines').value=t;});}});")) }
     };
-    layout("Quick order", "en", Some(shopper), body)
+    layout("Quick order", "en", Nav::Shop(shopper), body)
 }
 
 #[cfg(test)]
