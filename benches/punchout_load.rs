@@ -1,7 +1,8 @@
 //! Punchout under load, on a running `edigate serve` (in this process, on
 //! 127.0.0.1, SQLite): catalog search over 100,000 products (half of them
 //! in the buyer's assortment, every one priced) through the real shop
-//! page with a real session, and cXML PunchOutSetupRequests per second.
+//! page with a real session, browsing the catalog's first pages without
+//! words, and cXML PunchOutSetupRequests per second.
 //! Each is printed beside the rate of `/health` with the same clients
 //! from the same run (the baseline). Targets: search p99 < 50 ms, setup
 //! ≥ 1,000/s.
@@ -166,13 +167,14 @@ fn main() {
             .to_string();
 
         let health = health_check(http.clone(), base.clone());
-        let search = {
+        // `query(n)` is the n-th request's query string.
+        let shop = |query: fn(usize) -> String| {
             let (http, base, cookie) = (http.clone(), base.clone(), cookie.clone());
             move |n: usize| {
                 let (http, base, cookie) = (http.clone(), base.clone(), cookie.clone());
-                let q = query_words(n);
+                let url = format!("{base}/shop{}", query(n));
                 async move {
-                    http.get(format!("{base}/shop?q={}", q.replace(' ', "+")))
+                    http.get(url)
                         .header("cookie", cookie)
                         .send()
                         .await
@@ -180,6 +182,10 @@ fn main() {
                 }
             }
         };
+        let search = shop(|n| format!("?q={}", query_words(n).replace(' ', "+")));
+        // The catalog's first pages without words: 50,000 products by
+        // name, with facets and the total.
+        let browse = shop(|n| format!("?page={}", n % 3));
         let setup = {
             let (http, base) = (http.clone(), base.clone());
             move |n: usize| {
@@ -231,6 +237,8 @@ fn main() {
         report("search, 1 client", &alone, &baseline);
         let searched = drive(clients, searches, search).await;
         report(&format!("search, {clients} clients"), &searched, &baseline);
+        let browsed = drive(1, searches / 8, browse).await;
+        report("browse, 1 client", &browsed, &baseline);
         let setups_run = drive(clients, setups, setup).await;
         report("PunchOutSetupRequest", &setups_run, &baseline);
         let verdict = |ok: bool| if ok { "met" } else { "NOT met" };

@@ -36,7 +36,7 @@ fn company(code: &str, level: CompanyLevel, parent: Option<&str>) -> NewCompany 
     }
 }
 
-fn product(sku: &str, kind: ProductKind, unspsc: &str) -> NewProduct {
+pub fn product(sku: &str, kind: ProductKind, unspsc: &str) -> NewProduct {
     NewProduct {
         sku: sku.into(),
         brand: "ACME-TOOLS".into(),

@@ -8,6 +8,7 @@ mod lifecycle;
 mod pricing;
 mod quotes;
 mod reports;
+mod search;
 
 #[test]
 fn the_two_migrations_differ_only_in_the_id_and_bytes_columns() {
@@ -17,6 +18,7 @@ fn the_two_migrations_differ_only_in_the_id_and_bytes_columns() {
         "0002_gateway.sql",
         "0003_punchout.sql",
         "0005_accounts.sql",
+        "0006_catalog_browse.sql",
     ] {
         let read = |backend: &str| {
             std::fs::read_to_string(format!("{root}/migrations/{backend}/{file}")).unwrap()
