@@ -120,6 +120,9 @@ pub struct OrderLineView {
     pub shipped: Decimal,
     /// Invoiced, base units.
     pub invoiced: Decimal,
+    /// The configurable options chosen: (option, choice).
+    #[serde(default)]
+    pub options: Vec<(String, String)>,
 }
 
 /// An order with its lines and timeline.
@@ -230,7 +233,7 @@ impl Core {
         let currency: String = row.try_get("currency")?;
         let lines = sqlx::query(
             "SELECT line_ref, sku, quantity, unit, unit_price, amount, status, reserved, confirmed_quantity, confirmed_on, \
-             shipped, invoiced FROM order_lines WHERE order_id = $1 ORDER BY line_no",
+             shipped, invoiced, options FROM order_lines WHERE order_id = $1 ORDER BY line_no",
         )
         .bind(id)
         .fetch_all(&mut *conn)
@@ -256,6 +259,7 @@ impl Core {
                     confirmed_on: r.try_get("confirmed_on")?,
                     shipped: decimal(r, "shipped")?,
                     invoiced: decimal(r, "invoiced")?,
+                    options: serde_json::from_str(&r.try_get::<String, _>("options")?)?,
                 })
             })
             .collect::<Result<Vec<_>, CoreError>>()?;

@@ -60,6 +60,8 @@ pub(crate) struct PricedLine {
     pub amount: Micros,
     pub price_rule: String,
     pub refs: ProcurementRefs,
+    /// The configurable options chosen: (option, choice).
+    pub options: Vec<(String, String)>,
 }
 
 /// What `prepare` read.
@@ -378,6 +380,7 @@ async fn price_offer(
         base_quantity,
         buyer_price,
         price_rule: rule,
+        options: choices.to_vec(),
         refs: ProcurementRefs {
             cost_center: refs
                 .cost_center
@@ -687,13 +690,16 @@ fn lines_into(
             line.refs.cost_center.clone().into(),
             line.refs.gl_account.clone().into(),
             line.refs.project.clone().into(),
+            serde_json::to_string(&line.options)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
         ];
         let slots: Vec<String> = values.into_iter().map(|v| batch.arg(v)).collect();
         rows.push(format!("({order}, {})", slots.join(", ")));
     }
     batch.push(format!(
         "INSERT INTO order_lines (order_id, line_no, line_ref, product_id, sku, description, quantity, unit, base_quantity, \
-         unit_price, buyer_price, amount, price_rule, status, reserved, cost_center, gl_account, project) VALUES {}",
+         unit_price, buyer_price, amount, price_rule, status, reserved, cost_center, gl_account, project, options) VALUES {}",
         rows.join(", ")
     ));
 }

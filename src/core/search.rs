@@ -126,12 +126,13 @@ pub struct SearchPage {
 pub const CANDIDATES: usize = 5_000;
 
 /// The search words: runs of letters and digits, lower case, at most
-/// twelve. Nothing else a buyer types reaches a query.
+/// twelve of at most 64 characters. Nothing else a buyer types reaches a
+/// query.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(12)
-        .map(str::to_lowercase)
+        .map(|w| w.chars().take(64).collect::<String>().to_lowercase())
         .collect()
 }
 

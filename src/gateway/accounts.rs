@@ -1,7 +1,8 @@
 //! Buyers' sign-ins outside punchout, for the order history pages: a
 //! company's API token opens a browser session of its own. The API token
-//! is checked once and never stored in the browser; the session token the
-//! cookie carries is random and kept only as its digest.
+//! never goes into the browser; the session token the cookie carries is
+//! random and kept only as its digest, with the digest of the API token
+//! it stands for, whose scope it follows.
 
 use super::auth::{digest, random_token, scope_of, Scope};
 use super::Gateway;
@@ -48,8 +49,9 @@ impl Gateway {
             Some(Scope::Staff) => return Ok(Err(SignInRefused::Staff)),
             Some(Scope::Company { code, path }) => (code, path),
         };
+        let api_digest = digest(api_token.trim());
         let label: String = sqlx::query("SELECT label FROM api_tokens WHERE digest = $1")
-            .bind(digest(api_token.trim()))
+            .bind(&api_digest)
             .fetch_one(store.reader())
             .await?
             .try_get("label")?;
@@ -64,12 +66,11 @@ impl Gateway {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO account_sessions (digest, company, token_label, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO account_sessions (digest, token_digest, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(&token_digest)
-        .bind(&code)
-        .bind(&label)
+        .bind(&api_digest)
         .bind(now)
         .bind(expires_at)
         .execute(&mut *tx)
@@ -92,9 +93,12 @@ impl Gateway {
         &self,
         session_token: &str,
     ) -> Result<Option<AccountSession>, sqlx::Error> {
+        // The company comes from the token as it is now, not as it was at
+        // sign-in.
         let row = sqlx::query(
-            "SELECT s.company, c.path, s.token_label, s.expires_at FROM account_sessions s \
-             JOIN companies c ON c.code = s.company WHERE s.digest = $1 AND s.expires_at > $2",
+            "SELECT t.company, t.label, c.path, s.expires_at FROM account_sessions s \
+             JOIN api_tokens t ON t.digest = s.token_digest JOIN companies c ON c.code = t.company \
+             WHERE s.digest = $1 AND s.expires_at > $2",
         )
         .bind(digest(session_token))
         .bind(now_micros())
@@ -108,7 +112,7 @@ impl Gateway {
                 path: row.try_get("path")?,
             },
             company: code,
-            label: row.try_get("token_label")?,
+            label: row.try_get("label")?,
             expires_at: row.try_get("expires_at")?,
         }))
     }

@@ -1282,6 +1282,10 @@ async fn bundles_and_services_and_options(core: Core) {
         dec("755"),
         "3 × 180 + 2 × 80 + 2 × 27.50"
     );
+    // The order keeps the choice, for the supplier and for a reorder.
+    let view = core.order(&placed.number).await.unwrap();
+    assert_eq!(view.lines[2].options, [("size".into(), "5l".into())]);
+    assert!(view.lines[0].options.is_empty());
     let gloves = core.availability("GLOVES-1", today()).await.unwrap();
     assert_eq!(gloves.reserved, dec("6"));
     let more = core

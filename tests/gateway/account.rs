@@ -64,7 +64,10 @@ async fn a_signed_in_buyer_follows_orders_to_their_tracking(gate: Gate) {
 
     let mut browser = Browser::new();
     let (status, to, _) = browser.get(&gate.url("/account/orders")).await;
-    assert_eq!((status, to.as_deref()), (303, Some("/account/login")));
+    assert_eq!(
+        (status, to.as_deref()),
+        (303, Some("/account/login?next=%2Faccount%2Forders"))
+    );
     let (status, _, page) = browser
         .post(&gate.url("/account/login"), &[("token", "no-such-token")])
         .await;
@@ -143,7 +146,67 @@ async fn a_signed_in_buyer_follows_orders_to_their_tracking(gate: Gate) {
         .await;
     assert_eq!((status, to.as_deref()), (303, Some("/account/login")));
     let (status, to, _) = replay.get(&gate.url("/account/orders")).await;
-    assert_eq!((status, to.as_deref()), (303, Some("/account/login")));
+    assert_eq!(
+        (status, to.as_deref()),
+        (303, Some("/account/login?next=%2Faccount%2Forders"))
+    );
+}
+
+/// A link to an order comes back to it after signing in; a sign-in
+/// posted from another site is refused; a sign-in follows its token when
+/// the token is given to another company.
+async fn links_cross_site_posts_and_moved_tokens(gate: Gate) {
+    let number = nordwind_order(&gate).await;
+    let globex = globex_order(&gate).await;
+    let mut browser = Browser::new();
+    let (status, to, _) = browser
+        .get(&gate.url(&format!("/account/orders/{number}")))
+        .await;
+    let login = format!("/account/login?next=%2Faccount%2Forders%2F{number}");
+    assert_eq!((status, to.as_deref()), (303, Some(login.as_str())));
+    let (_, _, page) = browser.get(&gate.url(&login)).await;
+    let next = edigate::oci::fields_from_html(&page)
+        .into_iter()
+        .find(|(n, _)| n == "next")
+        .map(|(_, v)| v);
+    assert_eq!(next, Some(format!("/account/orders/{number}")));
+    // Only account pages are places to go back to.
+    let (_, _, page) = browser
+        .get(&gate.url("/account/login?next=https%3A%2F%2Fevil.example%2F"))
+        .await;
+    assert!(page.contains("value=\"/account/orders\""), "{page}");
+    let (status, to, _) = browser
+        .post(
+            &gate.url("/account/login"),
+            &[
+                ("token", NORDWIND),
+                ("next", &format!("/account/orders/{number}")),
+            ],
+        )
+        .await;
+    let back = format!("/account/orders/{number}");
+    assert_eq!((status, to.as_deref()), (303, Some(back.as_str())));
+
+    let forged = reqwest::Client::new()
+        .post(gate.url("/account/login"))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={NORDWIND}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    assert!(forged.headers().get("set-cookie").is_none());
+
+    let store = gate.running.as_ref().unwrap().gateway.store();
+    edigate::gateway::world::create_token(store, "moved", NORDWIND, Some("GLOBEX"))
+        .await
+        .unwrap();
+    let (_, _, page) = browser.get(&gate.url("/account/orders")).await;
+    assert!(
+        page.contains(&format!("data-order=\"{globex}\"")) && !page.contains(&number),
+        "the sign-in sees what its token sees now: {page}"
+    );
 }
 
 async fn each_company_sees_its_own_orders(gate: Gate) {
@@ -220,5 +283,6 @@ async fn an_order_goes_back_into_the_punchout_cart(gate: Gate) {
 on_both_backends!(
     a_signed_in_buyer_follows_orders_to_their_tracking,
     each_company_sees_its_own_orders,
+    links_cross_site_posts_and_moved_tokens,
     an_order_goes_back_into_the_punchout_cart,
 );

@@ -247,9 +247,9 @@ async fn order_page(
     })
 }
 
-/// `POST /shop/reorder` with `number`: the order's open lines go into
-/// the cart at today's prices; lines the catalog no longer sells are
-/// listed with why.
+/// `POST /shop/reorder` with `number`: the order's lines (not those
+/// rejected or cancelled), with their options, go into the cart at
+/// today's prices; lines the catalog no longer sells are listed with why.
 pub async fn reorder(State(gateway): State<Gateway>, headers: HeaderMap, body: Bytes) -> Response {
     let (mut shopper, fields) = match cart_change(&gateway, &headers, &body).await {
         Ok(change) => change,
@@ -276,7 +276,7 @@ pub async fn reorder(State(gateway): State<Gateway>, headers: HeaderMap, body: B
             sku: l.sku.clone(),
             quantity: l.quantity,
             unit: l.unit.clone(),
-            options: Vec::new(),
+            options: l.options.clone(),
         })
         .collect();
     let mut problems = Vec::new();
@@ -292,7 +292,7 @@ pub async fn account_orders(
     headers: HeaderMap,
     Query(form): Query<HistoryForm>,
 ) -> Response {
-    let account = match account(&gateway, &headers).await {
+    let account = match account(&gateway, &headers, "/account/orders").await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -312,7 +312,8 @@ pub async fn account_order(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Response {
-    let account = match account(&gateway, &headers).await {
+    let here = history_pages::order_link("/account/orders", &number);
+    let account = match account(&gateway, &headers, &here).await {
         Ok(a) => a,
         Err(r) => return r,
     };

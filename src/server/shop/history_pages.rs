@@ -39,7 +39,7 @@ fn moment(micros: i64) -> String {
 }
 
 /// An order's link under the pages' base path.
-fn order_link(base: &str, number: &str) -> String {
+pub fn order_link(base: &str, number: &str) -> String {
     let encoded = percent_encoding::utf8_percent_encode(number, percent_encoding::NON_ALPHANUMERIC);
     format!("{base}/{encoded}")
 }
