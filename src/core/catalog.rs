@@ -244,6 +244,16 @@ impl Core {
         Ok(())
     }
 
+    /// The configurable options of a product (none for an unknown SKU).
+    pub async fn product_options(&self, sku: &str) -> Result<Vec<ProductOption>, CoreError> {
+        let mut conn = self.store.reader().acquire().await?;
+        match product_by_sku(&mut conn, sku).await {
+            Ok(product) => options_of(&mut conn, product.id).await,
+            Err(CoreError::NotFound { .. }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The SKUs a company may buy in a market, in SKU order, from `after`
     /// on, at most `limit`.
     pub async fn catalog_for(
@@ -318,6 +328,28 @@ pub(crate) fn product_from_row(row: &sqlx::any::AnyRow) -> Result<ProductRef, Co
 }
 
 /// A product by SKU.
+/// A product's configurable options, by option and choice.
+pub(crate) async fn options_of(
+    conn: &mut AnyConnection,
+    product_id: i64,
+) -> Result<Vec<ProductOption>, CoreError> {
+    sqlx::query(
+        "SELECT option_code, choice, price_effect FROM product_options WHERE product_id = $1 ORDER BY option_code, choice",
+    )
+    .bind(product_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ProductOption {
+            option: r.try_get("option_code")?,
+            choice: r.try_get("choice")?,
+            price_effect: Micros(r.try_get("price_effect")?).to_decimal(),
+        })
+    })
+    .collect()
+}
+
 pub(crate) async fn product_by_sku(
     conn: &mut AnyConnection,
     sku: &str,

@@ -4,7 +4,7 @@
 //! with the approvals it will need.
 
 use super::approvals::{foreseen, rules_for, LineFacts};
-use super::catalog::{bundle_parts, product_by_sku, ProductOption, ProductRef};
+use super::catalog::{bundle_parts, options_of, product_by_sku, ProductOption, ProductRef};
 use super::customers::company_by_code;
 use super::inventory::Availability;
 use super::offer::offer;
@@ -160,21 +160,7 @@ impl Core {
         .iter()
         .map(|r| Ok((r.try_get("unit")?, Micros(r.try_get("base_units")?).to_decimal())))
         .collect::<Result<Vec<_>, CoreError>>()?;
-        let options = sqlx::query(
-            "SELECT option_code, choice, price_effect FROM product_options WHERE product_id = $1 ORDER BY option_code, choice",
-        )
-        .bind(product.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ProductOption {
-                option: r.try_get("option_code")?,
-                choice: r.try_get("choice")?,
-                price_effect: Micros(r.try_get("price_effect")?).to_decimal(),
-            })
-        })
-        .collect::<Result<Vec<_>, CoreError>>()?;
+        let options = options_of(&mut conn, product.id).await?;
         let parts = bundle_parts(&mut conn, &product)
             .await?
             .into_iter()

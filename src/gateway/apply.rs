@@ -57,6 +57,14 @@ impl Gateway {
                 if connector.role != Role::Buyer {
                     return Err(wrong_role("orders"));
                 }
+                // Options chosen in a punchout come back in the
+                // auxiliary IDs of the procurement system's order.
+                let options = match via {
+                    Via::Procurement => super::punchout::options_in_order(core, order)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                    _ => BTreeMap::new(),
+                };
                 let place = PlaceOrder {
                     channel: match via {
                         Via::Edi => ChannelKind::Edi,
@@ -67,7 +75,7 @@ impl Gateway {
                     market: connector.market.clone().unwrap_or_default(),
                     company: connector.company.clone().unwrap_or_default(),
                     order: order.clone(),
-                    options: BTreeMap::new(),
+                    options,
                     on: None,
                     source: Some(source.to_string()),
                 };

@@ -647,6 +647,34 @@ fn options_of(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The options the lines of an order from a procurement system chose, by
+/// line id: a line's auxiliary ID as a punchout cart wrote it
+/// ([`options_text`]), when every pair in it is an option of the product.
+/// Any other auxiliary ID (a buyer's `cart=17&line=1`) chooses nothing and
+/// travels on untouched.
+pub(crate) async fn options_in_order(
+    core: &crate::core::Core,
+    order: &crate::document::Order,
+) -> Result<BTreeMap<String, Vec<(String, String)>>, crate::core::CoreError> {
+    let mut chosen = BTreeMap::new();
+    for line in &order.lines {
+        let (Some(sku), Some(aux)) = (&line.item.seller_id, &line.item.seller_auxiliary_id) else {
+            continue;
+        };
+        let pairs = options_of(aux);
+        if pairs.is_empty() {
+            continue;
+        }
+        let known = core.product_options(sku).await?;
+        let offered =
+            |(o, c): &(String, String)| known.iter().any(|k| &k.option == o && &k.choice == c);
+        if pairs.iter().all(offered) {
+            chosen.insert(line.id.clone(), pairs);
+        }
+    }
+    Ok(chosen)
+}
+
 /// The priced cart as the canonical document the writers take.
 fn canonical_cart(session: &Session, quote: &CartQuote) -> Cart {
     let currency = &quote.currency;

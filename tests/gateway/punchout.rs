@@ -490,7 +490,58 @@ async fn oci_entry_opens_the_other_companys_shop_and_returns_new_item_fields(gat
     );
 }
 
+/// The OrderRequest that follows a punchout carries the cart's options in
+/// the auxiliary IDs: the order is placed with them (and their price
+/// effect); an auxiliary ID of the buyer's own chooses nothing.
+async fn the_order_after_a_punchout_keeps_the_chosen_options(gate: Gate) {
+    let core = gate.running.as_ref().unwrap().gateway.core().clone();
+    core.create_assortment(
+        &edigate::core::Actor::system("test"),
+        "NORDWIND-SORTIMENT",
+        "Sortiment Nordwind",
+        &["SAG-KABEL-5M"],
+    )
+    .await
+    .unwrap();
+    let sample = String::from_utf8(crate::harness::sample("cxml/order-request-valid.xml")).unwrap();
+    let grease = "<SupplierPartID>SAG-FETT-LI2</SupplierPartID>\n          \
+                  <SupplierPartAuxiliaryID>cart=17&amp;line=2</SupplierPartAuxiliaryID>";
+    assert!(sample.contains(grease));
+    let request = sample
+        .replace(
+            grease,
+            "<SupplierPartID>SAG-KABEL-5M</SupplierPartID>\n          \
+             <SupplierPartAuxiliaryID>color=orange</SupplierPartAuxiliaryID>",
+        )
+        .replace(
+            "<Money currency=\"EUR\">9.80</Money>",
+            "<Money currency=\"EUR\">14.40</Money>",
+        )
+        .replace(
+            "<UnitOfMeasure>KGM</UnitOfMeasure>",
+            "<UnitOfMeasure>EA</UnitOfMeasure>",
+        );
+    let response = gate.post("/cxml", request.into_bytes()).await;
+    let number = crate::harness::placed(&response);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("code=\"200\""), "{body}");
+    let view = core.order(&number).await.unwrap();
+    let cable = &view.lines[1];
+    assert_eq!(cable.sku, "SAG-KABEL-5M");
+    assert_eq!(cable.options, [("color".into(), "orange".into())]);
+    assert_eq!(
+        cable.unit_price.normalize().to_string(),
+        "14.4",
+        "12.90 and 1.50 for orange, as the cart said"
+    );
+    assert!(
+        view.lines[0].options.is_empty(),
+        "cart=17&line=1 chooses nothing"
+    );
+}
+
 on_both_backends!(
+    the_order_after_a_punchout_keeps_the_chosen_options,
     setup_opens_a_session_once_and_the_shop_shows_the_assortment,
     bad_credentials_open_nothing,
     an_expired_start_url_is_refused,
