@@ -241,12 +241,17 @@ async fn an_order_goes_back_into_the_punchout_cart(gate: Gate) {
     let (status, _, page) = browser.get(&gate.url("/shop/orders")).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&format!("data-order=\"{number}\"")), "{page}");
-    assert!(page.contains("Reorder") && !page.contains(&globex));
+    assert!(page.contains("Erneut bestellen") && !page.contains(&globex));
     let (status, _, page) = browser
         .get(&gate.url(&format!("/shop/orders/{number}")))
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("PO-2026-0042"), "{page}");
+    // In the shop the history speaks the market's language.
+    assert!(
+        page.contains("Bestellnummer") && page.contains("An Lieferanten gesandt"),
+        "{page}"
+    );
     let token = csrf(&page);
 
     let (status, _, _) = browser

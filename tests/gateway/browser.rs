@@ -172,7 +172,7 @@ async fn add_from_search(
         .click()
         .await
         .unwrap();
-    let counted = format!("//a[@id='cart-link' and normalize-space(.)='Cart ({lines})']");
+    let counted = format!("//a[@id='cart-link' and normalize-space(.)='Warenkorb ({lines})']");
     client
         .wait()
         .at_most(Duration::from_secs(10))
@@ -209,7 +209,7 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
         .unwrap();
     let hit = text_of(&client, "li.hit[data-sku='SAG-HANDSCHUH-L']").await;
     assert!(
-        hit.contains("2,95 EUR") && hit.contains("your contract price"),
+        hit.contains("2,95 EUR") && hit.contains("Ihr Vertragspreis"),
         "{hit}"
     );
     screenshot(&client, "punchout-search").await;

@@ -168,24 +168,26 @@ async fn setup_opens_a_session_once_and_the_shop_shows_the_assortment(gate: Gate
         page.contains("SAG-FETT-LI2") && page.contains("8,90 EUR"),
         "{page}"
     );
-    assert!(page.contains("your contract price"));
+    // Nordwind buys in the German market: German labels.
+    assert!(page.contains("Ihr Vertragspreis") && page.contains("In den Warenkorb"));
+    assert!(page.contains("<html lang=\"de\""));
     assert!(page.contains("SAG-933-M6X20") && page.contains("0,12 EUR"));
     assert!(!page.contains("SAG-KABEL-5M") && !page.contains("SAG-SET-MONTAGE"));
     let (status, _, page) = browser.get(&gate.url("/shop?q=fett")).await;
     assert_eq!(status, 200);
     assert!(
-        page.contains("1 products") && page.contains("Lithiumfett"),
+        page.contains("1 Artikel") && page.contains("Lithiumfett"),
         "{page}"
     );
     // Facets: an attribute value and a category narrow the hits.
     let (_, _, page) = browser.get(&gate.url("/shop?attr=material%3DStahl")).await;
     assert!(
-        page.contains("1 products") && page.contains("SAG-934-M8"),
+        page.contains("1 Artikel") && page.contains("SAG-934-M8"),
         "{page}"
     );
     assert!(!page.contains("data-sku=\"SAG-FETT-LI2\""));
     let (_, _, page) = browser.get(&gate.url("/shop?category=3116&sort=sku")).await;
-    assert!(page.contains("2 products"), "{page}");
+    assert!(page.contains("2 Artikel"), "{page}");
     let first = page.find("data-sku=\"SAG-933-M6X20\"").unwrap();
     assert!(
         first < page.find("data-sku=\"SAG-934-M8\"").unwrap(),
@@ -203,7 +205,7 @@ async fn setup_opens_a_session_once_and_the_shop_shows_the_assortment(gate: Gate
         page.contains("id=\"tiers\"") && page.contains("8,20 EUR"),
         "{page}"
     );
-    assert!(page.contains("400 KGM available"), "{page}");
+    assert!(page.contains("400 KGM verfügbar"), "{page}");
     // Without the cookie there is no shop.
     let (status, _, _) = Browser::new().get(&gate.url("/shop")).await;
     assert_eq!(status, 401);
@@ -267,7 +269,7 @@ async fn edit_opens_with_the_cart_and_inspect_cannot_change_it(gate: Gate) {
         .await;
     let (_, _, page) = inspector.get(&gate.url("/shop/cart")).await;
     assert!(
-        !page.contains("id=\"update\"") && page.contains("inspection"),
+        !page.contains("id=\"update\"") && page.contains("nur angezeigt"),
         "{page}"
     );
     let token = csrf(&page);

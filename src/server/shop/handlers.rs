@@ -125,7 +125,6 @@ pub async fn search(
     };
     let core = gateway.core();
     let found = core.search_catalog(&search).await;
-    let market = core.market_view(&s.market).await;
     let frequent = if form.q.is_empty() && form.page == 0 {
         core.frequently_bought(&s.company, 8)
             .await
@@ -133,8 +132,8 @@ pub async fn search(
     } else {
         Vec::new()
     };
-    match (found, market) {
-        (Ok(found), Ok(market)) => {
+    match found {
+        Ok(found) => {
             let view = SearchView {
                 search: &search,
                 page: form.page,
@@ -142,10 +141,10 @@ pub async fn search(
                 found: &found,
                 frequent: &frequent,
             };
-            let html = pages::search(&shopper, &market, &view, &shopper.csrf());
+            let html = pages::search(&shopper, &view, &shopper.csrf());
             page(&gateway, Some(s), StatusCode::OK, html)
         }
-        (Err(e), _) | (_, Err(e)) => failure(&e.to_string()),
+        Err(e) => failure(&e.to_string()),
     }
 }
 
@@ -162,16 +161,12 @@ pub async fn product(
     };
     let s = &shopper.session;
     let core = gateway.core();
-    let market = match core.market_view(&s.market).await {
-        Ok(m) => m,
-        Err(e) => return failure(&e.to_string()),
-    };
     match core
         .product_sheet(&s.company, &s.market, &sku, today())
         .await
     {
         Ok(sheet) => {
-            let html = pages::product(&shopper, &market, &sheet, &shopper.csrf());
+            let html = pages::product(&shopper, &sheet, &shopper.csrf());
             page(&gateway, Some(s), StatusCode::OK, html)
         }
         Err(CoreError::NotFound { .. }) => {
@@ -209,10 +204,6 @@ async fn render_cart(
         Ok(q) => q,
         Err(e) => return failure(&e.to_string()),
     };
-    let market = match core.market_view(&s.market).await {
-        Ok(m) => m,
-        Err(e) => return failure(&e.to_string()),
-    };
     let budget = match s.requisition.get("CostCenter").filter(|c| !c.is_empty()) {
         Some(center) => core
             .budget(&s.company, center, today())
@@ -230,7 +221,7 @@ async fn render_cart(
         budget,
         notice,
     };
-    let html = pages::cart(shopper, &market, &view, &shopper.csrf());
+    let html = pages::cart(shopper, &view, &shopper.csrf());
     page(gateway, Some(s), status, html)
 }
 

@@ -4,32 +4,10 @@
 //! a signed-in buyer outside punchout.
 
 use super::history::HistoryForm;
+use super::labels::{history_labels, HistoryLabels, ORDER_STATES};
 use super::pages::{layout, money, query_string, Nav};
 use crate::core::{HistoryPage, OrderView};
 use maud::{html, Markup};
-
-/// The states a buyer can filter by, as stored and as shown.
-const STATES: &[(&str, &str)] = &[
-    ("received", "Received"),
-    ("pending_approval", "Pending approval"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("sent", "Sent to supplier"),
-    ("acknowledged", "Acknowledged"),
-    ("declined", "Declined"),
-    ("partially_shipped", "Partially shipped"),
-    ("shipped", "Shipped"),
-    ("invoiced", "Invoiced"),
-    ("closed", "Closed"),
-    ("cancelled", "Cancelled"),
-];
-
-fn state_label(state: &str) -> &str {
-    STATES
-        .iter()
-        .find(|(word, _)| *word == state)
-        .map_or(state, |(_, label)| label)
-}
 
 /// A moment (microseconds since the epoch) as a UTC date and time.
 fn moment(micros: i64) -> String {
@@ -50,19 +28,19 @@ pub struct Reorder<'a> {
     pub csrf: &'a str,
 }
 
-fn reorder_form(reorder: Option<&Reorder<'_>>, number: &str) -> Markup {
+fn reorder_form(t: &HistoryLabels, reorder: Option<&Reorder<'_>>, number: &str) -> Markup {
     html! {
         @if let Some(r) = reorder {
             form method="post" action="/shop/reorder" {
                 input type="hidden" name="csrf" value=(r.csrf);
                 input type="hidden" name="number" value=(number);
-                button type="submit" { "Reorder" }
+                button type="submit" { (t.reorder) }
             }
         }
     }
 }
 
-fn filter_form(base: &str, form: &HistoryForm) -> Markup {
+fn filter_form(t: &HistoryLabels, base: &str, form: &HistoryForm) -> Markup {
     let text = |id: &str, label: &str, value: &Option<String>, kind: &str| {
         html! {
             label for=(id) { (label) } " "
@@ -72,20 +50,20 @@ fn filter_form(base: &str, form: &HistoryForm) -> Markup {
     };
     html! {
         form method="get" action=(base) id="filters" {
-            label for="state" { "State" } " "
+            label for="state" { (t.state) } " "
             select id="state" name="state" {
-                option value="" { "Any" }
-                @for (word, label) in STATES {
+                option value="" { (t.any) }
+                @for (word, label) in ORDER_STATES.iter().zip(t.states) {
                     option value=(word) selected[form.state.as_deref() == Some(*word)] { (label) }
                 }
             }
             " "
-            (text("po", "PO number", &form.po, "text"))
-            (text("sku", "Part number", &form.sku, "text"))
-            (text("cost_center", "Cost center", &form.cost_center, "text"))
-            (text("from", "From", &form.from, "date"))
-            (text("to", "To", &form.to, "date"))
-            button type="submit" { "Filter" }
+            (text("po", t.po_number, &form.po, "text"))
+            (text("sku", t.part_number, &form.sku, "text"))
+            (text("cost_center", t.cost_center, &form.cost_center, "text"))
+            (text("from", t.from, &form.from, "date"))
+            (text("to", t.to, &form.to, "date"))
+            button type="submit" { (t.filter) }
         }
     }
 }
@@ -103,65 +81,67 @@ pub fn orders(
         pairs.push(("after".into(), cursor.token()));
         format!("{base}?{}", query_string(&pairs))
     });
+    let lang = nav.lang().to_string();
+    let t = history_labels(&lang);
     let body = html! {
-        h1 { "Order history" }
-        (filter_form(base, form))
+        h1 { (t.order_history) }
+        (filter_form(t, base, form))
         @if found.rows.is_empty() {
-            p id="no-orders" { "No orders match." }
+            p id="no-orders" { (t.none_match) }
         } @else {
             table id="orders" {
-                tr { th { "Order" } th { "PO number" } th { "Placed" } th { "State" } th { "Buyer" }
-                     th { "Cost center" } th { "Total" } @if reorder.is_some() { th {} } }
+                tr { th { (t.order) } th { (t.po_number) } th { (t.placed) } th { (t.state) } th { (t.buyer) }
+                     th { (t.cost_center) } th { (t.total) } @if reorder.is_some() { th {} } }
                 @for row in &found.rows {
                     tr data-order=(row.number) {
                         td { a href=(order_link(base, &row.number)) { (row.number) } }
                         td { (row.po_number) }
                         td { (moment(row.placed_at)) }
-                        td.state { (state_label(&row.state)) }
+                        td.state { (t.state_label(&row.state)) }
                         td { (row.buyer.clone().unwrap_or_default()) }
                         td { (row.cost_center.clone().unwrap_or_default()) }
-                        td { (money(row.total.amount, &row.total.currency, "en")) }
-                        @if reorder.is_some() { td { (reorder_form(reorder, &row.number)) } }
+                        td { (money(row.total.amount, &row.total.currency, &lang)) }
+                        @if reorder.is_some() { td { (reorder_form(t, reorder, &row.number)) } }
                     }
                 }
             }
         }
-        @if let Some(link) = older { p { a href=(link) id="older" { "Older orders" } } }
+        @if let Some(link) = older { p { a href=(link) id="older" { (t.older) } } }
     };
-    layout("Order history", "en", nav, body)
+    layout(t.order_history, &lang, nav, body)
 }
 
-fn lines_table(view: &OrderView) -> Markup {
+fn lines_table(t: &HistoryLabels, lang: &str, view: &OrderView) -> Markup {
     let currency = &view.total.currency;
     html! {
         table id="lines" {
-            tr { th { "Line" } th { "Part number" } th { "Ordered" } th { "Price" } th { "Amount" }
-                 th { "Status" } th { "Confirmed" } th { "Shipped" } th { "Invoiced" } }
+            tr { th { (t.line) } th { (t.part_number) } th { (t.ordered) } th { (t.price) } th { (t.amount) }
+                 th { (t.status) } th { (t.confirmed) } th { (t.shipped) } th { (t.invoiced) } }
             @for line in &view.lines {
                 tr data-sku=(line.sku) {
                     td { (line.line) }
-                    td { (line.sku) }
+                    td { (line.sku) @for (o, c) in &line.options { br; small { (o) ": " (c) } } }
                     td { (line.quantity.normalize()) " " (line.unit) }
-                    td { (money(line.unit_price, currency, "en")) }
-                    td { (money(line.amount, currency, "en")) }
+                    td { (money(line.unit_price, currency, lang)) }
+                    td { (money(line.amount, currency, lang)) }
                     td { (line.status) }
                     td { @if let Some(q) = line.confirmed { (q.normalize()) }
-                         @if let Some(on) = &line.confirmed_on { " by " (on) } }
+                         @if let Some(on) = &line.confirmed_on { " " (t.by) " " (on) } }
                     td.shipped { (line.shipped.normalize()) }
                     td { (line.invoiced.normalize()) }
                 }
             }
-            tr { th colspan="4" { "Total" } th id="order-total" { (money(view.total.amount, currency, "en")) } th colspan="4" {} }
+            tr { th colspan="4" { (t.total) } th id="order-total" { (money(view.total.amount, currency, lang)) } th colspan="4" {} }
         }
     }
 }
 
-fn fulfilment(view: &OrderView) -> Markup {
+fn fulfilment(t: &HistoryLabels, lang: &str, view: &OrderView) -> Markup {
     html! {
-        h2 { "Shipments" }
-        @if view.shipments.is_empty() { p { "Nothing has shipped yet." } } @else {
+        h2 { (t.shipments) }
+        @if view.shipments.is_empty() { p { (t.nothing_shipped) } } @else {
             table id="shipments" {
-                tr { th { "Ship notice" } th { "Shipped on" } th { "Carrier" } th { "Tracking" } }
+                tr { th { (t.ship_notice) } th { (t.shipped_on) } th { (t.carrier) } th { (t.tracking) } }
                 @for s in &view.shipments {
                     tr {
                         td { (s.reference) }
@@ -172,15 +152,15 @@ fn fulfilment(view: &OrderView) -> Markup {
                 }
             }
         }
-        h2 { "Invoices" }
-        @if view.invoices.is_empty() { p { "No invoice yet." } } @else {
+        h2 { (t.invoices) }
+        @if view.invoices.is_empty() { p { (t.no_invoice) } } @else {
             table id="invoices" {
-                tr { th { "Invoice" } th { "Date" } th { "Amount" } }
+                tr { th { (t.invoice) } th { (t.date) } th { (t.amount) } }
                 @for i in &view.invoices {
                     tr {
                         td { (i.reference) }
                         td { (i.issued_on.clone().unwrap_or_default()) }
-                        td { @if let Some(a) = &i.amount { (money(a.amount, &a.currency, "en")) } }
+                        td { @if let Some(a) = &i.amount { (money(a.amount, &a.currency, lang)) } }
                     }
                 }
             }
@@ -188,15 +168,15 @@ fn fulfilment(view: &OrderView) -> Markup {
     }
 }
 
-fn timeline(view: &OrderView) -> Markup {
+fn timeline(t: &HistoryLabels, view: &OrderView) -> Markup {
     html! {
-        h2 { "Timeline" }
+        h2 { (t.timeline) }
         ol id="timeline" {
             @for entry in &view.timeline {
                 li data-event=(entry.event) {
-                    time { (moment(entry.at)) } " · " (entry.event) " → " (state_label(&entry.state))
+                    time { (moment(entry.at)) } " · " (entry.event) " → " (t.state_label(&entry.state))
                     @if let Some(tracking) = entry.detail.get("tracking").and_then(|t| t.as_array()).filter(|t| !t.is_empty()) {
-                        " · tracking "
+                        " · " (t.tracking) " "
                         (tracking.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join(", "))
                     }
                 }
@@ -207,23 +187,25 @@ fn timeline(view: &OrderView) -> Markup {
 
 /// One order: references, lines, shipments, invoices, timeline.
 pub fn order(nav: Nav<'_>, base: &str, view: &OrderView, reorder: Option<&Reorder<'_>>) -> String {
+    let lang = nav.lang().to_string();
+    let t = history_labels(&lang);
     let refs = &view.procurement;
     let body = html! {
-        p { a href=(base) { "← Order history" } }
-        h1 { "Order " (view.number) }
+        p { a href=(base) { (t.back) } }
+        h1 { (t.order) " " (view.number) }
         dl id="order-facts" {
-            dt { "PO number" } dd { (view.po_number) }
-            dt { "State" } dd id="order-state" { (state_label(view.state.as_str())) }
-            dt { "Company" } dd { (view.company) }
-            @if let Some(c) = &refs.cost_center { dt { "Cost center" } dd { (c) } }
-            @if let Some(p) = &refs.project { dt { "Project" } dd { (p) } }
-            @if let Some(r) = &refs.requisitioner { dt { "Requisitioner" } dd { (r) } }
+            dt { (t.po_number) } dd { (view.po_number) }
+            dt { (t.state) } dd id="order-state" { (t.state_label(view.state.as_str())) }
+            dt { (t.company) } dd { (view.company) }
+            @if let Some(c) = &refs.cost_center { dt { (t.cost_center) } dd { (c) } }
+            @if let Some(p) = &refs.project { dt { (t.project) } dd { (p) } }
+            @if let Some(r) = &refs.requisitioner { dt { (t.requisitioner) } dd { (r) } }
         }
-        (reorder_form(reorder, &view.number))
-        h2 { "Lines" }
-        (lines_table(view))
-        (fulfilment(view))
-        (timeline(view))
+        (reorder_form(t, reorder, &view.number))
+        h2 { (t.lines) }
+        (lines_table(t, &lang, view))
+        (fulfilment(t, &lang, view))
+        (timeline(t, view))
     };
-    layout(&format!("Order {}", view.number), "en", nav, body)
+    layout(&format!("{} {}", t.order, view.number), &lang, nav, body)
 }

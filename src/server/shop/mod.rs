@@ -13,6 +13,7 @@ mod account;
 mod handlers;
 mod history;
 mod history_pages;
+mod labels;
 mod pages;
 
 use crate::gateway::punchout::Session;
@@ -63,6 +64,8 @@ pub fn routes() -> Router<Gateway> {
 pub(crate) struct Shopper {
     session: Session,
     token: String,
+    /// The session's market: its currency and languages.
+    market: crate::core::MarketView,
 }
 
 impl Shopper {
@@ -84,7 +87,14 @@ async fn shopper(gateway: &Gateway, headers: &HeaderMap) -> Result<Shopper, Resp
         return Err(no_session("There is no shopping session in this browser. Open the shop from your procurement system."));
     };
     match gateway.session(&token).await {
-        Ok(Some(session)) => Ok(Shopper { session, token }),
+        Ok(Some(session)) => match gateway.core().market_view(&session.market).await {
+            Ok(market) => Ok(Shopper {
+                session,
+                token,
+                market,
+            }),
+            Err(e) => Err(failure(&e.to_string())),
+        },
         Ok(None) => Err(no_session(
             "Your shopping session has ended. Open the shop again from your procurement system.",
         )),

@@ -2,6 +2,7 @@
 //! use plain forms and links, so they work without JavaScript and with a
 //! keyboard, and each control has a label.
 
+use super::labels::{fill, labels};
 use super::Shopper;
 use crate::core::{CartQuote, CatalogSearch, MarketView, ProductSheet, SearchPage, Suggestion};
 use crate::gateway::accounts::AccountSession;
@@ -68,7 +69,7 @@ fn product_link(sku: &str) -> String {
     format!("/shop/product/{encoded}")
 }
 
-fn lang(market: &MarketView) -> &str {
+pub(super) fn lang(market: &MarketView) -> &str {
     market.languages.first().map_or("en", String::as_str)
 }
 
@@ -83,24 +84,37 @@ pub(super) enum Nav<'a> {
     Account(&'a AccountSession, &'a str),
 }
 
+impl Nav<'_> {
+    /// The language of the page: the punchout market's, else English.
+    pub(super) fn lang(&self) -> &str {
+        match self {
+            Nav::Shop(shopper) => lang(&shopper.market),
+            Nav::Bare | Nav::Account(..) => "en",
+        }
+    }
+}
+
 fn nav_bar(nav: &Nav<'_>) -> Markup {
     match nav {
         Nav::Bare => html! {},
-        Nav::Shop(shopper) => html! {
+        Nav::Shop(shopper) => {
+            let t = labels(lang(&shopper.market));
+            html! {
             header {
-                a href="/shop" { "Catalog" }
+                a href="/shop" { (t.catalog) }
                 form method="get" action="/shop" role="search" {
-                    label for="q" { "Search" } " "
-                    input id="q" name="q" type="search" placeholder="Name, part number …";
-                    " " button type="submit" { "Search" }
+                    label for="q" { (t.search) } " "
+                    input id="q" name="q" type="search" placeholder=(t.search_placeholder);
+                    " " button type="submit" { (t.search) }
                 }
-                a href="/shop/quick" { "Quick order" }
-                a href="/shop/orders" { "Order history" }
-                a href="/shop/cart" id="cart-link" { "Cart (" (shopper.session.cart.len()) ")" }
+                a href="/shop/quick" { (t.quick_order) }
+                a href="/shop/orders" { (t.order_history) }
+                a href="/shop/cart" id="cart-link" { (t.cart) " (" (shopper.session.cart.len()) ")" }
                 span { (shopper.session.user_name.clone().or(shopper.session.user_email.clone()).unwrap_or_default())
                        " · " (shopper.session.company) }
             }
-        },
+            }
+        }
         Nav::Account(account, csrf) => html! {
             header {
                 a href="/account/orders" { "Orders" }
@@ -184,31 +198,32 @@ pub(super) fn query_string(pairs: &[(String, String)]) -> String {
 }
 
 /// The catalog: search form, facets, hits with the buyer's prices.
-pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csrf: &str) -> String {
+pub fn search(shopper: &Shopper, view: &SearchView<'_>, csrf: &str) -> String {
     let (search, found) = (view.search, view.found);
-    let lang = lang(market);
+    let lang = lang(&shopper.market);
+    let t = labels(lang);
     let editable = shopper.session.editable();
     let body = html! {
-        h1 { "Catalog" }
+        h1 { (t.catalog) }
         form method="get" action="/shop" {
-            label for="q2" { "Search words" } " "
+            label for="q2" { (t.search_words) } " "
             input id="q2" name="q" type="search" value=(search.text);
-            " " label for="sort" { "Sort by" } " "
+            " " label for="sort" { (t.sort_by) } " "
             select id="sort" name="sort" {
-                @for (value, label) in [("relevance", "Relevance"), ("name", "Name"), ("sku", "Part number")] {
+                @for (value, label) in [("relevance", t.relevance), ("name", t.name), ("sku", t.part_number)] {
                     option value=(value) selected[search.sort.as_str() == value] { (label) }
                 }
             }
-            " " button type="submit" { "Search" }
+            " " button type="submit" { (t.search) }
         }
         div.layout {
-            aside aria-label="Filters" {
-                @if found.facets_partial { p { small { "Counts of the best " (crate::core::CANDIDATES) " matches" } } }
-                h2 { "Brand" }
+            aside aria-label=(t.filters) {
+                @if found.facets_partial { p { small { (fill(t.facet_counts, crate::core::CANDIDATES)) } } }
+                h2 { (t.brand) }
                 ul { @for f in &found.brands {
                     li { a href=(search_link(search, &[("brand", &f.value)])) { (f.label) } " (" (f.count) ")" }
                 } }
-                h2 { "Category" }
+                h2 { (t.category) }
                 ul { @for f in &found.categories {
                     li { a href=(search_link(search, &[("category", &f.value)])) { "UNSPSC " (f.label) } " (" (f.count) ")" }
                 } }
@@ -219,59 +234,61 @@ pub fn search(shopper: &Shopper, market: &MarketView, view: &SearchView<'_>, csr
                     } }
                 }
                 @if search.brand.is_some() || search.category.is_some() || search.attribute.is_some() {
-                    p { a href=(search_link(search, &[("brand", ""), ("category", ""), ("attr", "")])) { "Clear filters" } }
+                    p { a href=(search_link(search, &[("brand", ""), ("category", ""), ("attr", "")])) { (t.clear_filters) } }
                 }
             }
-            section aria-label="Products" {
-                p id="hit-count" { (found.total) " products" }
+            section aria-label=(t.catalog) {
+                p id="hit-count" { (fill(t.products_found, found.total)) }
                 @if !view.frequent.is_empty() {
-                    h2 { "Frequently bought" }
+                    h2 { (t.frequently_bought) }
                     ul id="frequent" { @for s in view.frequent {
-                        li { a href=(product_link(&s.sku)) { (s.sku) } " — ordered " (s.orders) " times" }
+                        li { a href=(product_link(&s.sku)) { (s.sku) } " — " (fill(t.ordered_times, s.orders)) }
                     } }
                 }
                 ul.hits { @for hit in &found.hits {
                     li.hit data-sku=(hit.product.sku) {
                         div.img aria-hidden="true" { (hit.product.name.chars().next().unwrap_or('?')) }
                         h3 { a href=(product_link(&hit.product.sku)) { (hit.product.name) } }
-                        div { "Part " (hit.product.sku) " · " (hit.brand) }
+                        div { (t.part) " " (hit.product.sku) " · " (hit.brand) }
                         @match &hit.price {
                             Some(p) => {
                                 div.price { (money(p.amount, &p.currency, lang)) " / " (hit.product.base_unit) }
-                                @if hit.contract { div.contract { "your contract price" } }
+                                @if hit.contract { div.contract { (t.contract_price) } }
                             }
-                            None => div.warn { "price on request" }
+                            None => div.warn { (t.price_on_request) }
                         }
                         @if editable {
                             form method="post" action="/shop/cart/add" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="sku" value=(hit.product.sku);
                                 input type="hidden" name="back" value=(search_link(search, &[]));
-                                label for={"qty-" (hit.product.sku)} { "Quantity" } " "
+                                label for={"qty-" (hit.product.sku)} { (t.quantity) } " "
                                 input id={"qty-" (hit.product.sku)} name="quantity" type="number" min="0" step="any" value="1" size="4";
-                                " " button type="submit" { "Add to cart" }
+                                " " button type="submit" { (t.add_to_cart) }
                             }
                         }
                     }
                 } }
                 nav aria-label="Pages" {
                     @if view.page > 0 && view.page <= 1_000 {
-                        a href=(search_link(search, &[("page", &(view.page - 1).to_string())])) { "Previous" } " "
+                        a href=(search_link(search, &[("page", &(view.page - 1).to_string())])) { (t.previous) } " "
                     }
                     @if (u64::from(view.page) + 1) * u64::from(view.page_size) < found.total && view.page < 1_000 {
-                        a href=(search_link(search, &[("page", &(view.page + 1).to_string())])) { "Next" }
+                        a href=(search_link(search, &[("page", &(view.page + 1).to_string())])) { (t.next) }
                     }
                 }
             }
         }
     };
-    layout("Catalog", lang, Nav::Shop(shopper), body)
+    layout(t.catalog, lang, Nav::Shop(shopper), body)
 }
 
 /// One product: the buyer's price with its tiers and explanation,
 /// availability, options and bundle contents.
-pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csrf: &str) -> String {
+pub fn product(shopper: &Shopper, sheet: &ProductSheet, csrf: &str) -> String {
+    let market = &shopper.market;
     let lang = lang(market);
+    let t = labels(lang);
     let p = &sheet.product;
     let lead = sheet
         .attributes
@@ -279,37 +296,37 @@ pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csr
         .map(|v| v.to_string().trim_matches('"').to_string());
     let body = html! {
         h1 { (p.name) }
-        p { "Part " (p.sku) " · " (sheet.brand)
+        p { (t.part) " " (p.sku) " · " (sheet.brand)
             @if let Some(gtin) = &sheet.gtin { " · GTIN " (gtin) } }
         @match &sheet.price {
             Some(price) => {
                 p.price id="price" { (money(price.unit_price.amount, &price.unit_price.currency, lang)) " / " (p.base_unit) }
-                @if price.winner.company.is_some() { p.contract { "your contract price" } }
-                details { summary { "How this price is found" }
+                @if price.winner.company.is_some() { p.contract { (t.contract_price) } }
+                details { summary { (t.how_price_found) }
                     ul { @for line in price.explanation() { li { (line) } } } }
                 @if sheet.tiers.len() > 1 {
-                    table id="tiers" { caption { "Quantity prices" }
-                        tr { th { "From" } th { "Price per " (p.base_unit) } }
+                    table id="tiers" { caption { (t.quantity_prices) }
+                        tr { th { (t.from) } th { (fill(t.price_per, &p.base_unit)) } }
                         @for (from, price_each) in &sheet.tiers {
                             tr { td { (from.normalize()) } td { (money(*price_each, &market.currency, lang)) } }
                         }
                     }
                 }
             }
-            None => p.warn { "Price on request" }
+            None => p.warn { (t.price_on_request) }
         }
         p id="availability" {
             @if sheet.availability.available > Decimal::ZERO {
-                (sheet.availability.available.normalize()) " " (p.base_unit) " available"
-            } @else { "Not in stock" }
-            @if let Some(days) = &lead { " · lead time " (days) " days" }
+                (fill(t.available, format!("{} {}", sheet.availability.available.normalize(), p.base_unit)))
+            } @else { (t.not_in_stock) }
+            @if let Some(days) = &lead { " · " (fill(t.lead_time, days)) }
         }
         @if !sheet.parts.is_empty() {
-            h2 { "In this bundle" }
+            h2 { (t.in_bundle) }
             ul { @for (sku, name, qty) in &sheet.parts { li { (qty.normalize()) " × " (name) " (" (sku) ")" } } }
         }
         @if let Some(map) = sheet.attributes.as_object().filter(|m| !m.is_empty()) {
-            table { caption { "Details" } @for (k, v) in map { tr { th { (k) } td { (v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())) } } } }
+            table { caption { (t.details) } @for (k, v) in map { tr { th { (k) } td { (v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())) } } } }
         }
         @if shopper.session.editable() {
             form method="post" action="/shop/cart/add" {
@@ -325,15 +342,15 @@ pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csr
                         }
                     } " "
                 }
-                label for="quantity" { "Quantity" } " "
+                label for="quantity" { (t.quantity) } " "
                 input id="quantity" name="quantity" type="number" min="0" step="any" value="1" size="5";
-                " " label for="unit" { "Unit" } " "
+                " " label for="unit" { (t.unit) } " "
                 select id="unit" name="unit" {
                     @for (unit, base) in &sheet.units {
                         option value=(unit) { (unit) @if *base != Decimal::ONE { " (" (base.normalize()) " " (p.base_unit) ")" } }
                     }
                 }
-                " " button type="submit" { "Add to cart" }
+                " " button type="submit" { (t.add_to_cart) }
             }
         }
     };
@@ -342,86 +359,89 @@ pub fn product(shopper: &Shopper, market: &MarketView, sheet: &ProductSheet, csr
 
 /// The cart: lines priced by the core, the budget indicator, approvals
 /// the order will need, requisition fields, and the transfer.
-pub fn cart(shopper: &Shopper, market: &MarketView, view: &CartView<'_>, csrf: &str) -> String {
-    let lang = lang(market);
+pub fn cart(shopper: &Shopper, view: &CartView<'_>, csrf: &str) -> String {
+    let lang = lang(&shopper.market);
+    let t = labels(lang);
     let session = &shopper.session;
     let quote = view.quote;
     let editable = session.editable();
     let body = html! {
-        h1 { "Cart" }
+        h1 { (t.cart) }
         @if let Some(notice) = &view.notice { p.error id="notice" role="alert" { (notice) } }
-        @if !editable && !session.transferred { p { "This cart is shown for inspection; it cannot be changed." } }
+        @if !editable && !session.transferred { p { (t.inspect_only) } }
         form method="post" action="/shop/cart/update" id="cart-form" {
             input type="hidden" name="csrf" value=(csrf);
             table id="cart" {
-                tr { th { "Product" } th { "Quantity" } th { "Unit" } th { "Price" } th { "Amount" } th {} }
+                tr { th { (t.product) } th { (t.quantity) } th { (t.unit) } th { (t.price) } th { (t.amount) } th {} }
                 @for (n, line) in quote.lines.iter().enumerate() {
                     tr data-sku=(line.item.sku) {
                         td { (line.name) br; small { (line.item.sku)
                             @for (o, c) in &line.item.options { " · " (o) ": " (c) } }
                             @if let Some(problem) = &line.problem { br; span.error { (problem) } } }
                         td { @if editable {
-                                label for={"qty_" (n)} hidden { "Quantity of " (line.item.sku) }
+                                label for={"qty_" (n)} hidden { (t.quantity) " " (line.item.sku) }
                                 input id={"qty_" (n)} name={"qty_" (n)} type="number" min="0" step="any" value=(line.item.quantity.normalize()) size="5";
                             } @else { (line.item.quantity.normalize()) } }
                         td { (line.item.unit) }
                         td { @if let Some(p) = line.unit_price { (money(p, &quote.currency, lang)) } }
                         td.amount { @if let Some(a) = line.amount { (money(a, &quote.currency, lang)) } }
-                        td { @if editable { button type="submit" name="remove" value=(n) { "Remove" } } }
+                        td { @if editable { button type="submit" name="remove" value=(n) { (t.remove) } } }
                     }
                 }
-                tr { th colspan="4" { "Total" } th id="total" { (money(quote.total, &quote.currency, lang)) } th {} }
+                tr { th colspan="4" { (t.total) } th id="total" { (money(quote.total, &quote.currency, lang)) } th {} }
             }
             @if let Some((center, amount, consumed)) = &view.budget {
                 @let remaining = *amount - *consumed;
                 @let after = remaining - quote.total;
                 section id="budget" aria-label="Budget" {
-                    h2 { "Budget of cost center " (center) }
+                    h2 { (fill(t.budget_of, center)) }
                     meter min="0" max=(amount) value=(*consumed + quote.total) {}
-                    p { span id="budget-remaining" { (money(remaining, &quote.currency, lang)) } " remaining; this cart uses "
+                    p { span id="budget-remaining" { (money(remaining, &quote.currency, lang)) } " " (t.budget_remaining) " "
                         span id="budget-cart" { (money(quote.total, &quote.currency, lang)) } "; "
-                        span id="budget-after" { (money(after, &quote.currency, lang)) } " left after it." }
-                    @if after < Decimal::ZERO { p.warn id="over-budget" { "This cart is over the remaining budget." } }
+                        span id="budget-after" { (money(after, &quote.currency, lang)) } " " (t.budget_left) }
+                    @if after < Decimal::ZERO { p.warn id="over-budget" { (t.over_budget) } }
                 }
             }
             @if !quote.approvals.is_empty() {
                 ul id="approvals" { @for a in &quote.approvals { li.warn { (a) } } }
             }
-            h2 { "Requisition" }
+            h2 { (t.requisition) }
             @for name in REQUISITION_FIELDS {
                 p { label for={"req-" (name)} { (name) } " "
                     input id={"req-" (name)} name=(name) value=(session.requisition.get(*name).cloned().unwrap_or_default()) disabled[!editable]; }
             }
-            @if editable { button type="submit" id="update" { "Update cart" } }
+            @if editable { button type="submit" id="update" { (t.update_cart) } }
         }
         @if !session.transferred {
             form method="post" action="/shop/transfer" {
                 input type="hidden" name="csrf" value=(csrf);
-                button type="submit" id="transfer" { @if editable { "Transfer cart to " } @else { "Return to " } "your procurement system" }
+                button type="submit" id="transfer" { @if editable { (t.transfer_cart) } @else { (t.return_to) } }
             }
         }
     };
-    layout("Cart", lang, Nav::Shop(shopper), body)
+    layout(t.cart, lang, Nav::Shop(shopper), body)
 }
 
 /// Quick order: paste or load `SKU,quantity[,unit]` lines.
 pub fn quick(shopper: &Shopper, csrf: &str, text: &str, problems: &[String]) -> String {
+    let lang = lang(&shopper.market);
+    let t = labels(lang);
     let body = html! {
-        h1 { "Quick order" }
+        h1 { (t.quick_order) }
         @if !problems.is_empty() {
             ul id="problems" role="alert" { @for p in problems { li.error { (p) } } }
-            p { "The other lines are in your cart." }
+            p { (t.quick_rest_in_cart) }
         }
         form method="post" action="/shop/quick" {
             input type="hidden" name="csrf" value=(csrf);
-            p { label for="lines" { "One line per product: part number, quantity and, if not the base unit, the unit" } }
+            p { label for="lines" { (t.quick_lines) } }
             textarea id="lines" name="lines" rows="10" cols="50" { (text) }
-            p { label for="file" { "Or load a CSV file" } " " input id="file" type="file" accept=".csv,text/csv,text/plain"; }
-            button type="submit" { "Add to cart" }
+            p { label for="file" { (t.quick_file) } " " input id="file" type="file" accept=".csv,text/csv,text/plain"; }
+            button type="submit" { (t.add_to_cart) }
         }
         script { (maud::PreEscaped("document.getElementById('file').addEventListener('change',e=>{const f=e.target.files[0];if(f){f.text().then(t=>{document.getElementById('lines').value=t;});}});")) }
     };
-    layout("Quick order", "en", Nav::Shop(shopper), body)
+    layout(t.quick_order, lang, Nav::Shop(shopper), body)
 }
 
 #[cfg(test)]
