@@ -271,6 +271,52 @@ fn translate_prints_canonical_json_and_writes_partner_formats() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
+/// An X12 850 written as a cXML OrderRequest: byte for byte the golden
+/// file, valid cXML, and what cXML has no place for said on stderr.
+#[test]
+fn translate_writes_an_order_as_a_cxml_order_request() {
+    let o = edigate(&[
+        "translate",
+        VALID,
+        "--to",
+        "cxml",
+        "--prepared",
+        "2026-01-15T09:30",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let golden = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/cross/850-004010-to-cxml-order-request.xml"),
+    )
+    .unwrap();
+    assert_eq!(stdout(&o), golden);
+    let warnings = String::from_utf8_lossy(&o.stderr);
+    for lost in [
+        "payment_terms",
+        "allowance_charges",
+        "lines[0].item.standard_id",
+    ] {
+        assert!(
+            warnings.contains(&format!("cXML does not carry {lost}\n")),
+            "{lost}: {warnings}"
+        );
+    }
+    let written = temp_file("order-request.xml", &o.stdout);
+    let o = edigate(&["validate", path(&written)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = edigate(&["translate", path(&written)]);
+    let order: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(order["id"], "4500012345");
+    assert_eq!(order["lines"][0]["item"]["seller_id"], "AC-1001");
+    let o = edigate(&[
+        "translate",
+        "samples/edifact/DESADV/desadv-d96a-valid.edi",
+        "--to",
+        "cxml",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "only orders: {}", stdout(&o));
+}
+
 #[test]
 fn translate_reports_invalid_input_as_validate_does() {
     let o = edigate(&["translate", INVALID]);

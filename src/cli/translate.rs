@@ -1,4 +1,4 @@
-//! `edigate translate FILE [--to json|x12|edifact] [--mapping FILE]`
+//! `edigate translate FILE [--to json|x12|edifact|cxml] [--mapping FILE]`
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +20,8 @@ pub enum Target {
     X12,
     /// UN/EDIFACT.
     Edifact,
+    /// cXML (an Order as an OrderRequest).
+    Cxml,
 }
 
 /// Arguments of `translate`.
@@ -37,14 +39,15 @@ pub struct Args {
     /// The partner version to write (`004010`, `005010`, `D96A`).
     #[arg(long = "target-version")]
     target_version: Option<String>,
-    /// Sender identity of a written interchange (`ZZ:EDIGATE`).
+    /// Sender identity of a written interchange (`ZZ:EDIGATE`), or the
+    /// cXML Sender credential (`NetworkID:EDIGATE`).
     #[arg(long, default_value = "ZZ:EDIGATE")]
     sender: String,
     /// Receiver identity of a written interchange (`ZZ:PARTNER`).
     #[arg(long, default_value = "ZZ:PARTNER")]
     receiver: String,
-    /// Preparation time of a written interchange (`2026-01-15T09:30`;
-    /// default now), for reproducible output.
+    /// Preparation time of a written interchange or cXML timestamp
+    /// (`2026-01-15T09:30`; default now), for reproducible output.
     #[arg(long)]
     prepared: Option<String>,
     /// The first control number of a written interchange.
@@ -129,6 +132,7 @@ fn translate_file(args: &Args) -> Result<u8, String> {
                 None => return Ok(EXIT_INVALID),
             }
         }
+        Target::Cxml => write_cxml(args, &documents)?,
     };
     std::io::stdout()
         .write_all(&out)
@@ -176,6 +180,47 @@ fn identity(text: &str) -> (String, String) {
     }
 }
 
+/// Orders as cXML OrderRequests, one document each (cXML carries one
+/// request per document), the sender being `--sender` (`NetworkID:…`).
+fn write_cxml(args: &Args, documents: &[Document]) -> Result<Vec<u8>, String> {
+    let (domain, identity) = identity(&args.sender);
+    let sender = edigate::cxml::Credential::new(
+        if domain == "ZZ" { "NetworkID" } else { &domain },
+        &identity,
+    );
+    let at = prepared(args)?.and_utc().fixed_offset();
+    let mut out = Vec::new();
+    for (n, document) in documents.iter().enumerate() {
+        let Document::Order(order) = document else {
+            return Err(format!(
+                "document {}: only orders are written as cXML (OrderRequest)",
+                n + 1
+            ));
+        };
+        let payload_id = format!("{}.{}@edigate", args.control_number + n as u64, order.id);
+        let text =
+            translate::order_request::order_request_document(order, &sender, &payload_id, at);
+        for path in translate::order_request::not_carried(order, &text) {
+            eprintln!(
+                "edigate: warning: order {}: cXML does not carry {path}",
+                order.id
+            );
+        }
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// `--prepared`, or now.
+fn prepared(args: &Args) -> Result<NaiveDateTime, String> {
+    match &args.prepared {
+        Some(text) => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+            .map_err(|_| format!("--prepared {text:?}: write 2026-01-15T09:30")),
+        None => Ok(chrono::Local::now().naive_local()),
+    }
+}
+
 fn write_partner(
     args: &Args,
     documents: &[Document],
@@ -206,15 +251,10 @@ fn write_partner(
                     .unwrap_or_default()
             )
         })?;
-    let prepared = match &args.prepared {
-        Some(text) => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-            .map_err(|_| format!("--prepared {text:?}: write 2026-01-15T09:30"))?,
-        None => chrono::Local::now().naive_local(),
-    };
     let envelope = Envelope {
         sender: identity(&args.sender),
         receiver: identity(&args.receiver),
-        prepared,
+        prepared: prepared(args)?,
         control_number: args.control_number,
         test: false,
     };

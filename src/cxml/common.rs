@@ -10,7 +10,7 @@ use super::values::{decimal, money_in, Money};
 use crate::xml::Element;
 
 /// `<Extrinsic name="…">`: a named value the partners agreed on; may nest.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Extrinsic {
     /// The name (`UserEmail`, `CostCenter`).
     pub name: String,

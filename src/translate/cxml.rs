@@ -24,18 +24,18 @@ use crate::oci::{OciCart, OciItem};
 /// The names buyers give their procurement references, by field.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProcurementNames {
-    cost_center: Vec<String>,
-    gl_account: Vec<String>,
-    project: Vec<String>,
-    requisitioner: Vec<String>,
-    department: Vec<String>,
-    contract: Vec<String>,
+pub(crate) struct ProcurementNames {
+    pub cost_center: Vec<String>,
+    pub gl_account: Vec<String>,
+    pub project: Vec<String>,
+    pub requisitioner: Vec<String>,
+    pub department: Vec<String>,
+    pub contract: Vec<String>,
 }
 
 const PROCUREMENT: &str = include_str!("../../mappings/cxml/procurement.toml");
 
-fn names() -> &'static ProcurementNames {
+pub(crate) fn names() -> &'static ProcurementNames {
     static NAMES: OnceLock<ProcurementNames> = OnceLock::new();
     NAMES.get_or_init(|| toml::from_str(PROCUREMENT).unwrap_or_default())
 }
@@ -122,6 +122,8 @@ fn scheme(domain: &str) -> IdScheme {
         "gln" => IdScheme::Gln,
         "networkid" | "anid" | "aribanetworkuserid" => IdScheme::Network,
         "vatid" | "taxid" => IdScheme::Tax,
+        "buyerassigned" => IdScheme::BuyerAssigned,
+        "supplierassigned" => IdScheme::SellerAssigned,
         _ => IdScheme::Other(domain.to_string()),
     }
 }
@@ -197,6 +199,9 @@ fn classifications(detail: Option<&ItemDetail>) -> Vec<Classification> {
         .map(|d| {
             d.classifications
                 .iter()
+                // An empty code classifies nothing (cXML requires the
+                // element, so writers without a code send it empty).
+                .filter(|c| !c.code.trim().is_empty())
                 .map(|c| Classification {
                     scheme: c.domain.clone(),
                     code: c.code.clone(),

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod cases;
 pub mod cxml;
 pub mod fulfil;
+pub mod order_request;
 
 use chrono::NaiveDateTime;
 
