@@ -317,6 +317,77 @@ fn translate_writes_an_order_as_a_cxml_order_request() {
     assert_eq!(o.status.code(), Some(2), "only orders: {}", stdout(&o));
 }
 
+/// `--partner` translates as for a connector: its mapping overrides on the
+/// way in, its syntax, version and identity on the way out.
+#[test]
+fn translate_for_a_partner_uses_its_overrides_version_and_identity() {
+    let dir = std::env::temp_dir().join(format!("edigate-partner-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("connectors")).unwrap();
+    std::fs::create_dir_all(dir.join("overrides")).unwrap();
+    std::fs::write(
+        dir.join("overrides/acme-850.toml"),
+        "name = \"Acme's 850\"\nbase = \"x12/004010/850\"\n\n[[rule]]\n\
+         at = \"REF02 where REF01=IA\"\nfield = \"procurement.contract\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("connectors/acme-buyer.toml"),
+        format!(
+            "name = \"Acme as a buyer\"\nrole = \"buyer\"\nbrand = \"ACME\"\nmarket = \"US\"\n\
+             company = \"GLOBEX-RETAIL\"\nmappings = {:?}\n\n[x12]\nqualifier = \"ZZ\"\n\
+             id = \"ACMEBUYER\"\nversion = \"005010\"\n",
+            dir.join("overrides").display().to_string()
+        ),
+    )
+    .unwrap();
+    let connectors = dir.join("connectors");
+    let partner = ["--partner", "acme-buyer", "--connectors", path(&connectors)];
+
+    let o = edigate(&[&["translate", VALID][..], &partner].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let order: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        order["procurement"]["contract"], "V889900",
+        "the override read REF*IA"
+    );
+    let o = edigate(&["translate", VALID]);
+    let shared: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(shared["procurement"]["contract"].is_null());
+
+    let json = temp_file("partner-order.json", &o.stdout);
+    let o = edigate(
+        &[
+            &["translate", path(&json), "--prepared", "2026-01-15T09:30"][..],
+            &partner,
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let x12 = stdout(&o);
+    assert!(
+        x12.contains("*ZZ*ACMEBUYER      *") && x12.contains("*00501*"),
+        "its syntax, version and identity: {x12}"
+    );
+    assert!(x12.contains("GS*PO*EDIGATE*ACMEBUYER*"), "{x12}");
+
+    let o = edigate(&[
+        "translate",
+        VALID,
+        "--partner",
+        "nobody",
+        "--connectors",
+        path(&connectors),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no connector \"nobody\""),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn translate_reports_invalid_input_as_validate_does() {
     let o = edigate(&["translate", INVALID]);

@@ -1,9 +1,11 @@
-//! `edigate translate FILE [--to json|x12|edifact|cxml] [--mapping FILE]`
+//! `edigate translate FILE [--to json|x12|edifact|cxml] [--mapping FILE]
+//! [--partner CONNECTOR]`
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
+use edigate::connector::{Connector, Syntax as ConnectorSyntax};
 use edigate::detect::{detect, Format};
 use edigate::document::Document;
 use edigate::mapping::{Library, Mapping, Syntax};
@@ -36,6 +38,14 @@ pub struct Args {
     /// A mapping file (a partner override) used before the shipped ones.
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Translate as for this connector (`connectors/<name>.toml`): its
+    /// mapping overrides, the syntax and version it takes, its identity as
+    /// the receiver of a written interchange.
+    #[arg(long)]
+    partner: Option<String>,
+    /// Where the connectors are.
+    #[arg(long, default_value = "connectors")]
+    connectors: PathBuf,
     /// The partner version to write (`004010`, `005010`, `D96A`).
     #[arg(long = "target-version")]
     target_version: Option<String>,
@@ -43,9 +53,10 @@ pub struct Args {
     /// cXML Sender credential (`NetworkID:EDIGATE`).
     #[arg(long, default_value = "ZZ:EDIGATE")]
     sender: String,
-    /// Receiver identity of a written interchange (`ZZ:PARTNER`).
-    #[arg(long, default_value = "ZZ:PARTNER")]
-    receiver: String,
+    /// Receiver identity of a written interchange (`ZZ:PARTNER`, or the
+    /// `--partner`'s identity).
+    #[arg(long)]
+    receiver: Option<String>,
     /// Preparation time of a written interchange or cXML timestamp
     /// (`2026-01-15T09:30`; default now), for reproducible output.
     #[arg(long)]
@@ -69,7 +80,8 @@ pub fn run(args: Args) -> u8 {
 fn translate_file(args: &Args) -> Result<u8, String> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let mappings = mappings(args.mapping.as_deref())?;
+    let partner = partner(args)?;
+    let mappings = mappings(args.mapping.as_deref(), partner.as_ref())?;
     let format = detect(&bytes[..bytes.len().min(64)]);
     let documents = match format {
         Format::X12 | Format::Edifact => {
@@ -109,7 +121,18 @@ fn translate_file(args: &Args) -> Result<u8, String> {
             }
         }
     };
-    let target = args.to.unwrap_or(Target::Json);
+    let partner_writes = partner.as_ref().and_then(|p| match p.outbound_syntax()? {
+        ConnectorSyntax::X12 => Some(Target::X12),
+        ConnectorSyntax::Edifact => Some(Target::Edifact),
+        ConnectorSyntax::Cxml => Some(Target::Cxml),
+    });
+    // JSON goes out in the partner's syntax; a partner file comes in as
+    // JSON unless told otherwise.
+    let target = match (args.to, format) {
+        (Some(to), _) => to,
+        (None, _) if looks_like_json(&bytes) => partner_writes.unwrap_or(Target::Json),
+        (None, _) => Target::Json,
+    };
     let out = match target {
         Target::Json => {
             let value = match documents.as_slice() {
@@ -127,7 +150,7 @@ fn translate_file(args: &Args) -> Result<u8, String> {
             } else {
                 Syntax::Edifact
             };
-            match write_partner(args, &documents, &mappings, syntax)? {
+            match write_partner(args, partner.as_ref(), &documents, &mappings, syntax)? {
                 Some(bytes) => bytes,
                 None => return Ok(EXIT_INVALID),
             }
@@ -140,7 +163,29 @@ fn translate_file(args: &Args) -> Result<u8, String> {
     Ok(EXIT_VALID)
 }
 
-fn mappings(extra: Option<&std::path::Path>) -> Result<Vec<&'static Mapping>, String> {
+/// The connector `--partner` names.
+fn partner(args: &Args) -> Result<Option<Connector>, String> {
+    let Some(name) = &args.partner else {
+        return Ok(None);
+    };
+    let connectors = edigate::connector::load_dir(&args.connectors)
+        .map_err(|e| format!("{}: {e}", args.connectors.display()))?;
+    connectors.get(name).cloned().map(Some).ok_or_else(|| {
+        let known: Vec<&str> = connectors.all().map(|c| c.id.as_str()).collect();
+        format!(
+            "no connector {name:?} in {} (there are: {})",
+            args.connectors.display(),
+            known.join(", ")
+        )
+    })
+}
+
+/// `--mapping` first, then the partner's overrides laid over the shipped
+/// mappings (or the shipped ones alone).
+fn mappings(
+    extra: Option<&std::path::Path>,
+    partner: Option<&Connector>,
+) -> Result<Vec<&'static Mapping>, String> {
     let mut list: Vec<&'static Mapping> = Vec::new();
     if let Some(path) = extra {
         let (library, name, _) =
@@ -148,7 +193,13 @@ fn mappings(extra: Option<&std::path::Path>) -> Result<Vec<&'static Mapping>, St
         let mapping = library.load(&name).map_err(|e| e.to_string())?;
         list.push(Box::leak(Box::new(mapping)));
     }
-    list.extend(Library::shipped().iter());
+    match partner.and_then(|p| p.mappings.as_deref()) {
+        Some(dir) => {
+            let overlaid = edigate::mapping::load_overlaid(Some(dir))?;
+            list.extend(Box::leak(overlaid.into_boxed_slice()).iter());
+        }
+        None => list.extend(Library::shipped().iter()),
+    }
     Ok(list)
 }
 
@@ -223,10 +274,30 @@ fn prepared(args: &Args) -> Result<NaiveDateTime, String> {
 
 fn write_partner(
     args: &Args,
+    partner: Option<&Connector>,
     documents: &[Document],
     mappings: &[&Mapping],
     syntax: Syntax,
 ) -> Result<Option<Vec<u8>>, String> {
+    // The partner's version and identity, unless told otherwise.
+    let (partner_version, partner_id) = match (syntax, partner) {
+        (Syntax::X12, Some(p)) => match &p.x12 {
+            Some(x) => (
+                Some(x.version.clone()),
+                Some((x.qualifier.clone(), x.id.clone())),
+            ),
+            None => (None, None),
+        },
+        (Syntax::Edifact, Some(p)) => match &p.edifact {
+            Some(e) => (
+                Some(e.version.clone()),
+                Some((e.qualifier.clone().unwrap_or_default(), e.id.clone())),
+            ),
+            None => (None, None),
+        },
+        _ => (None, None),
+    };
+    let version = args.target_version.clone().or(partner_version);
     let Some(first) = documents.first() else {
         return Err("there is no document to write".into());
     };
@@ -239,13 +310,13 @@ fn write_partner(
         .find(|m| {
             m.syntax == syntax
                 && m.document == kind
-                && args.target_version.as_ref().is_none_or(|v| *v == m.version)
+                && version.as_ref().is_none_or(|v| *v == m.version)
         })
         .ok_or_else(|| {
             format!(
                 "no mapping writes a {kind} as {}{}",
                 syntax.name(),
-                args.target_version
+                version
                     .as_deref()
                     .map(|v| format!(" {v}"))
                     .unwrap_or_default()
@@ -253,7 +324,11 @@ fn write_partner(
         })?;
     let envelope = Envelope {
         sender: identity(&args.sender),
-        receiver: identity(&args.receiver),
+        receiver: match (&args.receiver, partner_id) {
+            (Some(given), _) => identity(given),
+            (None, Some(id)) => id,
+            (None, None) => identity("ZZ:PARTNER"),
+        },
         prepared: prepared(args)?,
         control_number: args.control_number,
         test: false,

@@ -28,7 +28,7 @@ pub mod x12;
 
 use crate::connector::{Connector, Connectors};
 use crate::core::Core;
-use crate::mapping::{Library, Mapping};
+use crate::mapping::Mapping;
 use crate::store::{now_micros, Store};
 use journal::Journal;
 use metrics::Metrics;
@@ -322,30 +322,7 @@ fn resolve(base: &Path, dir: &Path) -> PathBuf {
 /// The shipped mappings with `dir` laid over them, every file compiled;
 /// the first that does not compile stops the start.
 fn load_mappings(dir: Option<&Path>) -> Result<Vec<Mapping>, StartError> {
-    let library = match dir {
-        Some(dir) if dir.is_dir() => Library::with_dir(dir)
-            .map_err(|e| StartError::Mapping(format!("{}: {e}", dir.display())))?,
-        _ => Library::embedded(),
-    };
-    let mut files: Vec<String> = library.mapping_files().collect();
-    if dir.is_some_and(Path::is_dir) {
-        // The shipped files stay in force under a directory that does not
-        // replace them.
-        let shipped: Vec<String> = Library::embedded()
-            .mapping_files()
-            .filter(|f| !files.contains(f))
-            .collect();
-        files.extend(shipped);
-    }
-    files
-        .iter()
-        .map(|f| {
-            library.load(f).map_err(|e| {
-                let shown = dir.map_or(f.clone(), |d| d.join(f).display().to_string());
-                StartError::Mapping(format!("{shown}:{}: {}", e.line, e.message))
-            })
-        })
-        .collect()
+    crate::mapping::load_overlaid(dir).map_err(StartError::Mapping)
 }
 
 impl Gateway {

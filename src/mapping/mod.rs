@@ -256,6 +256,37 @@ pub struct Library {
     tables: Mutex<HashMap<String, Arc<CodeTable>>>,
 }
 
+/// The shipped mappings with the files under `dir` laid over them, every
+/// file compiled; the first that does not compile is the error (file and
+/// line).
+pub fn load_overlaid(dir: Option<&Path>) -> Result<Vec<Mapping>, String> {
+    let library = match dir {
+        Some(dir) if dir.is_dir() => {
+            Library::with_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?
+        }
+        _ => Library::embedded(),
+    };
+    let mut files: Vec<String> = library.mapping_files().collect();
+    if dir.is_some_and(Path::is_dir) {
+        // The shipped files stay in force under a directory that does not
+        // replace them.
+        let shipped: Vec<String> = Library::embedded()
+            .mapping_files()
+            .filter(|f| !files.contains(f))
+            .collect();
+        files.extend(shipped);
+    }
+    files
+        .iter()
+        .map(|f| {
+            library.load(f).map_err(|e| {
+                let shown = dir.map_or(f.clone(), |d| d.join(f).display().to_string());
+                format!("{shown}:{}: {}", e.line, e.message)
+            })
+        })
+        .collect()
+}
+
 impl Library {
     /// The shipped mappings.
     pub fn embedded() -> Library {
