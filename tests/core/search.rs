@@ -65,6 +65,19 @@ async fn hits_rank_by_part_number_then_name_then_attributes(core: Core) {
     assert_eq!(skus(&two), ["ANKER-10", "ANKER-12"]);
 }
 
+/// What `company` finds for `text` in `market`, by part number.
+async fn visible(core: &Core, company: &str, market: &str, text: &str) -> SearchPage {
+    let search = CatalogSearch {
+        company: company.into(),
+        market: market.into(),
+        text: text.into(),
+        sort: SearchSort::Sku,
+        limit: 10,
+        ..CatalogSearch::default()
+    };
+    core.search_catalog(&search).await.unwrap()
+}
+
 fn skus(page: &SearchPage) -> Vec<&str> {
     page.hits.iter().map(|h| h.product.sku.as_str()).collect()
 }
@@ -79,33 +92,16 @@ async fn search_follows_markets_assortments_and_renames(core: Core) {
         new.name = format!("Quaderstein {sku}");
         core.create_product(&admin(), &new).await.unwrap();
     }
-    let search = |company: &str, market: &str, text: &str| CatalogSearch {
-        company: company.into(),
-        market: market.into(),
-        text: text.into(),
-        sort: SearchSort::Sku,
-        limit: 10,
-        ..CatalogSearch::default()
-    };
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-1", "QQ-2", "QQ-3"]);
 
     let mut moved = product("QQ-3", ProductKind::Product, "31162000");
     moved.name = "Quaderstein QQ-3".into();
     moved.markets = vec!["US".into()];
     core.create_product(&admin(), &moved).await.unwrap();
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-1", "QQ-2"]);
-    let found = core
-        .search_catalog(&search(BERLIN, "US", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "US", "quader").await;
     assert_eq!(skus(&found), ["QQ-3"]);
 
     core.create_assortment(&admin(), "BERLIN-KAT", "Berlin", &["QQ-1"])
@@ -114,25 +110,16 @@ async fn search_follows_markets_assortments_and_renames(core: Core) {
     core.assign_assortment(&admin(), BERLIN, "BERLIN-KAT")
         .await
         .unwrap();
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-1"]);
-    let browsed = core
-        .search_catalog(&search(BERLIN, "DE", ""))
-        .await
-        .unwrap();
+    let browsed = visible(&core, BERLIN, "DE", "").await;
     assert_eq!(
         skus(&browsed),
         ["QQ-1"],
         "browsing keeps to the assortment too"
     );
     assert_eq!(browsed.total, 1);
-    let found = core
-        .search_catalog(&search(MUNICH, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, MUNICH, "DE", "quader").await;
     assert_eq!(
         skus(&found),
         ["QQ-1", "QQ-2"],
@@ -145,29 +132,17 @@ async fn search_follows_markets_assortments_and_renames(core: Core) {
     core.assign_assortment(&admin(), "GLOBEX-DE-OPS", "OPS-KAT")
         .await
         .unwrap();
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-1", "QQ-2"], "a parent's assortment adds");
-    let found = core
-        .search_catalog(&search(MUNICH, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, MUNICH, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-2"]);
 
     let mut renamed = product("QQ-2", ProductKind::Product, "31162000");
     renamed.name = "Pflasterklinker".into();
     core.create_product(&admin(), &renamed).await.unwrap();
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "quader"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "quader").await;
     assert_eq!(skus(&found), ["QQ-1"]);
-    let found = core
-        .search_catalog(&search(BERLIN, "DE", "pflaster"))
-        .await
-        .unwrap();
+    let found = visible(&core, BERLIN, "DE", "pflaster").await;
     assert_eq!(
         skus(&found),
         ["QQ-2"],

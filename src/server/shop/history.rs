@@ -7,7 +7,7 @@ use super::account::account;
 use super::handlers::{add_priced, after_adding, cart_change};
 use super::history_pages::{self, Reorder};
 use super::pages::{self, Nav};
-use super::{failure, page, shopper};
+use super::{failure, page, shopper, Shopper};
 use crate::core::{CartItem, CoreError, HistoryCursor, HistoryQuery, OrderState, OrderView};
 use crate::gateway::auth::{company_path, Scope};
 use crate::gateway::Gateway;
@@ -102,7 +102,7 @@ async fn history(
     base: &str,
     company: &str,
     form: &HistoryForm,
-    reorder: Option<&Reorder<'_>>,
+    reorder: Option<&Reorder>,
 ) -> Result<(StatusCode, String), String> {
     let query = match form.query(company) {
         Ok(q) => q,
@@ -160,6 +160,13 @@ fn not_found(nav: Nav<'_>, number: &str) -> (StatusCode, String) {
     )
 }
 
+/// The reorder button, when the session's cart may change.
+fn reorder_button(shopper: &Shopper) -> Option<Reorder> {
+    shopper.session.editable().then(|| Reorder {
+        csrf: shopper.csrf(),
+    })
+}
+
 /// `GET /shop/orders`: the company's orders, each with "Reorder".
 pub async fn shop_orders(
     State(gateway): State<Gateway>,
@@ -170,11 +177,7 @@ pub async fn shop_orders(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let csrf = shopper.csrf();
-    let reorder = shopper
-        .session
-        .editable()
-        .then_some(Reorder { csrf: &csrf });
+    let reorder = reorder_button(&shopper);
     let nav = Nav::Shop(&shopper);
     let company = &shopper.session.company;
     match history(
@@ -202,11 +205,7 @@ pub async fn shop_order(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let csrf = shopper.csrf();
-    let reorder = shopper
-        .session
-        .editable()
-        .then_some(Reorder { csrf: &csrf });
+    let reorder = reorder_button(&shopper);
     let nav = Nav::Shop(&shopper);
     let shown = match session_scope(&gateway, &shopper.session.company).await {
         Ok(scope) => {
@@ -236,7 +235,7 @@ async fn order_page(
     base: &str,
     scope: &Scope,
     number: &str,
-    reorder: Option<&Reorder<'_>>,
+    reorder: Option<&Reorder>,
 ) -> Result<(StatusCode, String), String> {
     Ok(match visible_order(gateway, scope, number).await? {
         Some(view) => (

@@ -23,12 +23,12 @@ pub fn order_link(base: &str, number: &str) -> String {
 }
 
 /// Where the button sends a reorder, with the form's token.
-pub struct Reorder<'a> {
+pub struct Reorder {
     /// The session's form token.
-    pub csrf: &'a str,
+    pub csrf: String,
 }
 
-fn reorder_form(t: &HistoryLabels, reorder: Option<&Reorder<'_>>, number: &str) -> Markup {
+fn reorder_form(t: &HistoryLabels, reorder: Option<&Reorder>, number: &str) -> Markup {
     html! {
         @if let Some(r) = reorder {
             form method="post" action="/shop/reorder" {
@@ -74,7 +74,7 @@ pub fn orders(
     base: &str,
     form: &HistoryForm,
     found: &HistoryPage,
-    reorder: Option<&Reorder<'_>>,
+    reorder: Option<&Reorder>,
 ) -> String {
     let older = found.next.map(|cursor| {
         let mut pairs = form.pairs();
@@ -186,7 +186,7 @@ fn timeline(t: &HistoryLabels, view: &OrderView) -> Markup {
 }
 
 /// One order: references, lines, shipments, invoices, timeline.
-pub fn order(nav: Nav<'_>, base: &str, view: &OrderView, reorder: Option<&Reorder<'_>>) -> String {
+pub fn order(nav: Nav<'_>, base: &str, view: &OrderView, reorder: Option<&Reorder>) -> String {
     let lang = nav.lang().to_string();
     let t = history_labels(&lang);
     let refs = &view.procurement;
