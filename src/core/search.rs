@@ -390,8 +390,16 @@ async fn candidates(
     base: &Filtered,
     search: &CatalogSearch,
 ) -> Result<Vec<Candidate>, CoreError> {
+    // The whole catalog, unnarrowed, gets brand and category facets only:
+    // attribute values counted over its first pages would say little, and
+    // leaving them out lets the walk read the name index alone.
+    let narrowed = !words(&search.text).is_empty()
+        || search.brand.is_some()
+        || search.category.is_some()
+        || search.attribute.is_some();
+    let attributes = if narrowed { "p.attributes" } else { "NULL" };
     let sql = format!(
-        "SELECT p.id, p.brand_id, p.unspsc, p.attributes {} ORDER BY {} LIMIT {}",
+        "SELECT p.id, p.brand_id, p.unspsc, {attributes} AS attributes {} ORDER BY {} LIMIT {}",
         base.from,
         order_by(base, search.sort),
         CANDIDATES + 1
@@ -399,12 +407,14 @@ async fn candidates(
     let rows = base.params.bind(sqlx::query(&sql)).fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
-            let attributes: String = r.try_get("attributes")?;
+            let attributes: Option<String> = r.try_get("attributes")?;
             Ok(Candidate {
                 id: r.try_get("id")?,
                 brand_id: r.try_get("brand_id")?,
                 unspsc: r.try_get("unspsc")?,
-                attributes: serde_json::from_str(&attributes).unwrap_or(serde_json::Value::Null),
+                attributes: attributes
+                    .and_then(|a| serde_json::from_str(&a).ok())
+                    .unwrap_or(serde_json::Value::Null),
             })
         })
         .collect()

@@ -44,6 +44,11 @@ async fn hits_rank_by_part_number_then_name_then_attributes(core: Core) {
         .await
         .unwrap();
     assert_eq!(found.total, 5);
+    assert!(found.attributes.contains_key("passend"), "{found:?}");
+    // The whole catalog, unnarrowed, has brand and category facets only.
+    let browsed = visible(&core, "GLOBEX-DE", "DE", "").await;
+    assert!(browsed.attributes.is_empty() && !browsed.brands.is_empty());
+    assert!(!browsed.categories.is_empty());
     assert_eq!(
         skus(&found),
         ["ANKER-10", "ANKER-12", "DB-100", "DB-200", "WR-300"]
