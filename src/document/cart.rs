@@ -20,6 +20,9 @@ pub struct Cart {
     /// Total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Amount>,
+    /// Where the goods are to go, as the procurement system said at setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<Party>,
     /// The lines; none means the user cancelled (or removed everything,
     /// in an edit session).
     #[serde(default)]

@@ -18,7 +18,7 @@ use crate::cxml::{
     ResponseContent,
 };
 use crate::document::{
-    Amount, Cart, CartLine, Classification, Extension, ItemIdentity, Price, Quantity,
+    Amount, Cart, CartLine, Classification, Extension, ItemIdentity, Party, Price, Quantity,
 };
 use crate::store::now_micros;
 use crate::translate::cart::{oci_items, punchout_message, EXTRINSIC};
@@ -65,6 +65,8 @@ pub struct SessionSetup {
     pub extrinsics: Vec<(String, String)>,
     /// For edit and inspect: the cart as it was.
     pub cart: Vec<CartItem>,
+    /// Where the goods are to go (cXML ShipTo).
+    pub ship_to: Option<Party>,
     /// The journal entry of the setup request.
     pub message_id: Option<i64>,
 }
@@ -101,6 +103,8 @@ pub struct Session {
     pub requisition: BTreeMap<String, String>,
     /// The cart.
     pub cart: Vec<CartItem>,
+    /// Where the goods are to go.
+    pub ship_to: Option<Party>,
     /// When it ends, µs since the epoch.
     pub expires_at: i64,
     /// Whether its cart went back (the session is then closed).
@@ -147,7 +151,7 @@ fn token() -> Result<(String, String), sqlx::Error> {
 }
 
 const SESSION_COLUMNS: &str = "id, connector, protocol, operation, company, market, user_email, user_name, \
-     cost_center, buyer_cookie, return_url, extrinsics, requisition, cart, expires_at, transferred_at";
+     cost_center, buyer_cookie, return_url, extrinsics, requisition, cart, ship_to, expires_at, transferred_at";
 
 fn session_from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
     let json = |column: &str| -> Result<serde_json::Value, sqlx::Error> {
@@ -169,6 +173,9 @@ fn session_from_row(row: &sqlx::any::AnyRow) -> Result<Session, sqlx::Error> {
         extrinsics: serde_json::from_value(json("extrinsics")?).unwrap_or_default(),
         requisition: serde_json::from_value(json("requisition")?).unwrap_or_default(),
         cart: serde_json::from_value(json("cart")?).unwrap_or_default(),
+        ship_to: row
+            .try_get::<Option<String>, _>("ship_to")?
+            .and_then(|text| serde_json::from_str(&text).ok()),
         expires_at: row.try_get("expires_at")?,
         transferred: row.try_get::<Option<i64>, _>("transferred_at")?.is_some(),
     })
@@ -193,8 +200,8 @@ impl Gateway {
         sqlx::query(
             "INSERT INTO punchout_sessions (connector, protocol, operation, company, market, user_email, user_name, \
              cost_center, buyer_cookie, return_url, extrinsics, requisition, cart, start_digest, message_id, \
-             created_at, start_by, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+             created_at, start_by, expires_at, ship_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(&connector.id)
         .bind(setup.protocol.as_str())
@@ -214,6 +221,12 @@ impl Gateway {
         .bind(now)
         .bind(now + i64::from(settings.start_minutes) * MINUTE)
         .bind(now + i64::from(settings.session_minutes) * MINUTE)
+        .bind(
+            setup
+                .ship_to
+                .as_ref()
+                .and_then(|party| serde_json::to_string(party).ok()),
+        )
         .execute(self.core().store().writer())
         .await?;
         Ok(format!("{}/punchout/start/{start}", self.public_url()))
@@ -555,6 +568,7 @@ impl Gateway {
             return_url: entry.hook_url.clone(),
             extrinsics,
             cart: Vec::new(),
+            ship_to: None,
             message_id: None,
         };
         self.open_session(&connector, &setup)
@@ -621,6 +635,10 @@ fn setup_of(request: &PunchOutSetupRequest, id: Option<i64>) -> Result<SessionSe
             .map(|e| (e.name.clone(), e.value.clone()))
             .collect(),
         cart,
+        ship_to: request
+            .ship_to
+            .as_ref()
+            .map(crate::translate::cxml::party_of_location),
         message_id: id,
     })
 }
@@ -727,6 +745,7 @@ fn canonical_cart(session: &Session, quote: &CartQuote) -> Cart {
             value: quote.total,
             currency: currency.clone(),
         }),
+        ship_to: session.ship_to.clone(),
         lines,
         extensions: session
             .requisition

@@ -40,6 +40,7 @@ pub fn punchout_message(cart: &Cart, currency: &str) -> PunchOutOrderMessage {
             .clone()
             .unwrap_or_else(|| "edit".into()),
         total,
+        ship_to: cart.ship_to.as_ref().map(super::order_request::location_of),
         items: cart
             .lines
             .iter()
@@ -142,6 +143,7 @@ mod tests {
         Cart {
             session: Some("cookie-1".into()),
             operation_allowed: Some("edit".into()),
+            ship_to: None,
             total: Some(Amount {
                 value: Decimal::new(2550, 2),
                 currency: "EUR".into(),

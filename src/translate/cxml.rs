@@ -141,6 +141,11 @@ fn party_of(credentials: &[Credential]) -> Party {
     }
 }
 
+/// A cXML ShipTo or BillTo as a canonical party.
+pub fn party_of_location(l: &Location) -> Party {
+    location(l)
+}
+
 fn location(l: &Location) -> Party {
     let a = &l.address;
     let mut ids = Vec::new();
@@ -392,6 +397,7 @@ pub fn punchout_cart(message: &PunchOutOrderMessage) -> Cart {
         session: Some(message.buyer_cookie.clone()),
         operation_allowed: Some(message.operation_allowed.clone()),
         total: Some(amount(&message.total)),
+        ship_to: message.ship_to.as_ref().map(location),
         lines,
         extensions: Vec::new(),
     }
@@ -404,6 +410,7 @@ pub fn oci_cart(cart: &OciCart) -> Cart {
         session: None,
         operation_allowed: None,
         total: None,
+        ship_to: None,
         lines,
         extensions: cart
             .other_fields

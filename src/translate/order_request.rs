@@ -56,7 +56,8 @@ pub fn credentials(party: &Party) -> Vec<Credential> {
         .collect()
 }
 
-fn location(party: &Party) -> Location {
+/// A canonical party as a cXML ShipTo or BillTo location.
+pub(crate) fn location_of(party: &Party) -> Location {
     let id = party.ids.first();
     let postal = party.address.as_ref().map(|a| PostalAddress {
         street: a.lines.clone(),
@@ -177,9 +178,9 @@ pub fn order_request(order: &Order) -> OrderRequest {
         requisition_id,
         requested_delivery_date: day(order.requested_delivery_date),
         total: order.total.as_ref().map(money),
-        ship_to: order.ship_to.as_ref().map(location),
+        ship_to: order.ship_to.as_ref().map(location_of),
         // cXML requires a BillTo; without one the buyer is billed.
-        bill_to: Some(location(order.bill_to.as_ref().unwrap_or(&order.buyer))),
+        bill_to: Some(location_of(order.bill_to.as_ref().unwrap_or(&order.buyer))),
         shipping,
         tax: tax_total.map(|amount| Charge {
             money: Money {
@@ -293,7 +294,7 @@ fn item_out(line: &OrderLine, currency: &str) -> ItemOut {
             extrinsics: kept_extrinsics(&line.extensions, "ItemOut/ItemDetail/"),
             ..ItemDetail::default()
         }),
-        ship_to: line.ship_to.as_ref().map(location),
+        ship_to: line.ship_to.as_ref().map(location_of),
         distributions,
         comments: (!line.notes.is_empty()).then(|| line.notes.join("\n")),
         ..ItemOut::default()

@@ -19,6 +19,7 @@ fn the_two_migrations_differ_only_in_the_id_and_bytes_columns() {
         "0003_punchout.sql",
         "0005_accounts.sql",
         "0006_catalog_browse.sql",
+        "0008_punchout_ship_to.sql",
     ] {
         let read = |backend: &str| {
             std::fs::read_to_string(format!("{root}/migrations/{backend}/{file}")).unwrap()

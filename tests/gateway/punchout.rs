@@ -347,6 +347,8 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
         "{page}"
     );
     assert!(page.contains("id=\"budget-after\">455,20 EUR"), "{page}");
+    // The setup's ShipTo is where the cart is delivered.
+    assert!(page.contains("Lieferadresse: Nordwind Lager"), "{page}");
     let (status, _, _) = browser
         .post(
             &gate.url("/shop/cart/update"),
@@ -379,6 +381,11 @@ async fn the_cart_goes_back_as_a_punchout_order_message(gate: Gate) {
     };
     assert_eq!(message.buyer_cookie, "cookie-create-42");
     assert_eq!(message.total.amount.normalize().to_string(), "53.7");
+    assert_eq!(
+        message.ship_to.as_ref().map(|s| s.address.name.as_str()),
+        Some("Nordwind Lager"),
+        "the ShipTo goes back with the cart"
+    );
     let items: Vec<(String, String, String, String)> = message
         .items
         .iter()

@@ -63,6 +63,23 @@ pub fn money(amount: Decimal, currency: &str, lang: &str) -> String {
     format!("{text} {currency}")
 }
 
+/// A party as one line: name, street, postal code and city, country.
+fn address_line(party: &crate::document::Party) -> String {
+    let mut parts: Vec<String> = party.name.iter().cloned().collect();
+    if let Some(a) = &party.address {
+        parts.extend(a.lines.iter().cloned());
+        let place: Vec<&str> = [a.postal_code.as_deref(), a.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !place.is_empty() {
+            parts.push(place.join(" "));
+        }
+        parts.extend(a.country.iter().cloned());
+    }
+    parts.join(", ")
+}
+
 /// A product page's path, the SKU as one path segment.
 fn product_link(sku: &str) -> String {
     let encoded = percent_encoding::utf8_percent_encode(sku, percent_encoding::NON_ALPHANUMERIC);
@@ -367,6 +384,7 @@ pub fn cart(shopper: &Shopper, view: &CartView<'_>, csrf: &str) -> String {
     let editable = session.editable();
     let body = html! {
         h1 { (t.cart) }
+        @if let Some(to) = &session.ship_to { p id="ship-to" { (t.deliver_to) ": " (address_line(to)) } }
         @if let Some(notice) = &view.notice { p.error id="notice" role="alert" { (notice) } }
         @if !editable && !session.transferred { p { (t.inspect_only) } }
         form method="post" action="/shop/cart/update" id="cart-form" {
