@@ -190,6 +190,11 @@ struct Filtered {
     from: String,
     rank: Option<String>,
     params: Params,
+    /// Whether the candidates' attributes are read (for attribute facets
+    /// and the attribute filter): not for the whole, unnarrowed catalog,
+    /// whose first pages' attribute values would say little, and whose
+    /// name-index walk then reads no product rows.
+    reads_attributes: bool,
 }
 
 /// How a search keeps to the market and the company's assortments.
@@ -226,6 +231,7 @@ fn sqlite_match(words: &[String], market_id: i64, assortments: Option<&[i64]>) -
 /// has none (and sees the whole market).
 fn filtered(
     search: &CatalogSearch,
+    words: &[String],
     market_id: i64,
     assortments: Option<&[i64]>,
     backend: Backend,
@@ -233,9 +239,8 @@ fn filtered(
 ) -> Filtered {
     let mut params = Params::default();
     let mut from = String::from("FROM products p");
-    let words = words(&search.text);
     if reach == Reach::Index {
-        let q = params.arg(sqlite_match(&words, market_id, assortments));
+        let q = params.arg(sqlite_match(words, market_id, assortments));
         from.push_str(&format!(
             " JOIN (SELECT rowid AS id FROM catalog_text WHERE catalog_text MATCH {q}) ft ON ft.id = p.id WHERE 1 = 1"
         ));
@@ -253,7 +258,7 @@ fn filtered(
         }
     }
     if let (false, Backend::Postgres) = (words.is_empty(), backend) {
-        let q = params.arg(text_query(&words, backend));
+        let q = params.arg(text_query(words, backend));
         from.push_str(&format!(" AND {PG_DOCUMENT} @@ to_tsquery('simple', {q})"));
     }
     if let Some(brand) = &search.brand {
@@ -268,8 +273,12 @@ fn filtered(
     }
     Filtered {
         from,
-        rank: relevance(&words),
+        rank: relevance(words),
         params,
+        reads_attributes: !words.is_empty()
+            || search.brand.is_some()
+            || search.category.is_some()
+            || search.attribute.is_some(),
     }
 }
 
@@ -286,10 +295,11 @@ impl super::Core {
         let market_id = id_of(&mut conn, "markets", "market", &search.market).await?;
         let assortments = assortments_of(&mut conn, &company).await?;
         let assortments = assortments.as_deref();
-        let filter = |reach| filtered(search, market_id, assortments, backend, reach);
+        let words = words(&search.text);
+        let filter = |reach| filtered(search, &words, market_id, assortments, backend, reach);
         let (base, counted) = match backend {
             Backend::Postgres => (filter(Reach::Probes), None),
-            Backend::Sqlite if words(&search.text).is_empty() => {
+            Backend::Sqlite if words.is_empty() => {
                 // Counting through the index is cheap; it says how to list.
                 let index = filter(Reach::Index);
                 let n = count(&mut conn, &index).await?;
@@ -390,14 +400,11 @@ async fn candidates(
     base: &Filtered,
     search: &CatalogSearch,
 ) -> Result<Vec<Candidate>, CoreError> {
-    // The whole catalog, unnarrowed, gets brand and category facets only:
-    // attribute values counted over its first pages would say little, and
-    // leaving them out lets the walk read the name index alone.
-    let narrowed = !words(&search.text).is_empty()
-        || search.brand.is_some()
-        || search.category.is_some()
-        || search.attribute.is_some();
-    let attributes = if narrowed { "p.attributes" } else { "NULL" };
+    let attributes = if base.reads_attributes {
+        "p.attributes"
+    } else {
+        "NULL"
+    };
     let sql = format!(
         "SELECT p.id, p.brand_id, p.unspsc, {attributes} AS attributes {} ORDER BY {} LIMIT {}",
         base.from,

@@ -341,14 +341,7 @@ async fn a_procurement_system_gets_confirmations_and_ship_notices_in_cxml() {
         std::fs::write(file, text).unwrap();
     })
     .await;
-    let response = gate
-        .post(
-            "/cxml",
-            crate::harness::sample("cxml/order-request-valid.xml"),
-        )
-        .await;
-    let number = placed(&response);
-    gate.order_in_state(&number, "sent").await;
+    let number = crate::account::nordwind_order(&gate).await;
     let confirm = json!({
         "type": "order_response", "id": "OR-N1", "order_id": number, "status": "accepted",
         "lines": [
