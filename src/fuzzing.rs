@@ -14,15 +14,20 @@ use crate::edi::x12::Delimiters;
 /// invariant breaks: no input may panic, and what the tree reader accepts
 /// must write back and read again to the same tree.
 pub fn exercise(data: &[u8]) {
-    let mut reader = SegmentReader::new(data);
+    let mut reader = SegmentReader::from_bytes(data);
     while let Ok(Some(segment)) = reader.next_segment() {
         let _ = segment
             .elements()
             .map(|e| e.components().count())
             .sum::<usize>();
     }
+    assert_eq!(
+        x12_segments(SegmentReader::from_bytes(data)),
+        x12_segments(SegmentReader::new(data)),
+        "reading in place and reading a stream disagree"
+    );
     let Ok(catalog) = Catalog::x12() else { return };
-    let report = Validator::new(catalog).validate(data);
+    let report = Validator::new(catalog).validate_bytes(data);
     let stamp = Stamp {
         date: "20260101".into(),
         time: "1200".into(),
@@ -66,9 +71,23 @@ pub fn exercise(data: &[u8]) {
     }
 }
 
+/// Each segment's offset and bytes, then how the reader stopped.
+fn x12_segments<R: std::io::Read>(
+    mut reader: SegmentReader<'_, R>,
+) -> (Vec<(u64, Vec<u8>)>, Option<String>) {
+    let mut segments = Vec::new();
+    loop {
+        match reader.next_segment() {
+            Ok(Some(s)) => segments.push((s.offset(), s.bytes().to_vec())),
+            Ok(None) => return (segments, None),
+            Err(e) => return (segments, Some(e.to_string())),
+        }
+    }
+}
+
 /// The delimiters of each interchange, in input order.
 fn interchange_delimiters(data: &[u8]) -> Vec<Delimiters> {
-    let mut reader = SegmentReader::new(data);
+    let mut reader = SegmentReader::from_bytes(data);
     let mut out = Vec::new();
     while let Ok(Some(segment)) = reader.next_segment() {
         if segment.tag() == b"ISA" {

@@ -23,7 +23,7 @@ pub(crate) struct Receipt {
 
 /// The 997/999 sets of an X12 interchange, one receipt per set.
 pub(crate) fn x12_receipts(raw: &[u8]) -> Vec<Receipt> {
-    let mut reader = X12Reader::new(raw);
+    let mut reader = X12Reader::from_bytes(raw);
     let mut receipts = Vec::new();
     let (mut in_ack, mut group) = (false, None::<String>);
     while let Ok(Some(segment)) = reader.next_segment() {

@@ -14,7 +14,7 @@ use crate::edi::x12::writer::{ControlNumbers, SequentialCounter, Writer};
 
 /// The sender, receiver (`qualifier:id`) and ISA13 of an interchange.
 pub(crate) fn peek(raw: &[u8]) -> Result<Peek, String> {
-    let mut reader = SegmentReader::new(raw);
+    let mut reader = SegmentReader::from_bytes(raw);
     let isa = reader
         .next_segment()
         .map_err(|e| e.to_string())?
@@ -42,7 +42,7 @@ impl Gateway {
         reply: Reply,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::x12().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        let report = Validator::new(catalog).validate(raw);
+        let report = Validator::new(catalog).validate_bytes(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
         let ack = self.x12_ack(connector, id, &report, reply).await?;
         let types: Vec<String> = report

@@ -91,7 +91,7 @@ pub fn check_value(
 ///
 /// `printable` says the caller already knows every byte of the value is
 /// printable ASCII (the X12 lexer learns that while scanning a segment).
-#[inline]
+#[inline(always)]
 pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
     let (min, max) = (rule.min as usize, rule.max as usize);
     match rule.data_type {
@@ -106,10 +106,10 @@ pub fn plainly_valid(rule: &ValueRule, value: &[u8], printable: bool) -> bool {
         DataType::Identifier => {
             (min..=max).contains(&value.len())
                 && (printable || printable_ascii(value))
-                && rule
-                    .codes
-                    .as_deref()
-                    .is_none_or(|list| list.contains(value))
+                && match &rule.codes {
+                    Some(list) => list.contains(value),
+                    None => true,
+                }
         }
         DataType::Numeric(_) | DataType::Decimal | DataType::Number => {
             let digits = value.strip_prefix(b"-").unwrap_or(value);
@@ -254,11 +254,10 @@ fn valid_date(v: &[u8]) -> bool {
     let (Some(month), Some(day)) = (two_digits(&rest[0..2]), two_digits(&rest[2..4])) else {
         return false;
     };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
         _ => return false,
     };

@@ -15,17 +15,39 @@ impl Tag {
     pub const INVALID: Tag = Tag(0);
 
     /// A tag from 2 or 3 uppercase letters and digits, as X12 and EDIFACT use.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Tag> {
-        if !(2..=3).contains(&bytes.len())
-            || !bytes
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            return None;
+    /// Every segment's tag passes through here, hence no loop.
+    #[inline]
+    pub const fn from_bytes(bytes: &[u8]) -> Option<Tag> {
+        const fn allowed(b: u8) -> bool {
+            b.wrapping_sub(b'A') < 26 || b.wrapping_sub(b'0') < 10
         }
-        Some(Tag(bytes
-            .iter()
-            .fold(0u32, |acc, &b| (acc << 8) | b as u32)))
+        match *bytes {
+            [a, b] if allowed(a) && allowed(b) => Some(Tag((a as u32) << 8 | b as u32)),
+            [a, b, c] if allowed(a) && allowed(b) && allowed(c) => {
+                Some(Tag((a as u32) << 16 | (b as u32) << 8 | c as u32))
+            }
+            _ => None,
+        }
+    }
+
+    /// A 2- or 3-byte tag packed as it is, without checking its characters:
+    /// a tag of other characters matches no guide's segment, so a
+    /// validator can leave the closer look to the segments it cannot place.
+    #[inline]
+    pub fn packed(bytes: &[u8]) -> Option<Tag> {
+        match *bytes {
+            [a, b] => Some(Tag((a as u32) << 8 | b as u32)),
+            [a, b, c] => Some(Tag((a as u32) << 16 | (b as u32) << 8 | c as u32)),
+            _ => None,
+        }
+    }
+
+    /// A tag known when compiling, such as an envelope segment's.
+    pub const fn of(bytes: &[u8]) -> Tag {
+        match Tag::from_bytes(bytes) {
+            Some(tag) => tag,
+            None => panic!("not a segment tag"),
+        }
     }
 
     /// The tag's text.
@@ -151,14 +173,16 @@ pub struct CodeList {
 /// A short code as one integer: its length in the top byte, its bytes below.
 #[inline]
 fn pack(value: &[u8]) -> Option<u64> {
-    if value.len() > 7 {
-        return None;
-    }
-    let mut bytes = 0u64;
-    for &b in value {
-        bytes = (bytes << 8) | b as u64;
-    }
-    Some(bytes | (value.len() as u64) << 56)
+    let length = (value.len() as u64) << 56;
+    // Most codes have one to three characters: packed without a loop.
+    let bytes = match *value {
+        [a] => a as u64,
+        [a, b] => (a as u64) << 8 | b as u64,
+        [a, b, c] => (a as u64) << 16 | (b as u64) << 8 | c as u64,
+        _ if value.len() > 7 => return None,
+        _ => value.iter().fold(0u64, |bytes, &b| (bytes << 8) | b as u64),
+    };
+    Some(bytes | length)
 }
 
 impl CodeList {
@@ -675,15 +699,75 @@ pub struct LoopNode {
     pub(crate) child_tags: Vec<Tag>,
     /// Indices of the mandatory children, ascending.
     pub(crate) mandatory: Vec<usize>,
+    /// Where each tag starts a child, when the loop has at most 64: the
+    /// walker finds a segment's next position with one probe instead of a
+    /// scan, and knows from one mask whether it skipped a mandatory one.
+    pub(crate) positions: Option<PositionsByTag>,
+}
+
+/// The child positions of one loop as bit sets: for each tag, the
+/// positions it starts; and the mandatory positions.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PositionsByTag {
+    /// Open addressing on the tag; `Tag::INVALID` marks an empty slot (no
+    /// child starts with it).
+    slots: Vec<(Tag, u64)>,
+    /// Bit `i` set: child `i` is mandatory.
+    pub mandatory: u64,
+}
+
+impl PositionsByTag {
+    /// The most children the bit sets hold.
+    const MAX_CHILDREN: usize = 64;
+
+    fn new(child_tags: &[Tag], mandatory: &[usize]) -> Option<Self> {
+        if child_tags.len() > Self::MAX_CHILDREN || child_tags.contains(&Tag::INVALID) {
+            return None;
+        }
+        let size = (child_tags.len() * 2).next_power_of_two().max(8);
+        let mut slots = vec![(Tag::INVALID, 0u64); size];
+        for (i, &tag) in child_tags.iter().enumerate() {
+            let mut slot = Self::slot(tag, size);
+            while slots[slot].0 != tag && slots[slot].0 != Tag::INVALID {
+                slot = (slot + 1) & (size - 1);
+            }
+            slots[slot] = (tag, slots[slot].1 | 1 << i);
+        }
+        let mandatory = mandatory.iter().fold(0u64, |m, &i| m | 1 << i);
+        Some(PositionsByTag { slots, mandatory })
+    }
+
+    #[inline]
+    fn slot(tag: Tag, size: usize) -> usize {
+        (tag.0.wrapping_mul(0x9E37_79B1) >> 16) as usize & (size - 1)
+    }
+
+    /// The positions `tag` starts, bit `i` for child `i`.
+    #[inline]
+    pub fn of(&self, tag: Tag) -> u64 {
+        let size = self.slots.len();
+        let mut slot = Self::slot(tag, size);
+        loop {
+            let (t, positions) = self.slots[slot];
+            if t == tag {
+                return positions;
+            }
+            if t == Tag::INVALID {
+                return 0;
+            }
+            slot = (slot + 1) & (size - 1);
+        }
+    }
 }
 
 impl LoopNode {
     /// A loop over `children`.
     pub fn new(id: String, usage: Usage, max: MaxUse, children: Vec<Node>) -> Self {
-        let child_tags = children.iter().map(Node::first_tag).collect();
-        let mandatory = (0..children.len())
+        let child_tags: Vec<Tag> = children.iter().map(Node::first_tag).collect();
+        let mandatory: Vec<usize> = (0..children.len())
             .filter(|&i| children[i].usage() == Usage::Mandatory)
             .collect();
+        let positions = PositionsByTag::new(&child_tags, &mandatory);
         LoopNode {
             id,
             usage,
@@ -691,6 +775,7 @@ impl LoopNode {
             children,
             child_tags,
             mandatory,
+            positions,
         }
     }
 

@@ -119,20 +119,24 @@ impl<'g> Walker<'g> {
     /// is preferred.
     fn find_forward(&self, depth: usize, tag: Tag) -> Option<Fit> {
         let frame = &self.stack[depth];
-        let tags = &frame.node.child_tags;
-        let mut from = frame.index;
-        let mut fallback = None;
-        while let Some(offset) = tags.get(from..)?.iter().position(|t| *t == tag) {
-            let j = from + offset;
-            let used_up =
-                j == frame.index && !max_of(&frame.node.children[j]).allows(frame.count + 1);
-            if !used_up {
-                return Some(Fit::Open(j));
-            }
-            fallback = Some(Fit::UsedUp(j));
-            from = j + 1;
+        let node = frame.node;
+        let Some(positions) = &node.positions else {
+            return scan_forward(frame, tag);
+        };
+        let mut later = positions.of(tag) & u64::MAX.checked_shl(frame.index as u32).unwrap_or(0);
+        if later == 0 {
+            return None;
         }
-        fallback
+        let j = later.trailing_zeros() as usize;
+        if j != frame.index || max_of(&node.children[j]).allows(frame.count + 1) {
+            return Some(Fit::Open(j));
+        }
+        // Only the current position can be used up; a later one is open.
+        later &= later - 1;
+        Some(match later {
+            0 => Fit::UsedUp(j),
+            _ => Fit::Open(later.trailing_zeros() as usize),
+        })
     }
 
     fn take_at(
@@ -203,6 +207,23 @@ impl<'g> Walker<'g> {
     }
 }
 
+/// [`Walker::find_forward`] for a loop too wide for the bit sets: a scan.
+fn scan_forward(frame: &Frame<'_>, tag: Tag) -> Option<Fit> {
+    let node = frame.node;
+    let mut from = frame.index;
+    let mut fallback = None;
+    while let Some(offset) = node.child_tags.get(from..)?.iter().position(|t| *t == tag) {
+        let j = from + offset;
+        let used_up = j == frame.index && !max_of(&node.children[j]).allows(frame.count + 1);
+        if !used_up {
+            return Some(Fit::Open(j));
+        }
+        fallback = Some(Fit::UsedUp(j));
+        from = j + 1;
+    }
+    fallback
+}
+
 /// A position a segment can take: open, or only past its maximum use.
 enum Fit {
     Open(usize),
@@ -230,6 +251,7 @@ fn report_rest<'g>(frame: &Frame<'g>, events: &mut Vec<StructureEvent<'g>>) {
 
 /// Reports mandatory positions passed over when moving from `from` (used
 /// `count` times) to `to`.
+#[inline]
 fn report_missing<'g>(
     node: &'g LoopNode,
     from: usize,
@@ -238,6 +260,23 @@ fn report_missing<'g>(
     events: &mut Vec<StructureEvent<'g>>,
 ) {
     let first_unseen = if count == 0 { from } else { from + 1 };
+    if let Some(p) = &node.positions {
+        let passed = u64::MAX.checked_shl(first_unseen as u32).unwrap_or(0)
+            & !u64::MAX.checked_shl(to as u32).unwrap_or(0);
+        if p.mandatory & passed == 0 {
+            return;
+        }
+    }
+    report_passed_over(node, first_unseen, to, events);
+}
+
+#[inline(never)]
+fn report_passed_over<'g>(
+    node: &'g LoopNode,
+    first_unseen: usize,
+    to: usize,
+    events: &mut Vec<StructureEvent<'g>>,
+) {
     let start = node.mandatory.partition_point(|&i| i < first_unseen);
     for &i in node.mandatory[start..].iter().take_while(|&&i| i < to) {
         let child = &node.children[i];
@@ -339,5 +378,57 @@ mod tests {
     fn unknown_segment_is_not_in_set() {
         let got = walk("ST BEG ZZZ PO1 SE");
         assert!(got.contains(&"ZZZ: NotInSet".to_string()), "{got:?}");
+    }
+
+    /// Walks `tags` through a flat set of `width` positions `A00`, `A01`, …
+    /// (every third mandatory, each used at most twice in a row).
+    fn walk_wide(width: usize, tags: &[&str]) -> Vec<String> {
+        let names: Vec<String> = (0..width).map(|i| format!("A{i:02}")).collect();
+        let d = dictionary(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let structure: String = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n} {} 2\n", if i % 3 == 0 { "M" } else { "O" }))
+            .collect();
+        let root = parse_structure(&structure, &d).unwrap();
+        assert_eq!(root.positions.is_some(), width <= 64);
+        let mut w = Walker::new(&root);
+        let mut out = vec![];
+        for t in tags {
+            let mut events = vec![];
+            let placed = w.place(Tag::from_bytes(t.as_bytes()).unwrap(), &mut events);
+            out.extend(events.iter().map(|e| format!("{t}: {e:?}")));
+            out.push(
+                format!("{t}: {placed:?}")
+                    .split(" {")
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn loops_too_wide_for_bit_sets_walk_the_same() {
+        let tags = [
+            "A00", "A00", "A00", "A02", "A01", "A05", "A40", "A41", "A41", "A63",
+        ];
+        let narrow = walk_wide(64, &tags);
+        assert!(
+            narrow.iter().any(|e| e.starts_with("A00: SegmentOverMax")),
+            "{narrow:?}"
+        );
+        assert!(
+            narrow
+                .iter()
+                .any(|e| e.starts_with("A05: MandatoryMissing")),
+            "{narrow:?}"
+        );
+        assert!(
+            narrow.contains(&"A01: OutOfOrder".to_string()),
+            "{narrow:?}"
+        );
+        assert_eq!(walk_wide(70, &tags), narrow);
     }
 }

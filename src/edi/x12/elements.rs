@@ -102,9 +102,9 @@ pub fn check_segment<'d>(
     let bytes = segment.bytes();
     let separators = segment.separators();
     let plain = segment.is_plain();
+    let rules = def.rules();
     let mut present: u64 = 0;
     // Each element runs from one separator to the next (or the segment's end).
-    let rules = def.rules();
     let count = separators.len().min(rules.len());
     for i in 0..count {
         let start = separators[i] as usize + 1;
@@ -287,6 +287,7 @@ fn describe(d: &Dictionary, kind: ElementKind) -> String {
     }
 }
 
+#[inline(never)]
 fn check_element<'d>(
     name: ElementName,
     element: Element<'_>,

@@ -1,10 +1,12 @@
 //! The streaming X12 lexer: segments out of any `io::Read`, in bounded memory.
 //!
 //! A fixed buffer rolls forward over the input; every segment handed out is a
-//! slice of that buffer plus its absolute byte offset. Delimiters are read
-//! from each interchange's ISA segment, so a file may hold several
-//! interchanges with different delimiters.
+//! slice of that buffer plus its absolute byte offset. Input already in
+//! memory ([`SegmentReader::from_bytes`]) is read in place, without the
+//! copy. Delimiters are read from each interchange's ISA segment, so a file
+//! may hold several interchanges with different delimiters.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 pub use crate::edi::ReaderOptions;
@@ -67,11 +69,14 @@ const ISA_SEARCH_LIMIT: usize = 512;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads X12 segments one at a time from `R`.
-pub struct SegmentReader<R> {
+/// Reads X12 segments one at a time from `R`, or from bytes in memory
+/// (`'a` is then their lifetime).
+pub struct SegmentReader<'a, R> {
     source: R,
     options: ReaderOptions,
-    buf: Vec<u8>,
+    /// The rolling buffer over a stream, or the whole input when it was
+    /// handed over in memory.
+    buf: Cow<'a, [u8]>,
     /// First unconsumed byte in `buf`.
     pos: usize,
     /// End of valid data in `buf`.
@@ -92,7 +97,7 @@ pub struct SegmentReader<R> {
     segments_read: u64,
 }
 
-impl<R: Read> SegmentReader<R> {
+impl<R: Read> SegmentReader<'static, R> {
     /// A reader with default options.
     pub fn new(source: R) -> Self {
         Self::with_options(source, ReaderOptions::default())
@@ -101,14 +106,36 @@ impl<R: Read> SegmentReader<R> {
     /// A reader with the given options.
     pub fn with_options(source: R, options: ReaderOptions) -> Self {
         let chunk = options.chunk_size.max(ISA_SEARCH_LIMIT);
+        SegmentReader::over(source, Cow::Owned(vec![0; chunk]), 0, options)
+    }
+}
+
+impl<'a> SegmentReader<'a, io::Empty> {
+    /// A reader over input already in memory: segments are slices of
+    /// `input` itself.
+    pub fn from_bytes(input: &'a [u8]) -> Self {
+        Self::from_bytes_with_options(input, ReaderOptions::default())
+    }
+
+    /// A reader over input in memory, with the given options.
+    pub fn from_bytes_with_options(input: &'a [u8], options: ReaderOptions) -> Self {
+        SegmentReader::over(io::empty(), Cow::Borrowed(input), input.len(), options)
+    }
+}
+
+impl<'a, R: Read> SegmentReader<'a, R> {
+    /// A reader whose buffer starts with `filled` bytes of input; when that
+    /// is borrowed, it is all the input there is.
+    fn over(source: R, buf: Cow<'a, [u8]>, filled: usize, options: ReaderOptions) -> Self {
+        let eof = matches!(buf, Cow::Borrowed(_));
         SegmentReader {
             source,
-            buf: vec![0; chunk],
+            buf,
             options,
             pos: 0,
-            filled: 0,
+            filled,
             base: 0,
-            eof: false,
+            eof,
             failed: false,
             delimiters: None,
             end_of_interchange: false,
@@ -246,22 +273,25 @@ impl<R: Read> SegmentReader<R> {
         if self.eof {
             return Ok(false);
         }
+        // Only a stream gets here (borrowed input starts at its end), so
+        // this never copies.
+        let buf = self.buf.to_mut();
         if self.pos > 0 {
-            self.buf.copy_within(self.pos..self.filled, 0);
+            buf.copy_within(self.pos..self.filled, 0);
             self.base += self.pos as u64;
             self.filled -= self.pos;
             self.pos = 0;
         }
-        if self.filled == self.buf.len() {
+        if self.filled == buf.len() {
             let limit = self.options.max_segment_len + self.options.chunk_size;
-            if self.buf.len() >= limit {
+            if buf.len() >= limit {
                 return Ok(true);
             }
-            let grown = (self.buf.len() * 2).min(limit);
-            self.buf.resize(grown, 0);
+            let grown = (buf.len() * 2).min(limit);
+            buf.resize(grown, 0);
         }
         loop {
-            match self.source.read(&mut self.buf[self.filled..]) {
+            match self.source.read(&mut buf[self.filled..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
@@ -339,6 +369,15 @@ impl<R: Read> SegmentReader<R> {
                 &mut self.separators,
                 &mut self.progress,
             ) {
+                Some(at) if at - start > self.options.max_segment_len => {
+                    // Input in memory holds any length; the limit is the same.
+                    return Err(LexError::SegmentTooLong {
+                        offset: self.offset(),
+                        limit: self.options.max_segment_len,
+                        terminator: show_bytes(terminator),
+                        start: excerpt(&self.buf[start..at], 40),
+                    });
+                }
                 Some(at) if terminator.len() == 1 => return Ok((start, at, at + 1)),
                 Some(at) if at + terminator.len() > self.filled && !self.eof => scan = at,
                 Some(at) if self.buf[at..self.filled].starts_with(terminator) => {
@@ -350,6 +389,14 @@ impl<R: Read> SegmentReader<R> {
                 }
                 None => scan = self.filled,
             }
+            if self.filled - self.pos > self.options.max_segment_len {
+                return Err(LexError::SegmentTooLong {
+                    offset: self.offset(),
+                    limit: self.options.max_segment_len,
+                    terminator: show_bytes(terminator),
+                    start: excerpt(&self.buf[self.pos..self.filled], 40),
+                });
+            }
             if self.eof && matches!(terminator, b"\n" | b"\r") && start < self.filled {
                 // Line-per-segment files often lack the last line break.
                 return Ok((start, self.filled, self.filled));
@@ -357,14 +404,6 @@ impl<R: Read> SegmentReader<R> {
             if self.eof {
                 return Err(LexError::Truncated {
                     offset: self.offset(),
-                    terminator: show_bytes(terminator),
-                    start: excerpt(&self.buf[self.pos..self.filled], 40),
-                });
-            }
-            if self.filled - self.pos > self.options.max_segment_len {
-                return Err(LexError::SegmentTooLong {
-                    offset: self.offset(),
-                    limit: self.options.max_segment_len,
                     terminator: show_bytes(terminator),
                     start: excerpt(&self.buf[self.pos..self.filled], 40),
                 });
@@ -466,8 +505,20 @@ mod tests {
 
     const ISA: &str = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *210101*1200*^*00501*000000001*0*P*:~";
 
+    /// The tags and offsets a stream reader yields, checked against the
+    /// reader over the same bytes in memory.
     fn tags(input: &[u8], options: ReaderOptions) -> Result<Vec<(String, u64)>, LexError> {
-        let mut r = SegmentReader::with_options(input, options);
+        let streamed = tags_of(SegmentReader::with_options(input, options.clone()));
+        let in_place = tags_of(SegmentReader::from_bytes_with_options(input, options));
+        assert_eq!(
+            format!("{streamed:?}"),
+            format!("{in_place:?}"),
+            "a stream and the same bytes in memory read differently"
+        );
+        streamed
+    }
+
+    fn tags_of<R: Read>(mut r: SegmentReader<'_, R>) -> Result<Vec<(String, u64)>, LexError> {
         let mut out = vec![];
         while let Some(s) = r.next_segment()? {
             out.push((String::from_utf8_lossy(s.tag()).into_owned(), s.offset()));

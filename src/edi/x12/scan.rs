@@ -24,16 +24,40 @@ pub(crate) struct Needles {
     pub component: u8,
     /// Repetition separator (the component separator again when there is none).
     pub repetition: u8,
+    /// Terminator, element, component and repetition separator, each
+    /// repeated across a block: made once per interchange, not per segment.
+    #[cfg(target_arch = "x86_64")]
+    splat: [std::arch::x86_64::__m128i; 4],
+}
+
+impl Needles {
+    /// The needles for these delimiter bytes.
+    pub fn new(element: u8, terminator: u8, component: u8, repetition: u8) -> Self {
+        Needles {
+            element,
+            terminator,
+            component,
+            repetition,
+            #[cfg(target_arch = "x86_64")]
+            splat: {
+                use std::arch::x86_64::_mm_set1_epi8;
+                // SAFETY: SSE2 is part of the x86-64 baseline.
+                unsafe {
+                    [terminator, element, component, repetition].map(|b| _mm_set1_epi8(b as i8))
+                }
+            },
+        }
+    }
 }
 
 impl From<&Delimiters> for Needles {
     fn from(d: &Delimiters) -> Self {
-        Needles {
-            element: d.element,
-            terminator: d.terminator()[0],
-            component: d.component,
-            repetition: d.repetition.unwrap_or(d.component),
-        }
+        Needles::new(
+            d.element,
+            d.terminator()[0],
+            d.component,
+            d.repetition.unwrap_or(d.component),
+        )
     }
 }
 
@@ -63,14 +87,18 @@ fn block_masks(block: &[u8; BLOCK], needles: &Needles) -> Masks {
     // is part of the x86-64 baseline, so the instructions always exist.
     unsafe {
         let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
-        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-        let nested = _mm_or_si128(eq(needles.component), eq(needles.repetition));
+        let [terminator, element, component, repetition] = needles.splat;
+        let eq = |splat: __m128i| _mm_cmpeq_epi8(v, splat);
+        let nested = _mm_or_si128(eq(component), eq(repetition));
         // Signed compare: bytes 0x80 and up are negative, so "below 0x20"
         // catches them together with the control characters.
-        let unusual = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), eq(0x7f));
+        let unusual = _mm_or_si128(
+            _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+            eq(_mm_set1_epi8(0x7f)),
+        );
         Masks {
-            terminator: _mm_movemask_epi8(eq(needles.terminator)) as u32,
-            element: _mm_movemask_epi8(eq(needles.element)) as u32,
+            terminator: _mm_movemask_epi8(eq(terminator)) as u32,
+            element: _mm_movemask_epi8(eq(element)) as u32,
             special: _mm_movemask_epi8(_mm_or_si128(nested, unusual)) as u32,
         }
     }
@@ -168,12 +196,7 @@ mod tests {
     use super::*;
 
     fn scan(hay: &[u8]) -> (Option<usize>, Vec<u32>, bool) {
-        let needles = Needles {
-            element: b'*',
-            terminator: b'~',
-            component: b':',
-            repetition: b'^',
-        };
+        let needles = Needles::new(b'*', b'~', b':', b'^');
         let mut seps = Vec::new();
         let mut progress = Progress::default();
         let end = find_segment_end(hay, 0, 0, &needles, &mut seps, &mut progress);
@@ -218,12 +241,7 @@ mod tests {
 
     #[test]
     fn portable_and_native_blocks_agree() {
-        let needles = Needles {
-            element: b'*',
-            terminator: b'~',
-            component: b':',
-            repetition: b'^',
-        };
+        let needles = Needles::new(b'*', b'~', b':', b'^');
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         for _ in 0..2000 {
             let mut block = [0u8; BLOCK];

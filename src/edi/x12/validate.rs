@@ -66,7 +66,21 @@ impl<'c> Validator<'c> {
 
     /// Reads all of `input` and reports what is wrong with it.
     pub fn validate<R: Read>(&self, input: R) -> ValidationReport {
-        let mut reader = SegmentReader::with_options(input, self.options.reader.clone());
+        self.run(SegmentReader::with_options(
+            input,
+            self.options.reader.clone(),
+        ))
+    }
+
+    /// Validates input already in memory, reading it in place.
+    pub fn validate_bytes(&self, input: &[u8]) -> ValidationReport {
+        self.run(SegmentReader::from_bytes_with_options(
+            input,
+            self.options.reader.clone(),
+        ))
+    }
+
+    fn run<R: Read>(&self, mut reader: SegmentReader<'_, R>) -> ValidationReport {
         let mut run = Run::new(self);
         loop {
             match reader.next_segment() {
@@ -122,6 +136,24 @@ struct InterchangeState {
 struct GroupState {
     report: GroupReport,
     set_numbers: SeenNumbers,
+}
+
+const ISA: Tag = Tag::of(b"ISA");
+const IEA: Tag = Tag::of(b"IEA");
+const GS: Tag = Tag::of(b"GS");
+const GE: Tag = Tag::of(b"GE");
+const ST: Tag = Tag::of(b"ST");
+const SE: Tag = Tag::of(b"SE");
+const TA1: Tag = Tag::of(b"TA1");
+const ISB: Tag = Tag::of(b"ISB");
+const ISE: Tag = Tag::of(b"ISE");
+const BIN: Tag = Tag::of(b"BIN");
+const HL: Tag = Tag::of(b"HL");
+
+/// Whether a segment ends the set it follows (its trailer, or an envelope
+/// segment that closes it as missing its trailer).
+fn ends_a_set(tag: Tag) -> bool {
+    matches!(tag, ISA | IEA | GS | GE | ST | SE)
 }
 
 struct SetState<'v> {
@@ -248,40 +280,42 @@ impl<'v> Run<'v> {
     }
 
     fn segment(&mut self, seg: &Segment<'_>) {
-        match seg.tag() {
-            b"ISA" => {
+        // Checked for its characters only where it cannot be placed.
+        let tag = Tag::packed(seg.tag());
+        match tag {
+            _ if self.set.is_some() && !tag.is_some_and(ends_a_set) => self.set_segment(seg, tag),
+            Some(ISA) => {
                 self.close_open_levels(seg.offset(), "ISA");
                 self.open_interchange(seg);
             }
-            b"IEA" => {
+            Some(IEA) => {
                 self.close_set_missing_trailer(seg.offset(), "IEA");
                 self.close_group(None, seg.offset(), "IEA");
                 self.close_interchange(Some(seg), seg.offset());
             }
-            b"GS" => {
+            Some(GS) => {
                 self.close_set_missing_trailer(seg.offset(), "GS");
                 self.close_group(None, seg.offset(), "GS");
                 self.open_group(seg);
             }
-            b"GE" => {
+            Some(GE) => {
                 self.close_set_missing_trailer(seg.offset(), "GE");
                 self.close_group(Some(seg), seg.offset(), "GE");
             }
-            b"ST" => {
+            Some(ST) => {
                 self.close_set_missing_trailer(seg.offset(), "ST");
                 self.open_set(seg);
-                self.set_segment(seg);
+                self.set_segment(seg, tag);
             }
-            b"SE" if self.set.is_some() => {
-                self.set_segment(seg);
+            Some(SE) if self.set.is_some() => {
+                self.set_segment(seg, tag);
                 self.close_set(Some(seg), seg.offset(), "SE");
             }
-            b"SE" if self.skipping => self.skipping = false,
-            _ if self.set.is_some() => self.set_segment(seg),
+            Some(SE) if self.skipping => self.skipping = false,
             _ if self.skipping => {}
             // Interchange acknowledgments and the optional interchange
             // service segments sit between ISA and the first GS.
-            b"TA1" | b"ISB" | b"ISE" if self.interchange.is_some() && self.group.is_none() => {}
+            Some(TA1 | ISB | ISE) if self.interchange.is_some() && self.group.is_none() => {}
             _ => {
                 let tag = excerpt(seg.tag(), 10);
                 let location = Location {
@@ -718,19 +752,16 @@ impl<'v> Run<'v> {
         }
     }
 
-    fn set_segment(&mut self, seg: &Segment<'_>) {
+    fn set_segment(&mut self, seg: &Segment<'_>, tag: Option<Tag>) {
         let Some(state) = self.set.as_mut() else {
             return;
         };
         state.report.segments += 1;
         let position = state.report.segments;
         let guide = state.guide;
-        let Some(tag) = Tag::from_bytes(seg.tag()) else {
-            let shown = excerpt(seg.tag(), 10);
-            let message = format!(
-                "\"{shown}\" is not a segment identifier (2 or 3 uppercase letters or digits)"
-            );
-            self.segment_issue(1, message, seg, position, None);
+        let identifier = |tag: &Tag| guide.is_some() || Tag::from_bytes(seg.tag()) == Some(*tag);
+        let Some(tag) = tag.filter(identifier) else {
+            self.not_an_identifier(seg, position);
             return;
         };
         self.check_binary(seg, tag, position);
@@ -764,6 +795,10 @@ impl<'v> Run<'v> {
                 self.segment_issue(7, message, seg, position, None);
                 return;
             }
+            Placement::NotInSet if Tag::from_bytes(seg.tag()).is_none() => {
+                self.not_an_identifier(seg, position);
+                return;
+            }
             Placement::NotInSet => {
                 let (code, message) = if guide.dictionary.segment(tag).is_some() {
                     (
@@ -784,7 +819,7 @@ impl<'v> Run<'v> {
             }
         };
         self.note_qualifier(seg, tag);
-        if seg.tag() == b"HL" {
+        if tag == HL {
             self.check_hierarchy(seg, position, loop_id);
         }
         if self.findings.is_empty() {
@@ -812,6 +847,14 @@ impl<'v> Run<'v> {
             );
             self.set_issue(issue);
         }
+    }
+
+    #[cold]
+    fn not_an_identifier(&mut self, seg: &Segment<'_>, position: u32) {
+        let shown = excerpt(seg.tag(), 10);
+        let message =
+            format!("\"{shown}\" is not a segment identifier (2 or 3 uppercase letters or digits)");
+        self.segment_issue(1, message, seg, position, None);
     }
 
     fn segment_issue(
@@ -954,7 +997,7 @@ impl<'v> Run<'v> {
 
     /// A BIN segment's first element is the length of its binary data.
     fn check_binary(&mut self, seg: &Segment<'_>, tag: Tag, position: u32) {
-        if seg.tag() != b"BIN" {
+        if tag != BIN {
             return;
         }
         let length = seg.element(1).bytes();
