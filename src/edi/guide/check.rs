@@ -238,20 +238,20 @@ fn two_digits(b: &[u8]) -> Option<u32> {
 
 /// YYMMDD or CCYYMMDD, a real calendar date.
 fn valid_date(v: &[u8]) -> bool {
-    let (year, rest) = match v.len() {
-        8 => match (two_digits(&v[0..2]), two_digits(&v[2..4])) {
-            (Some(c), Some(y)) => (c * 100 + y, &v[4..]),
-            _ => return false,
-        },
-        6 => match two_digits(&v[0..2]) {
-            // Two-digit years: the standard leaves the century to context;
-            // any year is valid, only leap years need it, and 2000 is one.
-            Some(y) => (2000 + y, &v[2..]),
-            None => return false,
-        },
+    let (year, month, day) = match *v {
+        [c1, c2, y1, y2, m1, m2, d1, d2] => {
+            (digits([c1, c2, y1, y2]), digits([m1, m2]), digits([d1, d2]))
+        }
+        // Two-digit years: the standard leaves the century to context; any
+        // year is valid, only leap years need it, and 2000 is one.
+        [y1, y2, m1, m2, d1, d2] => (
+            digits([y1, y2]).map(|y| 2000 + y),
+            digits([m1, m2]),
+            digits([d1, d2]),
+        ),
         _ => return false,
     };
-    let (Some(month), Some(day)) = (two_digits(&rest[0..2]), two_digits(&rest[2..4])) else {
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
         return false;
     };
     let days = match month {
@@ -262,6 +262,16 @@ fn valid_date(v: &[u8]) -> bool {
         _ => return false,
     };
     (1..=days).contains(&day)
+}
+
+/// The number fixed-width decimal digits spell, if they are all digits.
+#[inline]
+fn digits<const N: usize>(bytes: [u8; N]) -> Option<u32> {
+    let values = bytes.map(|b| b.wrapping_sub(b'0'));
+    if values.iter().any(|&d| d > 9) {
+        return None;
+    }
+    Some(values.iter().fold(0, |n, &d| n * 10 + d as u32))
 }
 
 /// HHMM, HHMMSS, HHMMSSd or HHMMSSdd.
