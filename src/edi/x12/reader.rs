@@ -173,9 +173,12 @@ impl<'a, R: Read> SegmentReader<'a, R> {
             return Ok(None);
         }
         match self.advance() {
-            Ok(Some((delimiters, start, end))) => {
+            Ok(Some((start, end))) => {
                 self.segments_read += 1;
-                let delimiters = self.delimiters.get_or_insert(delimiters);
+                // `advance` leaves the delimiters of the segment's interchange.
+                let Some(delimiters) = self.delimiters.as_ref() else {
+                    return Ok(None);
+                };
                 Ok(Some(Segment::new(
                     &self.buf[start..end],
                     self.base + start as u64,
@@ -194,10 +197,10 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         }
     }
 
-    /// Finds the next segment; returns the delimiters in force and the
-    /// segment's range in `buf`, leaving its element separators in
-    /// `self.separators`.
-    fn advance(&mut self) -> Result<Option<(Delimiters, usize, usize)>, LexError> {
+    /// Finds the next segment; returns its range in `buf`, leaving the
+    /// delimiters in force in `self.delimiters` and its element separators
+    /// in `self.separators`.
+    fn advance(&mut self) -> Result<Option<(usize, usize)>, LexError> {
         if self.end_of_interchange {
             // Stray terminators after the IEA are still the old
             // interchange's filler.
@@ -221,7 +224,7 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         };
         self.delimiters = Some(delimiters);
         if let Some((start, end)) = self.binary_segment(&delimiters)? {
-            return Ok(Some((delimiters, start, end)));
+            return Ok(Some((start, end)));
         }
         let (start, mut end, next) = self.find_terminated(&delimiters)?;
         self.pos = next;
@@ -231,7 +234,7 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         if self.buf[start..end].starts_with(b"IEA") {
             self.end_of_interchange = true;
         }
-        Ok(Some((delimiters, start, end)))
+        Ok(Some((start, end)))
     }
 
     /// Skips whitespace (and a byte-order mark) between segments. Returns
@@ -356,7 +359,6 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         self.separators.clear();
         self.progress = Progress::default();
         let terminator = d.terminator();
-        let needles = self.needles;
         let mut scan = self.pos;
         loop {
             let start = self.pos;
@@ -365,7 +367,7 @@ impl<'a, R: Read> SegmentReader<'a, R> {
                 hay,
                 scan,
                 start,
-                &needles,
+                &self.needles,
                 &mut self.separators,
                 &mut self.progress,
             ) {
