@@ -157,7 +157,8 @@ impl<'a, R: Read> SegmentReader<'a, R> {
     }
 
     /// The bytes the rolling buffer holds; it grows only up to the chunk
-    /// size plus the longest segment allowed.
+    /// size plus the longest segment allowed. Input read in place is all
+    /// held from the start: its length.
     pub fn buffer_capacity(&self) -> usize {
         self.buf.len()
     }
@@ -362,7 +363,12 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         let mut scan = self.pos;
         loop {
             let start = self.pos;
-            let hay = &self.buf[..self.filled];
+            // No further than a segment may reach: input in memory is not
+            // bounded by a buffer, and the separators found are kept.
+            let limit = self
+                .filled
+                .min(start + self.options.max_segment_len + terminator.len());
+            let hay = &self.buf[..limit];
             match find_segment_end(
                 hay,
                 scan,
@@ -389,9 +395,11 @@ impl<'a, R: Read> SegmentReader<'a, R> {
                     scan = at + 1;
                     continue;
                 }
-                None => scan = self.filled,
+                None => scan = limit,
             }
-            if self.filled - self.pos > self.options.max_segment_len {
+            // What was scanned without finding the end (a terminator split
+            // by a read is not counted against the segment).
+            if scan - self.pos > self.options.max_segment_len {
                 return Err(LexError::SegmentTooLong {
                     offset: self.offset(),
                     limit: self.options.max_segment_len,
@@ -651,6 +659,47 @@ mod tests {
         };
         let err = tags(input.as_bytes(), options).unwrap_err();
         assert!(matches!(err, LexError::SegmentTooLong { .. }), "{err}");
+    }
+
+    #[test]
+    fn over_long_segment_in_memory_is_scanned_no_further_than_the_limit() {
+        let input = format!("{ISA}NTE{}~", "*".repeat(100_000));
+        let options = ReaderOptions {
+            chunk_size: 512,
+            max_segment_len: 1000,
+        };
+        let mut r = SegmentReader::from_bytes_with_options(input.as_bytes(), options.clone());
+        assert!(matches!(r.next_segment(), Ok(Some(_))));
+        let err = match r.next_segment() {
+            Err(e) => e,
+            Ok(_) => panic!("a segment of 100,003 bytes passed a limit of 1,000"),
+        };
+        assert!(matches!(err, LexError::SegmentTooLong { .. }), "{err}");
+        assert!(r.separators.len() <= 1_016, "{}", r.separators.len());
+        assert!(tags(input.as_bytes(), options).is_err());
+    }
+
+    #[test]
+    fn segments_at_the_length_limit_read_alike_however_a_stream_splits_them() {
+        // A two-byte terminator that the end of the first read (512 bytes)
+        // cuts in half for one of the paddings.
+        let isa = ISA.replace('~', "§");
+        let options = ReaderOptions {
+            chunk_size: 512,
+            max_segment_len: 200,
+        };
+        for pad in 0..150 {
+            for length in 196..=201 {
+                let input = format!(
+                    "{isa}N9*ZZ*{}§REF*ZZ*{}§NTE*{}§SE*2*0001§",
+                    "q".repeat(150),
+                    "p".repeat(pad),
+                    "x".repeat(length - 4)
+                );
+                let read = tags(input.as_bytes(), options.clone());
+                assert_eq!(read.is_ok(), length <= 200, "pad {pad}, length {length}");
+            }
+        }
     }
 
     #[test]
