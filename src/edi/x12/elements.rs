@@ -3,7 +3,7 @@
 
 use crate::edi::guide::{
     check_notes, check_value, plainly_valid, CodeList, Dictionary, ElementDef, ElementKind,
-    ElementUse, NoteViolation, SegmentDef, Usage, ValueProblem,
+    ElementUse, NoteViolation, SegmentDef, Usage, ValueProblem, ValueRule,
 };
 
 use super::delimiters::excerpt;
@@ -103,6 +103,42 @@ pub fn check_segment<'d>(
     let separators = segment.separators();
     let plain = segment.is_plain();
     let rules = def.rules();
+    // What only a closer look needs, behind one pointer, so that the
+    // element loop keeps its own values in registers on the common path.
+    let mut closer = Closer {
+        segment,
+        def,
+        dictionary,
+        scratch: &mut *scratch,
+        out: &mut *out,
+    };
+    let present = match plain {
+        true => check_elements::<true>(bytes, separators, rules, &mut closer),
+        false => check_elements::<false>(bytes, separators, rules, &mut closer),
+    };
+    if separators.len() < def.required_through() {
+        report_missing_from(segment, def, dictionary, separators.len(), out);
+    }
+    if separators.len() > def.elements.len() {
+        report_extra(segment, def, out);
+    }
+    if !def.notes.is_empty() && !scratch.notes_known_good(def, present) {
+        check_segment_notes(segment, def, dictionary, present, scratch, out);
+    }
+}
+
+/// Checks each element present against its rule, the plain ones (when
+/// `PLAIN`, see [`Segment::is_plain`]) with the fast check first; returns
+/// which are present (bit `n` for element `n`, up to 63, as syntax notes
+/// count). One copy of the loop per kind of segment keeps the test out of
+/// it.
+#[inline(always)]
+fn check_elements<const PLAIN: bool>(
+    bytes: &[u8],
+    separators: &[u32],
+    rules: &[ValueRule],
+    closer: &mut Closer<'_, '_, '_>,
+) -> u64 {
     let mut present: u64 = 0;
     // Each element runs from one separator to the next (or the segment's end).
     let count = separators.len().min(rules.len());
@@ -113,39 +149,55 @@ pub fn check_segment<'d>(
         let rule = &rules[i];
         if value.is_empty() {
             if rule.mandatory {
-                report_missing(segment, def, dictionary, i, out);
+                closer.missing(i);
             }
             continue;
         }
         if i < 63 {
             present |= 1 << (i + 1);
         }
-        if !(plain && rule.simple && plainly_valid(rule, value, true)) {
-            let name = ElementName {
-                tag: def.tag,
-                position: i as u16 + 1,
-                component: None,
-                repetition: None,
-            };
-            let usage = &def.elements[i];
-            check_element(
-                name,
-                segment.element(i + 1),
-                usage,
-                dictionary,
-                scratch,
-                out,
-            );
+        if !(PLAIN && rule.simple && plainly_valid(rule, value, true)) {
+            closer.check(i);
         }
     }
-    if separators.len() < def.required_through() {
-        report_missing_from(segment, def, dictionary, separators.len(), out);
+    present
+}
+
+/// The arguments of the full checks, gathered so that the element loop of
+/// [`check_segment`] holds one pointer for all of them.
+struct Closer<'s, 'a, 'd> {
+    segment: &'s Segment<'a>,
+    def: &'d SegmentDef,
+    dictionary: &'d Dictionary,
+    scratch: &'s mut Scratch,
+    out: &'s mut Vec<ElementFinding<'d>>,
+}
+
+impl Closer<'_, '_, '_> {
+    /// Reports mandatory element `index` (from 0) as missing.
+    #[cold]
+    #[inline(never)]
+    fn missing(&mut self, index: usize) {
+        report_missing(self.segment, self.def, self.dictionary, index, self.out);
     }
-    if separators.len() > def.elements.len() {
-        report_extra(segment, def, out);
-    }
-    if !def.notes.is_empty() && !scratch.notes_known_good(def, present) {
-        check_segment_notes(segment, def, dictionary, present, scratch, out);
+
+    /// The full check of element `index` (from 0).
+    #[inline(never)]
+    fn check(&mut self, index: usize) {
+        let name = ElementName {
+            tag: self.def.tag,
+            position: index as u16 + 1,
+            component: None,
+            repetition: None,
+        };
+        check_element(
+            name,
+            self.segment.element(index + 1),
+            &self.def.elements[index],
+            self.dictionary,
+            self.scratch,
+            self.out,
+        );
     }
 }
 
