@@ -258,9 +258,9 @@ async fn a_buyer_punches_out_shops_and_transfers_the_cart_in_chromium() {
         .click()
         .await
         .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("#received"))
+    // The transfer page posts itself on load: the page is replaced twice,
+    // and a look in between can be cut short by the navigation.
+    arrives(&client, Locator::Css("#received"))
         .await
         .expect("the form posted itself to the procurement system");
     screenshot(&client, "punchout-returned").await;
@@ -367,4 +367,20 @@ async fn a_buyer_signs_in_and_tracks_an_order_in_chromium() {
     assert!(text_of(&client, "#timeline").await.contains("shipped"));
     screenshot(&client, "account-order").await;
     client.close().await.unwrap();
+}
+
+/// Waits up to 30 seconds for an element that appears after navigations,
+/// looking again when a look is interrupted by one.
+async fn arrives(
+    client: &Client,
+    locator: Locator<'_>,
+) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match client.find(locator).await {
+            Ok(element) => return Ok(element),
+            Err(e) if std::time::Instant::now() > deadline => return Err(e),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
 }
