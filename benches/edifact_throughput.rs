@@ -34,7 +34,7 @@ fn run_split(data: &[u8]) -> u64 {
 
 #[inline(never)]
 fn run_lex(data: &[u8]) -> u64 {
-    let mut reader = SegmentReader::new(data);
+    let mut reader = SegmentReader::from_bytes(data);
     let mut pieces = 0u64;
     while let Ok(Some(seg)) = reader.next_segment() {
         pieces += seg.pieces().len() as u64;
@@ -45,7 +45,7 @@ fn run_lex(data: &[u8]) -> u64 {
 
 #[inline(never)]
 fn run_validate(validator: &Validator<'_>, data: &[u8]) -> u64 {
-    let report = validator.validate(data);
+    let report = validator.validate_bytes(data);
     assert!(report.is_valid(), "the generated interchange must be valid");
     report.segments
 }

@@ -85,6 +85,24 @@ fn x12_segments<R: std::io::Read>(
     }
 }
 
+/// One EDIFACT segment as read: its offset, bytes and pieces.
+type ReadSegment = (u64, Vec<u8>, Vec<crate::edi::edifact::Piece>);
+
+/// Each EDIFACT segment's offset, bytes and pieces, then how the reader
+/// stopped.
+fn edifact_segments<R: std::io::Read>(
+    mut reader: crate::edi::edifact::SegmentReader<'_, R>,
+) -> (Vec<ReadSegment>, Option<String>) {
+    let mut segments = Vec::new();
+    loop {
+        match reader.next_segment() {
+            Ok(Some(s)) => segments.push((s.offset(), s.raw().to_vec(), s.pieces().to_vec())),
+            Ok(None) => return (segments, None),
+            Err(e) => return (segments, Some(e.to_string())),
+        }
+    }
+}
+
 /// The delimiters of each interchange, in input order.
 fn interchange_delimiters(data: &[u8]) -> Vec<Delimiters> {
     let mut reader = SegmentReader::from_bytes(data);
@@ -102,16 +120,27 @@ fn interchange_delimiters(data: &[u8]) -> Vec<Delimiters> {
 /// and the writer can write must read back to the same tree.
 pub fn exercise_edifact(data: &[u8]) {
     use crate::edi::edifact::{self, contrl};
-    let mut reader = edifact::SegmentReader::new(data);
+    let mut reader = edifact::SegmentReader::from_bytes(data);
     while let Ok(Some(segment)) = reader.next_segment() {
         for piece in segment.pieces() {
             let _ = segment.value_of(piece);
         }
     }
+    assert_eq!(
+        edifact_segments(edifact::SegmentReader::from_bytes(data)),
+        edifact_segments(edifact::SegmentReader::new(data)),
+        "reading in place and reading a stream disagree"
+    );
     let Ok(catalog) = Catalog::edifact() else {
         return;
     };
-    let report = edifact::Validator::new(catalog).validate(data);
+    let validator = edifact::Validator::new(catalog);
+    let report = validator.validate_bytes(data);
+    assert_eq!(
+        format!("{report:?}"),
+        format!("{:?}", validator.validate(data)),
+        "validating in place and validating a stream disagree"
+    );
     let stamp = contrl::Stamp {
         date: "20260101".into(),
         time: "1200".into(),

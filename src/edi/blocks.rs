@@ -28,32 +28,93 @@ pub(crate) fn byte_bits(mut mask: u64) -> u32 {
 /// Bytes per block the lexers examine at once.
 pub(crate) const BLOCK: usize = 16;
 
-/// A bit (lowest first) for every byte of `block` equal to one of
-/// `needles`.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-pub(crate) fn any_of<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
-    use std::arch::x86_64::*;
-    // SAFETY: `block` is 16 readable bytes and the load is unaligned; SSE2
-    // is part of the x86-64 baseline, so the instructions always exist.
-    unsafe {
-        let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
-        let hits = needles.iter().fold(_mm_setzero_si128(), |hits, &b| {
-            _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)))
-        });
-        _mm_movemask_epi8(hits) as u32
+/// Bytes to look for in every block, each repeated across a block once
+/// (per interchange), not per segment.
+#[derive(Clone)]
+pub(crate) struct BlockNeedles<const N: usize> {
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    bytes: [u8; N],
+    #[cfg(target_arch = "x86_64")]
+    splat: [std::arch::x86_64::__m128i; N],
+}
+
+impl<const N: usize> BlockNeedles<N> {
+    /// Needles for these bytes.
+    pub fn new(bytes: [u8; N]) -> Self {
+        BlockNeedles {
+            bytes,
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: SSE2 is part of the x86-64 baseline.
+            splat: bytes.map(|b| unsafe { std::arch::x86_64::_mm_set1_epi8(b as i8) }),
+        }
+    }
+
+    /// A bit (lowest first) for every byte of `block` equal to one of the
+    /// needles.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub fn any_of(&self, block: &[u8; BLOCK]) -> u32 {
+        use std::arch::x86_64::*;
+        // SAFETY: `block` is 16 readable bytes and the load is unaligned; SSE2
+        // is part of the x86-64 baseline, so the instructions always exist.
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+            let hits = self.splat.iter().fold(_mm_setzero_si128(), |hits, &splat| {
+                _mm_or_si128(hits, _mm_cmpeq_epi8(v, splat))
+            });
+            _mm_movemask_epi8(hits) as u32
+        }
+    }
+
+    /// A bit (lowest first) for every byte of `block` equal to one of the
+    /// needles.
+    #[cfg(not(target_arch = "x86_64"))]
+    #[inline(always)]
+    pub fn any_of(&self, block: &[u8; BLOCK]) -> u32 {
+        any_of_swar(block, &self.bytes)
     }
 }
 
-/// A bit (lowest first) for every byte of `block` equal to one of
-/// `needles`.
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-pub(crate) fn any_of<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
-    any_of_swar(block, needles)
+/// Whether every byte is printable ASCII (0x20 to 0x7E), sixteen bytes at
+/// a time: for long runs such as whole segments.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn printable_ascii_run(bytes: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    if bytes.len() < BLOCK {
+        return crate::edi::guide::printable_ascii(bytes);
+    }
+    let unusual = |at: usize| {
+        // SAFETY: `at + BLOCK <= bytes.len()` (below), the load is
+        // unaligned, and SSE2 is part of the x86-64 baseline.
+        unsafe {
+            let v = _mm_loadu_si128(bytes.as_ptr().add(at) as *const __m128i);
+            // Signed compare: bytes 0x80 and up are negative, so "below
+            // 0x20" catches them together with the control characters.
+            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+            _mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)))
+        }
+    };
+    // The last block overlaps the one before it rather than leave a tail.
+    let last = bytes.len() - BLOCK;
+    let mut seen = unusual(last);
+    let mut at = 0;
+    while at < last {
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        seen = unsafe { _mm_or_si128(seen, unusual(at)) };
+        at += BLOCK;
+    }
+    // SAFETY: SSE2 is part of the x86-64 baseline.
+    unsafe { _mm_movemask_epi8(seen) == 0 }
 }
 
-/// The portable form of [`any_of`].
+/// Whether every byte is printable ASCII (0x20 to 0x7E).
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) fn printable_ascii_run(bytes: &[u8]) -> bool {
+    crate::edi::guide::printable_ascii(bytes)
+}
+
+/// A bit (lowest first) for every byte of `block` equal to one of
+/// `needles`, eight bytes at a time.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 pub(crate) fn any_of_swar<const N: usize>(block: &[u8; BLOCK], needles: &[u8; N]) -> u32 {
@@ -81,7 +142,23 @@ mod tests {
             .enumerate()
             .filter(|(_, b)| needles.contains(b))
             .fold(0u32, |m, (i, _)| m | 1 << i);
-        assert_eq!(any_of(&block, &needles), expected);
+        assert_eq!(BlockNeedles::new(needles).any_of(&block), expected);
         assert_eq!(any_of_swar(&block, &needles), expected);
+    }
+
+    #[test]
+    fn printable_runs_agree_with_a_plain_loop() {
+        let text = b"UNB+UNOC:3+5412345000013:14+4012345500004:14+260105:0930+BENCH1";
+        for len in 0..text.len() {
+            for (at, byte) in [(0, 0x1f), (len / 2, 0x7f), (len.saturating_sub(1), 0xdf)] {
+                let mut run = text[..len].to_vec();
+                assert!(printable_ascii_run(&run), "{len}");
+                if let Some(b) = run.get_mut(at) {
+                    *b = byte;
+                    assert!(!printable_ascii_run(&run), "{len} {at}");
+                }
+            }
+        }
+        assert!(printable_ascii_run(b" ~"));
     }
 }

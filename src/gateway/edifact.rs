@@ -14,7 +14,7 @@ use crate::edi::guide::Catalog;
 /// The sender and recipient identifications and the control reference of
 /// an interchange (after its UNA, if any).
 pub(crate) fn peek(raw: &[u8]) -> Result<Peek, String> {
-    let mut reader = SegmentReader::new(raw);
+    let mut reader = SegmentReader::from_bytes(raw);
     loop {
         let segment = reader
             .next_segment()
@@ -45,7 +45,7 @@ impl Gateway {
         reply: Reply,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::edifact().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        let report = Validator::new(catalog).validate(raw);
+        let report = Validator::new(catalog).validate_bytes(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
         let ack = self.contrl(connector, id, &report, reply).await?;
         let types: Vec<String> = report

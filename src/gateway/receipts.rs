@@ -58,7 +58,7 @@ pub(crate) fn x12_receipts(raw: &[u8]) -> Vec<Receipt> {
 
 /// The CONTRL messages of an EDIFACT interchange, one receipt per UCI.
 pub(crate) fn edifact_receipts(raw: &[u8]) -> Vec<Receipt> {
-    let mut reader = EdifactReader::new(raw);
+    let mut reader = EdifactReader::from_bytes(raw);
     let mut receipts = Vec::new();
     let mut in_contrl = false;
     while let Ok(Some(segment)) = reader.next_segment() {

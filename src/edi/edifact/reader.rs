@@ -6,6 +6,7 @@
 //! from the UNB as it passes). A file may hold several interchanges, and
 //! CR/LF or spaces between segments are skipped.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 pub use crate::edi::ReaderOptions;
@@ -52,11 +53,14 @@ impl LexError {
     }
 }
 
-/// Reads segments one at a time from a byte source.
-pub struct SegmentReader<R> {
+/// Reads segments one at a time from a byte source, or from bytes in
+/// memory (`'a` is then their lifetime).
+pub struct SegmentReader<'a, R> {
     source: R,
     options: ReaderOptions,
-    buf: Vec<u8>,
+    /// The rolling buffer over a stream, or the whole input when it was
+    /// handed over in memory.
+    buf: Cow<'a, [u8]>,
     /// First byte not yet handed out.
     start: usize,
     /// End of the bytes read into `buf`.
@@ -78,7 +82,7 @@ pub struct SegmentReader<R> {
     segments_read: u64,
 }
 
-impl<R: Read> SegmentReader<R> {
+impl<R: Read> SegmentReader<'static, R> {
     /// A reader over `source` with default options.
     pub fn new(source: R) -> Self {
         Self::with_options(source, ReaderOptions::default())
@@ -86,15 +90,38 @@ impl<R: Read> SegmentReader<R> {
 
     /// A reader over `source`.
     pub fn with_options(source: R, options: ReaderOptions) -> Self {
+        let chunk = options.chunk_size.max(64);
+        SegmentReader::over(source, Cow::Owned(vec![0; chunk]), 0, options)
+    }
+}
+
+impl<'a> SegmentReader<'a, io::Empty> {
+    /// A reader over input already in memory: segments are slices of
+    /// `input` itself, nothing is copied.
+    pub fn from_bytes(input: &'a [u8]) -> Self {
+        Self::from_bytes_with_options(input, ReaderOptions::default())
+    }
+
+    /// A reader over input in memory, with the given options.
+    pub fn from_bytes_with_options(input: &'a [u8], options: ReaderOptions) -> Self {
+        SegmentReader::over(io::empty(), Cow::Borrowed(input), input.len(), options)
+    }
+}
+
+impl<'a, R: Read> SegmentReader<'a, R> {
+    /// A reader whose buffer starts with `filled` bytes of input; when that
+    /// is borrowed, it is all the input there is.
+    fn over(source: R, buf: Cow<'a, [u8]>, filled: usize, options: ReaderOptions) -> Self {
         let separators = Separators::SYNTAX_3;
+        let eof = matches!(buf, Cow::Borrowed(_));
         SegmentReader {
             source,
-            buf: vec![0; options.chunk_size.max(64)],
+            buf,
             options,
             start: 0,
-            end: 0,
+            end: filled,
             base: 0,
-            eof: false,
+            eof,
             failed: false,
             classes: Classes::new(&separators),
             filler: filler_of(&separators),
@@ -116,9 +143,11 @@ impl<R: Read> SegmentReader<R> {
         self.base + self.start as u64
     }
 
-    /// Bytes of buffer held (for memory accounting).
+    /// Bytes of buffer held (for memory accounting): the rolling buffer
+    /// grows only up to the chunk size plus the longest segment allowed.
+    /// Input read in place is all held from the start: its length.
     pub fn buffer_capacity(&self) -> usize {
-        self.buf.capacity()
+        self.buf.len()
     }
 
     /// Segments handed out so far.
@@ -255,13 +284,17 @@ impl<R: Read> SegmentReader<R> {
     fn split_segment(&mut self) -> Result<(usize, usize, usize), LexError> {
         loop {
             let from = self.start;
+            // No further than a segment may reach: input in memory is not
+            // bounded by a buffer, and the pieces found are kept.
+            let limit = self.end.min(from + self.options.max_segment_len + 1);
+            let window = &self.buf[from..limit];
             if let Some((end, tag_len)) =
-                split_to_terminator(&self.buf[from..self.end], &self.classes, &mut self.pieces)
+                split_to_terminator(window, &self.classes, &mut self.pieces)
             {
                 return Ok((from, from + end, tag_len));
             }
             let terminator = self.separators.terminator;
-            if self.end - self.start > self.options.max_segment_len {
+            if limit - from > self.options.max_segment_len {
                 return Err(LexError::SegmentTooLong {
                     offset: self.offset(),
                     limit: self.options.max_segment_len,
@@ -301,19 +334,21 @@ impl<R: Read> SegmentReader<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.start > 0 && self.end == self.buf.len() {
-            self.buf.copy_within(self.start..self.end, 0);
+        // Only a stream gets here (borrowed input starts at its end), so
+        // this never copies.
+        let buf = self.buf.to_mut();
+        if self.start > 0 && self.end == buf.len() {
+            buf.copy_within(self.start..self.end, 0);
             self.base += self.start as u64;
             self.end -= self.start;
             self.start = 0;
         }
-        if self.end == self.buf.len() {
-            let grown =
-                (self.buf.len() * 2).min(self.options.max_segment_len + self.options.chunk_size);
-            self.buf.resize(grown.max(self.buf.len() + 64), 0);
+        if self.end == buf.len() {
+            let grown = (buf.len() * 2).min(self.options.max_segment_len + self.options.chunk_size);
+            buf.resize(grown.max(buf.len() + 64), 0);
         }
         loop {
-            match self.source.read(&mut self.buf[self.end..]) {
+            match self.source.read(&mut buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
@@ -343,22 +378,38 @@ mod tests {
     use super::*;
 
     fn tags(input: &[u8], chunk: usize) -> Vec<String> {
-        let mut r = SegmentReader::with_options(
-            input,
-            ReaderOptions {
-                chunk_size: chunk,
-                max_segment_len: 1000,
-            },
-        );
+        tags_within(input, chunk, 1000)
+    }
+
+    /// Every segment as `raw@offset` and then the error, if any, read in
+    /// `chunk`-byte reads; the same bytes read in memory must agree.
+    fn tags_within(input: &[u8], chunk: usize, max_segment_len: usize) -> Vec<String> {
+        let options = ReaderOptions {
+            chunk_size: chunk,
+            max_segment_len,
+        };
+        let streamed = read_all(SegmentReader::with_options(input, options.clone()));
+        let in_memory = read_all(SegmentReader::from_bytes_with_options(input, options));
+        assert_eq!(streamed, in_memory, "a stream and memory read differently");
+        streamed
+    }
+
+    fn read_all<R: Read>(mut reader: SegmentReader<'_, R>) -> Vec<String> {
         let mut out = Vec::new();
-        while let Some(s) = r.next_segment().unwrap() {
-            out.push(format!(
-                "{}@{}",
-                String::from_utf8_lossy(s.raw()),
-                s.offset()
-            ));
+        loop {
+            match reader.next_segment() {
+                Ok(Some(s)) => out.push(format!(
+                    "{}@{}",
+                    String::from_utf8_lossy(s.raw()),
+                    s.offset()
+                )),
+                Ok(None) => return out,
+                Err(e) => {
+                    out.push(format!("error: {e}"));
+                    return out;
+                }
+            }
         }
-        out
     }
 
     #[test]
@@ -410,6 +461,57 @@ mod tests {
         let e = r.next_segment().unwrap_err();
         assert!(matches!(e, LexError::Truncated { offset: 11, .. }), "{e}");
         assert!(r.next_segment().unwrap().is_none());
+    }
+
+    #[test]
+    fn the_segment_length_limit_is_the_same_streamed_and_in_memory() {
+        // The FTX segment is 50 bytes long.
+        let input = b"UNB+UNOA:3'FTX+AAI+++0123456789012345678901234567890123456789'UNZ+0+1'";
+        for chunk in [1, 7, 64, 4096] {
+            let read = tags_within(input, chunk, 49);
+            assert_eq!(read.len(), 2, "chunk {chunk}: {read:?}");
+            assert!(
+                read[1].starts_with("error: at byte 11: no segment terminator")
+                    && read[1].contains("within 49 bytes"),
+                "chunk {chunk}: {read:?}"
+            );
+            assert_eq!(tags_within(input, chunk, 50).len(), 3, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn input_in_memory_is_split_no_further_than_a_segment_may_reach() {
+        let mut input = b"UNB+UNOA:3'FTX".to_vec();
+        input.resize(1 << 20, b'+');
+        let options = ReaderOptions {
+            chunk_size: 4096,
+            max_segment_len: 1000,
+        };
+        let mut reader = SegmentReader::from_bytes_with_options(&input, options);
+        assert!(reader.next_segment().unwrap().is_some());
+        let e = reader.next_segment().unwrap_err();
+        assert!(
+            matches!(e, LexError::SegmentTooLong { offset: 11, .. }),
+            "{e}"
+        );
+        assert!(
+            reader.pieces.capacity() < 4096,
+            "{}",
+            reader.pieces.capacity()
+        );
+    }
+
+    #[test]
+    fn segments_in_memory_are_slices_of_the_input() {
+        let input = b"UNB+UNOC:3+A+B+200101:1200+1'FTX+AAI+++Stra\xdfe'UNZ+0+1'";
+        let mut reader = SegmentReader::from_bytes(input);
+        let mut read = 0;
+        while let Some(s) = reader.next_segment().unwrap() {
+            let at = s.offset() as usize;
+            assert!(std::ptr::eq(s.raw().as_ptr(), input[at..].as_ptr()));
+            read += 1;
+        }
+        assert_eq!(read, 3);
     }
 
     #[test]

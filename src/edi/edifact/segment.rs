@@ -5,11 +5,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::separators::Separators;
-use crate::edi::blocks::{any_of, BLOCK};
+use crate::edi::blocks::{BlockNeedles, BLOCK};
 
 /// One component (or the value of a simple data element) of one repetition
 /// of one data element, as a byte range of its segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Piece {
     /// Start, relative to the segment's first byte.
     pub start: u32,
@@ -21,8 +22,16 @@ pub struct Piece {
     pub repetition: u16,
     /// Component position, 1-based.
     pub component: u16,
+    /// How many release characters the raw bytes hold (saturating at
+    /// `u16::MAX`): the value is that much shorter than its raw bytes.
+    pub releases: u16,
+}
+
+impl Piece {
     /// Whether the raw bytes hold release characters to take out.
-    pub escaped: bool,
+    pub fn escaped(&self) -> bool {
+        self.releases > 0
+    }
 }
 
 /// A segment handed out by the reader: valid until the next one is read.
@@ -74,7 +83,7 @@ impl<'a> Segment<'a> {
     /// The value of a piece with release characters taken out.
     pub fn value_of(&self, piece: &Piece) -> Cow<'a, [u8]> {
         let raw = self.raw_piece(piece);
-        match (piece.escaped, self.separators.release) {
+        match (piece.escaped(), self.separators.release) {
             (true, Some(release)) => Cow::Owned(unescape(raw, release)),
             _ => Cow::Borrowed(raw),
         }
@@ -179,13 +188,13 @@ fn scan(
     let mut base = 0;
     while base < buf.len() {
         let mut mask = match buf.get(base..base + BLOCK).map(<&[u8; BLOCK]>::try_from) {
-            Some(Ok(block)) => any_of(block, &classes.1),
+            Some(Ok(block)) => classes.1.any_of(block),
             _ => {
                 // The tail, padded: only bits of real bytes count.
                 let rest = buf.len() - base;
                 let mut block = [0u8; BLOCK];
                 block[..rest].copy_from_slice(&buf[base..]);
-                any_of(&block, &classes.1) & ((1u32 << rest) - 1)
+                classes.1.any_of(&block) & ((1u32 << rest) - 1)
             }
         };
         while mask != 0 {
@@ -205,38 +214,69 @@ struct Splitter {
     /// Whether a terminator ends the segment (else it is data: the bytes
     /// given are one segment already).
     stop_at_terminator: bool,
-    piece: Piece,
-    tag_end: Option<usize>,
+    /// Where the piece starts.
+    start: u32,
+    /// The piece's element, repetition, component and release count, 16
+    /// bits each from the lowest, as [`Piece`] lays them out: one register
+    /// rather than four.
+    ids: u64,
+    /// Where the tag ends (`usize::MAX` until known).
+    tag_end: usize,
     /// Bytes before this index were released (are data).
     released_to: usize,
 }
+
+const REPETITION_ONE: u64 = 1 << 16;
+const COMPONENT_ONE: u64 = 1 << 32;
+const RELEASE_ONE: u64 = 1 << 48;
 
 impl Splitter {
     fn new(stop_at_terminator: bool) -> Self {
         Splitter {
             stop_at_terminator,
-            piece: Piece {
-                start: 0,
-                end: 0,
-                element: 0,
-                repetition: 1,
-                component: 1,
-                escaped: false,
-            },
-            tag_end: None,
+            start: 0,
+            ids: REPETITION_ONE | COMPONENT_ONE,
+            tag_end: usize::MAX,
             released_to: 0,
+        }
+    }
+
+    fn releases(&self) -> u16 {
+        (self.ids >> 48) as u16
+    }
+
+    /// The piece being read, ending at `end`.
+    #[inline(always)]
+    fn piece(&self, end: usize) -> Piece {
+        Piece {
+            start: self.start,
+            end: end as u32,
+            element: self.ids as u16,
+            repetition: (self.ids >> 16) as u16,
+            component: (self.ids >> 32) as u16,
+            releases: self.releases(),
+        }
+    }
+
+    /// Ends the piece being read at `end`: the tag's, or one to keep.
+    #[inline(always)]
+    fn end_piece(&mut self, end: usize, out: &mut Vec<Piece>) {
+        if self.ids as u16 == 0 {
+            self.tag_end = self.tag_end.min(end);
+        } else {
+            out.push(self.piece(end));
         }
     }
 
     /// Ends the segment at `end`; returns the tag's length.
     fn finish(&mut self, end: usize, out: &mut Vec<Piece>) -> usize {
-        self.piece.end = end as u32;
-        if self.piece.element == 0 {
-            self.tag_end.get_or_insert(end);
-        } else {
-            out.push(self.piece);
+        if self.released_to > end && self.releases() < u16::MAX {
+            // A release character as the last byte releases nothing: it is
+            // data, as `unescape` reads it.
+            self.ids -= RELEASE_ONE;
         }
-        self.tag_end.unwrap_or(end)
+        self.end_piece(end, out);
+        self.tag_end.min(end)
     }
 
     /// Handles the service character of class `class` at index `i`;
@@ -246,36 +286,33 @@ impl Splitter {
         if i < self.released_to {
             return false;
         }
-        let piece = &mut self.piece;
-        match class {
-            Class::Release => {
-                piece.escaped = true;
-                self.released_to = i + 2;
-                return false;
-            }
-            Class::Terminator => return self.stop_at_terminator,
-            _ => {}
+        if !class.separates() {
+            return match class {
+                Class::Terminator => self.stop_at_terminator,
+                _ => {
+                    if self.releases() < u16::MAX {
+                        self.ids += RELEASE_ONE;
+                    }
+                    self.released_to = i + 2;
+                    false
+                }
+            };
         }
-        piece.end = i as u32;
-        if piece.element == 0 {
-            self.tag_end.get_or_insert(i);
-        } else {
-            out.push(*piece);
-        }
-        piece.start = i as u32 + 1;
-        piece.escaped = false;
-        match class {
-            Class::Element => {
-                piece.element += 1;
-                piece.repetition = 1;
-                piece.component = 1;
-            }
-            Class::Component => piece.component += 1,
-            _ => {
-                piece.repetition += 1;
-                piece.component = 1;
-            }
-        }
+        self.end_piece(i, out);
+        self.start = i as u32 + 1;
+        let (element, repetition, component) = (
+            self.ids as u16,
+            (self.ids >> 16) as u16,
+            (self.ids >> 32) as u16,
+        );
+        // Counts stop at their largest value rather than wrap: such a
+        // segment is refused, never misread.
+        let (element, repetition, component) = match class {
+            Class::Element => (element.saturating_add(1), 1, 1),
+            Class::Component => (element, repetition, component.saturating_add(1)),
+            _ => (element, repetition.saturating_add(1), 1),
+        };
+        self.ids = element as u64 | (repetition as u64) << 16 | (component as u64) << 32;
         false
     }
 }
@@ -283,7 +320,7 @@ impl Splitter {
 /// What each byte is to the splitter, for one set of separators, and the
 /// bytes the block compare looks for.
 #[derive(Clone)]
-pub(crate) struct Classes([Class; 256], [u8; 5]);
+pub(crate) struct Classes([Class; 256], BlockNeedles<5>);
 
 impl Classes {
     pub(crate) fn new(separators: &Separators) -> Classes {
@@ -304,18 +341,29 @@ impl Classes {
             separators.release.unwrap_or(separators.element),
             separators.terminator,
         ];
-        Classes(class, needles)
+        Classes(class, BlockNeedles::new(needles))
     }
 }
 
+/// The separators come first, so that telling them from the rest is one
+/// compare.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Class {
-    Data,
-    Terminator,
     Element,
     Component,
     Repetition,
     Release,
+    Terminator,
+    Data,
+}
+
+impl Class {
+    /// Whether it ends a piece (and the segment goes on).
+    #[inline(always)]
+    fn separates(self) -> bool {
+        (self as u8) <= Class::Repetition as u8
+    }
 }
 
 #[cfg(test)]
@@ -386,14 +434,16 @@ mod tests {
             element: 0,
             repetition: 1,
             component: 1,
-            escaped: false,
+            releases: 0,
         };
         let mut tag_end = None;
         let mut i = 0;
         while i < raw.len() {
             let b = raw[i];
             if Some(b) == s.release {
-                piece.escaped = true;
+                if i + 1 < raw.len() {
+                    piece.releases += 1;
+                }
                 i += 2;
                 continue;
             }
@@ -406,7 +456,7 @@ mod tests {
                     out.push(piece);
                 }
                 piece.start = i as u32 + 1;
-                piece.escaped = false;
+                piece.releases = 0;
                 if b == s.element {
                     (piece.element, piece.repetition, piece.component) = (piece.element + 1, 1, 1);
                 } else if b == s.component {
@@ -428,12 +478,35 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn block_split_agrees_with_the_plain_split(raw in proptest::collection::vec(proptest::sample::select(b"AB1 +:*?'".to_vec()), 0..70), v4 in proptest::bool::ANY) {
+        fn block_split_agrees_with_the_plain_split(raw in proptest::collection::vec(proptest::sample::select(b"AB1 +:*?'\n\xdf".to_vec()), 0..70), v4 in proptest::bool::ANY) {
             let s = if v4 { Separators::SYNTAX_4 } else { Separators::SYNTAX_3 };
             let mut out = Vec::new();
             let tag = split(&raw, &Classes::new(&s), &mut out);
             proptest::prop_assert_eq!((tag, out), reference_split(&raw, &s));
         }
+
+        /// Up to the terminator, the block split sees what the plain split
+        /// sees of the bytes before it, whatever follows.
+        #[test]
+        fn the_terminator_ends_the_split(raw in proptest::collection::vec(proptest::sample::select(b"AB1 +:?'\n\xdf".to_vec()), 1..70)) {
+            let s = Separators::SYNTAX_3;
+            let mut out = Vec::new();
+            if let Some((end, tag)) = split_to_terminator(&raw, &Classes::new(&s), &mut out) {
+                proptest::prop_assert_eq!((tag, out), reference_split(&raw[..end], &s));
+            }
+        }
+    }
+
+    #[test]
+    fn releases_are_counted_and_a_last_release_is_data() {
+        let classes = Classes::new(&Separators::SYNTAX_3);
+        let mut out = Vec::new();
+        let long = b"IMD+F++:::Schraube M5 x 20?, verzinkt?'?:??'";
+        assert_eq!(split_to_terminator(long, &classes, &mut out), Some((43, 3)));
+        assert_eq!(out.last().map(|p| p.releases), Some(4));
+        split(b"FTX+AAI+++A??B?", &classes, &mut out);
+        let last = out.last().unwrap();
+        assert_eq!((last.releases, last.end - last.start), (1, 5));
     }
 
     #[test]

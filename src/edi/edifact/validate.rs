@@ -75,7 +75,21 @@ impl<'c> Validator<'c> {
 
     /// Validates everything `input` holds.
     pub fn validate<R: Read>(&self, input: R) -> ValidationReport {
-        let mut reader = SegmentReader::with_options(input, self.options.reader.clone());
+        self.run(SegmentReader::with_options(
+            input,
+            self.options.reader.clone(),
+        ))
+    }
+
+    /// Validates input already in memory, reading it in place.
+    pub fn validate_bytes(&self, input: &[u8]) -> ValidationReport {
+        self.run(SegmentReader::from_bytes_with_options(
+            input,
+            self.options.reader.clone(),
+        ))
+    }
+
+    fn run<R: Read>(&self, mut reader: SegmentReader<'_, R>) -> ValidationReport {
         let mut run = Run {
             validator: self,
             report: ValidationReport::default(),
@@ -252,15 +266,16 @@ struct Run<'v> {
 
 impl<'v> Run<'v> {
     fn segment(&mut self, segment: &Segment<'_>) {
-        match segment.tag() {
-            b"UNA" => self.una(segment),
-            b"UNB" => self.unb(segment),
-            b"UNZ" => self.unz(segment),
-            b"UNG" => self.ung(segment),
-            b"UNE" => self.une(segment),
-            b"UNH" => self.unh(segment),
-            b"UNT" => self.unt(segment),
-            _ => self.body(segment),
+        let tag = tag_of(segment);
+        match tag {
+            UNA => self.una(segment),
+            UNB => self.unb(segment),
+            UNZ => self.unz(segment),
+            UNG => self.ung(segment),
+            UNE => self.une(segment),
+            UNH => self.unh(segment),
+            UNT => self.unt(segment),
+            _ => self.body(segment, tag),
         }
     }
 
@@ -498,7 +513,7 @@ impl<'v> Run<'v> {
         self.close_message_now(segment.offset());
     }
 
-    fn body(&mut self, segment: &Segment<'_>) {
+    fn body(&mut self, segment: &Segment<'_>, tag: Tag) {
         let Some(message) = &mut self.message else {
             let tag = String::from_utf8_lossy(segment.tag()).into_owned();
             self.outside(segment, &format!("segment {tag} outside any message"));
@@ -509,7 +524,6 @@ impl<'v> Run<'v> {
             .interchange
             .as_ref()
             .map_or(Charset::Iso8859(1), |i| i.charset);
-        let tag = tag_of(segment);
         let (Some(walker), Some(guide)) = (&mut message.walker, message.guide) else {
             check_repertoire(segment, charset, &mut message.problems);
             self.flush_message_problems(segment, None);
@@ -556,13 +570,23 @@ impl<'v> Run<'v> {
 
     /// Turns the structure events and element problems gathered for the
     /// current segment into issues.
+    #[inline]
     fn flush_message_problems(&mut self, segment: &Segment<'_>, segment_group: Option<&str>) {
+        let Some(message) = &self.message else {
+            return;
+        };
+        if !message.events.is_empty() || !message.problems.is_empty() {
+            self.report_message_problems(segment, segment_group);
+        }
+    }
+
+    /// What [`Run::flush_message_problems`] does when there is something
+    /// to report: out of line, as most segments have nothing.
+    #[inline(never)]
+    fn report_message_problems(&mut self, segment: &Segment<'_>, segment_group: Option<&str>) {
         let Some(message) = &mut self.message else {
             return;
         };
-        if message.events.is_empty() && message.problems.is_empty() {
-            return;
-        }
         let events = std::mem::take(&mut message.events);
         let problems = std::mem::take(&mut message.problems);
         let group = segment_group.filter(|g| !g.is_empty()).map(str::to_string);
@@ -923,6 +947,14 @@ impl<'v> Run<'v> {
         }
     }
 }
+
+const UNA: Tag = Tag::of(b"UNA");
+const UNB: Tag = Tag::of(b"UNB");
+const UNZ: Tag = Tag::of(b"UNZ");
+const UNG: Tag = Tag::of(b"UNG");
+const UNE: Tag = Tag::of(b"UNE");
+const UNH: Tag = Tag::of(b"UNH");
+const UNT: Tag = Tag::of(b"UNT");
 
 fn tag_of(segment: &Segment<'_>) -> Tag {
     Tag::from_bytes(segment.tag()).unwrap_or(Tag::INVALID)
