@@ -183,6 +183,8 @@ fn mistakes_fail_at_load_time_with_file_and_line() {
         ("[[rule]]\nat = \"BEG01\"\nfield = \"purpose\"\ncodes = { \"00\" = \"first\" }\n", 6, "not one of"),
         ("[[rule]]\nuse = \"nothing\"\n", 6, "no template"),
         ("[[rule]]\nat = \"BEG03\"\nfeild = \"id\"\n", 8, "unknown field `feild`"),
+        ("[[rule]]\nat = \"BEG03\"\nfield = \"id\"\ncode_by_length = { EN = 13 }\n", 6, "add `pairs`"),
+        ("[[rule]]\neach = \"PO1\"\nfield = \"lines[]\"\n[[rule.rule]]\nat = \"PO1\"\npairs = \"06-25\"\ncode = \"UP\"\ncode_by_length = { EN = 13, UK = 13 }\nfield = \"item.standard_id.value\"\n", 9, "both claim length 13"),
     ];
     for (rules, line, message) in cases {
         let e = load_error(&format!("{HEAD}{rules}"));
@@ -215,6 +217,47 @@ fn run_time_errors_name_the_rule_and_the_segment() {
     );
     assert_eq!(error.at, "segment 2 (BEG), BEG01");
     assert!(error.message.contains("\"06\" is not in"), "{error}");
+}
+
+#[test]
+fn gtin_qualifiers_follow_the_length_of_the_number() {
+    let bytes = String::from_utf8(sample_850())
+        .unwrap()
+        .replace("UP*012345200403*", "EN*4000862141404*")
+        .replace("UP*012345330001*", "UK*14000862141401*UP*012345330001*");
+    let shipped: Vec<&Mapping> = Library::shipped().iter().collect();
+    let read = read_x12(bytes.as_bytes(), &shipped).unwrap_or_else(|e| panic!("{e}"));
+    let order = serde_json::to_value(&read[0].document).unwrap();
+    let ids: Vec<_> = (0..3)
+        .map(|i| order["lines"][i]["item"]["standard_id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            serde_json::json!({"scheme": "UPC", "value": "012345100109"}),
+            serde_json::json!({"scheme": "GTIN", "value": "4000862141404"}),
+            // A unit's UPC is preferred to its case's GTIN-14, which is kept.
+            serde_json::json!({"scheme": "UPC", "value": "012345330001"}),
+        ]
+    );
+    assert!(order["lines"][2]["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["value"] == "14000862141401"));
+    let mut document = read[0].document.clone();
+    if let edigate::document::Document::Order(o) = &mut document {
+        o.lines[2].item.standard_id.as_mut().unwrap().value = "14000862141401".into();
+    }
+    let target = shipped
+        .iter()
+        .find(|m| m.syntax == Syntax::X12 && m.version == "004010" && m.message == "850")
+        .unwrap();
+    let (written, _) = write_x12(&[document], target, &test_envelope()).unwrap();
+    let written = String::from_utf8(written).unwrap();
+    assert!(written.contains("*UP*012345100109~"), "{written}");
+    assert!(written.contains("*EN*4000862141404~"), "{written}");
+    assert!(written.contains("*UK*14000862141401~"), "{written}");
 }
 
 const ACME: &str = r#"

@@ -168,6 +168,10 @@ pub struct OrderChange {
     /// Date of issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_date: Option<NaiveDate>,
+    /// The currency the change's amounts are in unless they say
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The buyer.
     #[serde(default)]
     pub buyer: Party,

@@ -50,6 +50,10 @@ pub struct OrderResponse {
     /// The answer to the whole order.
     #[serde(default)]
     pub status: ResponseStatus,
+    /// The currency the response's amounts are in unless they say
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The buyer.
     #[serde(default)]
     pub buyer: Party,

@@ -80,6 +80,8 @@ pub enum Source {
         last: usize,
         /// The qualifier.
         code: String,
+        /// Qualifiers for values of a given length, shortest first.
+        by_length: Vec<(usize, String)>,
         /// Other qualifiers of the segment.
         conditions: Vec<Condition>,
     },
@@ -559,6 +561,9 @@ fn compile_value(
     let mut spill = None;
     let (source, data_type) = match &rule.pairs {
         Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
+        None if !rule.code_by_length.is_empty() => {
+            return Err("`code_by_length` picks a qualifier of `pairs`: add `pairs`".into())
+        }
         None => {
             let locator = Locator::parse(at)?;
             let data_type = check_position(cx, node, &locator.position)?;
@@ -651,12 +656,30 @@ fn compile_pairs(
         .code
         .clone()
         .ok_or("`pairs` needs `code`, the qualifier that picks the pair")?;
+    let mut by_length: Vec<(usize, String)> = rule
+        .code_by_length
+        .iter()
+        .map(|(code, length)| (*length, code.clone()))
+        .collect();
+    by_length.sort();
+    if let Some(pair) = by_length.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!(
+            "code_by_length: {} and {} both claim length {}",
+            pair[0].1, pair[1].1, pair[0].0
+        ));
+    }
+    if let Some((_, twice)) = by_length.iter().find(|(_, c)| *c == code) {
+        return Err(format!(
+            "code_by_length: {twice} is already `code`, the qualifier for other lengths"
+        ));
+    }
     Ok((
         Source::Pair {
             tag: tag.to_string(),
             first,
             last,
             code,
+            by_length,
             conditions: locator.conditions,
         },
         None,

@@ -97,6 +97,11 @@ pub struct RuleFile {
     /// The qualifier that picks a pair.
     #[serde(default)]
     pub code: Option<String>,
+    /// With `pairs`: qualifiers that a value of a given length takes
+    /// instead of `code` when written (`EN = 13`, `UK = 14` for GTINs).
+    /// Read, they are taken after `code`, in the order of their lengths.
+    #[serde(default)]
+    pub code_by_length: BTreeMap<String, usize>,
     /// Code translation.
     #[serde(default)]
     pub codes: Option<CodesSpec>,

@@ -282,10 +282,18 @@ impl Reader<'_> {
                 (seg.value(p.0, p.1), [Some(p), None])
             }
             Source::Pair {
-                first, last, code, ..
-            } => (*first..*last)
-                .step_by(2)
-                .find(|&e| seg.value(e, 1) == code)
+                first,
+                last,
+                code,
+                by_length,
+                ..
+            } => std::iter::once(code)
+                .chain(by_length.iter().map(|(_, c)| c))
+                .find_map(|code| {
+                    (*first..*last)
+                        .step_by(2)
+                        .find(|&e| seg.value(e, 1) == code)
+                })
                 .map_or(("", [None, None]), |e| {
                     (seg.value(e + 1, 1), [Some((e, 1)), Some((e + 1, 1))])
                 }),

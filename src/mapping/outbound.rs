@@ -190,8 +190,17 @@ impl Slots {
         match source {
             Source::Element(l) => seg.set(l.position.element, l.position.component, text),
             Source::Pair {
-                first, last, code, ..
+                first,
+                last,
+                code,
+                by_length,
+                ..
             } => {
+                let length = text.chars().count();
+                let code = by_length
+                    .iter()
+                    .find(|(l, _)| *l == length)
+                    .map_or(code, |(_, c)| c);
                 if let Some(e) = (*first..*last)
                     .step_by(2)
                     .find(|&e| seg.value(e, 1).is_empty() && seg.value(e + 1, 1).is_empty())

@@ -256,6 +256,10 @@ impl<'a, R: Read> SegmentReader<'a, R> {
     /// is a separator). Returns false at the end of the input.
     fn skip_filler(&mut self) -> Result<bool, LexError> {
         loop {
+            if self.offset() == 0 {
+                // A stream may hand over its first bytes one at a time.
+                self.fill_to(3)?;
+            }
             if self.at_bom() {
                 self.start += 3;
             }
@@ -286,7 +290,10 @@ impl<'a, R: Read> SegmentReader<'a, R> {
             let from = self.start;
             // No further than a segment may reach: input in memory is not
             // bounded by a buffer, and the pieces found are kept.
-            let limit = self.end.min(from + self.options.max_segment_len + 1);
+            let limit = self.end.min(
+                from.saturating_add(self.options.max_segment_len)
+                    .saturating_add(1),
+            );
             let window = &self.buf[from..limit];
             if let Some((end, tag_len)) =
                 split_to_terminator(window, &self.classes, &mut self.pieces)
@@ -312,8 +319,12 @@ impl<'a, R: Read> SegmentReader<'a, R> {
         }
     }
 
+    /// The start of the segment at `start`, as an error shows it: no more
+    /// than a too-long segment's window holds, so that a stream and input
+    /// in memory show the same.
     fn excerpt(&self) -> String {
-        let shown = &self.buf[self.start..self.end.min(self.start + 40)];
+        let shown_len = 40.min(self.options.max_segment_len.saturating_add(1));
+        let shown = &self.buf[self.start..self.end.min(self.start + shown_len)];
         String::from_utf8_lossy(shown).escape_debug().to_string()
     }
 
@@ -344,7 +355,11 @@ impl<'a, R: Read> SegmentReader<'a, R> {
             self.start = 0;
         }
         if self.end == buf.len() {
-            let grown = (buf.len() * 2).min(self.options.max_segment_len + self.options.chunk_size);
+            let limit = self
+                .options
+                .max_segment_len
+                .saturating_add(self.options.chunk_size);
+            let grown = (buf.len() * 2).min(limit);
             buf.resize(grown.max(buf.len() + 64), 0);
         }
         loop {
@@ -388,10 +403,26 @@ mod tests {
             chunk_size: chunk,
             max_segment_len,
         };
-        let streamed = read_all(SegmentReader::with_options(input, options.clone()));
+        let stream = Chunked { rest: input, chunk };
+        let streamed = read_all(SegmentReader::with_options(stream, options.clone()));
         let in_memory = read_all(SegmentReader::from_bytes_with_options(input, options));
         assert_eq!(streamed, in_memory, "a stream and memory read differently");
         streamed
+    }
+
+    /// A source that hands over at most `chunk` bytes per read.
+    struct Chunked<'a> {
+        rest: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.rest.len());
+            buf[..n].copy_from_slice(&self.rest[..n]);
+            self.rest = &self.rest[n..];
+            Ok(n)
+        }
     }
 
     fn read_all<R: Read>(mut reader: SegmentReader<'_, R>) -> Vec<String> {
@@ -476,6 +507,20 @@ mod tests {
                 "chunk {chunk}: {read:?}"
             );
             assert_eq!(tags_within(input, chunk, 50).len(), 3, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn short_limits_and_a_bom_read_byte_by_byte_read_the_same_both_ways() {
+        let mut input = b"ABCDEFGH'".repeat(5);
+        input.extend([b'X'; 40]);
+        for chunk in [1, 2, 64] {
+            let read = tags_within(&input, chunk, 10);
+            assert!(read[5].contains("XXXXXXXXXXX\")"), "{read:?}");
+            assert_eq!(
+                tags_within(b"\xEF\xBB\xBFUNB+UNOA:3'", chunk, 10),
+                ["UNB+UNOA:3@3"]
+            );
         }
     }
 
