@@ -260,6 +260,40 @@ fn gtin_qualifiers_follow_the_length_of_the_number() {
     assert!(written.contains("*UK*14000862141401~"), "{written}");
 }
 
+#[test]
+fn a_list_spreads_over_the_repetitions_of_a_loop() {
+    let path =
+        common::project_dir().join("samples/edifact/DESADV/desadv-d96a-valid.despatch_advice.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let tracking = [
+        "1Z999AA10123456784",
+        "1Z999AA10123456785",
+        "1Z999AA10123456786",
+    ];
+    json["tracking"] = serde_json::json!(tracking);
+    let document: edigate::document::Document = serde_json::from_value(json).unwrap();
+    let shipped: Vec<&Mapping> = Library::shipped().iter().collect();
+    let target = shipped
+        .iter()
+        .find(|m| m.syntax == Syntax::Edifact && m.message == "DESADV")
+        .unwrap();
+    let (written, warnings) = write_edifact(&[document], target, &test_envelope()).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let text = String::from_utf8_lossy(&written);
+    for number in tracking {
+        assert!(text.contains(&format!("RFF+CN:{number}'")), "{text}");
+    }
+    let issues: Vec<String> = common::validate_edifact(&written)
+        .all_issues()
+        .map(|i| i.to_string())
+        .collect();
+    assert!(issues.is_empty(), "{issues:#?}");
+    let read = read_edifact(&written, &shipped).unwrap_or_else(|e| panic!("{e}"));
+    let back = serde_json::to_value(&read[0].document).unwrap();
+    assert_eq!(back["tracking"], serde_json::json!(tracking));
+}
+
 const ACME: &str = r#"
 name = "Acme's 850"
 base = "x12/004010/850"

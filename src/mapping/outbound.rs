@@ -272,6 +272,52 @@ fn items<'v>(field: &Option<super::field::FieldPath>, object: &'v Value) -> Vec<
     }
 }
 
+/// For an `each` without a field whose list rules write into segments its
+/// loop holds once (`tracking[]` into SG1's one RFF): the object as each
+/// repetition sees it, one per entry, each list cut to its own entry.
+/// Empty when nothing needs spreading.
+fn spread_lists(scope: &Scope, inner: &LoopNode, object: &Value) -> Vec<Value> {
+    let once = |tag: &str| {
+        inner.children.iter().any(|c| {
+            matches!(c, Node::Segment(s) if s.max == MaxUse::Limited(1)
+                && Tag::from_bytes(tag.as_bytes()) == Some(s.tag))
+        })
+    };
+    let lists: Vec<(&super::field::FieldPath, &[Value])> = scope
+        .rules
+        .iter()
+        .filter_map(|rule| match &rule.kind {
+            Kind::List(l) if l.members.iter().all(|(_, m)| once(m.source.tag())) => {
+                match l.field.get(object) {
+                    Some(Value::Array(values)) if values.len() > l.members.len() => {
+                        Some((&l.field, values.as_slice()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    let Value::Object(fields) = object else {
+        return Vec::new();
+    };
+    let repetitions = lists.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    (0..repetitions)
+        .map(|k| {
+            let mut view = fields.clone();
+            for (field, values) in &lists {
+                let own = values.get(k).map_or_else(Vec::new, |v| vec![v.clone()]);
+                if let Some(step) = field.steps.last() {
+                    field
+                        .parent_mut(&mut view)
+                        .insert(step.name.clone(), Value::Array(own));
+                }
+            }
+            Value::Object(view)
+        })
+        .collect()
+}
+
 impl Writer<'_> {
     fn scope(
         &mut self,
@@ -363,7 +409,14 @@ impl Writer<'_> {
         let Some(inner) = inner else {
             return Ok(());
         };
-        let items = items(&e.field, object);
+        let spread = match &e.field {
+            None => spread_lists(&e.scope, inner, object),
+            Some(_) => Vec::new(),
+        };
+        let items = match spread.is_empty() {
+            true => items(&e.field, object),
+            false => spread.iter().collect(),
+        };
         self.warn_over_limit(rule, e, items.len());
         let limit = e.max.map_or(usize::MAX, |m| m as usize);
         for item in items.into_iter().take(limit) {
