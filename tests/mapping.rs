@@ -185,6 +185,7 @@ fn mistakes_fail_at_load_time_with_file_and_line() {
         ("[[rule]]\nat = \"BEG03\"\nfeild = \"id\"\n", 8, "unknown field `feild`"),
         ("[[rule]]\nat = \"BEG03\"\nfield = \"id\"\ncode_by_length = { EN = 13 }\n", 6, "add `pairs`"),
         ("[[rule]]\neach = \"PO1\"\nfield = \"lines[]\"\n[[rule.rule]]\nat = \"PO1\"\npairs = \"06-25\"\ncode = \"UP\"\ncode_by_length = { EN = 13, UK = 13 }\nfield = \"item.standard_id.value\"\n", 9, "both claim length 13"),
+        ("[[rule]]\neach = \"PO1\"\nfield = \"lines[]\"\n[[rule.rule]]\nat = \"PO1\"\npairs = \"06-25\"\ncode = \"UP\"\nqualifier = true\nfield = \"item.standard_id.scheme\"\n", 9, "inbound only"),
     ];
     for (rules, line, message) in cases {
         let e = load_error(&format!("{HEAD}{rules}"));

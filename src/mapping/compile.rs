@@ -82,6 +82,8 @@ pub enum Source {
         code: String,
         /// Qualifiers for values of a given length, shortest first.
         by_length: Vec<(usize, String)>,
+        /// Read the qualifier found rather than the value (inbound only).
+        qualifier: bool,
         /// Other qualifiers of the segment.
         conditions: Vec<Condition>,
     },
@@ -559,21 +561,23 @@ fn compile_value(
 ) -> Result<ValueRule, String> {
     let at = rule.at.as_deref().unwrap_or_default();
     let mut spill = None;
-    let (source, data_type) = match &rule.pairs {
-        Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
-        None if !rule.code_by_length.is_empty() => {
-            return Err("`code_by_length` picks a qualifier of `pairs`: add `pairs`".into())
-        }
-        None => {
-            let locator = Locator::parse(at)?;
-            let data_type = check_position(cx, node, &locator.position)?;
-            spill = spill_of(cx, rule, node, &locator.position)?;
-            for c in &locator.conditions {
-                check_position(cx, node, &c.at)?;
+    let (source, data_type) =
+        match &rule.pairs {
+            Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
+            None if !rule.code_by_length.is_empty() || rule.qualifier => return Err(
+                "`code_by_length` and `qualifier` are about the qualifiers of `pairs`: add `pairs`"
+                    .into(),
+            ),
+            None => {
+                let locator = Locator::parse(at)?;
+                let data_type = check_position(cx, node, &locator.position)?;
+                spill = spill_of(cx, rule, node, &locator.position)?;
+                for c in &locator.conditions {
+                    check_position(cx, node, &c.at)?;
+                }
+                (Source::Element(locator), data_type)
             }
-            (Source::Element(locator), data_type)
-        }
-    };
+        };
     let (field, leaf) = match &rule.field {
         Some(f) => {
             let path = FieldPath::parse(f)?;
@@ -668,6 +672,12 @@ fn compile_pairs(
             pair[0].1, pair[1].1, pair[0].0
         ));
     }
+    if rule.qualifier && rule.direction.as_deref() != Some("in") {
+        return Err(
+            "`qualifier` reads which qualifier a pair has; it runs inbound only: add direction = \"in\""
+                .into(),
+        );
+    }
     if let Some((_, twice)) = by_length.iter().find(|(_, c)| *c == code) {
         return Err(format!(
             "code_by_length: {twice} is already `code`, the qualifier for other lengths"
@@ -680,6 +690,7 @@ fn compile_pairs(
             last,
             code,
             by_length,
+            qualifier: rule.qualifier,
             conditions: locator.conditions,
         },
         None,
@@ -695,7 +706,7 @@ fn convert(
     let codes = match &rule.codes {
         None => None,
         Some(CodesSpec::Table(name)) => Some(Codes::Table((cx.tables)(name)?)),
-        Some(CodesSpec::Inline(map)) => Some(inline_codes(map)?),
+        Some(CodesSpec::Inline(map)) => Some(inline_codes(map, direction_of(rule)?)?),
     };
     if let (Leaf::Enum { names, other }, Some(Codes::Inline { reverse, .. })) = (&leaf, &codes) {
         if let Some(bad) = reverse.keys().find(|v| !names.contains(v)) {
@@ -726,10 +737,19 @@ fn convert(
     })
 }
 
-fn inline_codes(map: &std::collections::BTreeMap<String, String>) -> Result<Codes, String> {
+/// An inline code table; one read only inbound may give several codes the
+/// same meaning (`EN` and `UK` are both GTINs), one written must not.
+fn inline_codes(
+    map: &std::collections::BTreeMap<String, String>,
+    direction: Direction,
+) -> Result<Codes, String> {
     let mut reverse = HashMap::new();
     for (code, value) in map {
         if let Some(other) = reverse.insert(value.clone(), code.clone()) {
+            if direction == Direction::In {
+                reverse.insert(value.clone(), other);
+                continue;
+            }
             return Err(format!(
                 "codes {other:?} and {code:?} both mean {value:?}: the codes must work both ways"
             ));

@@ -6,12 +6,44 @@ use jaq_core::load::{self, Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Filter, Native, RcIter};
 use jaq_json::Val;
 use serde_json::Value;
+use std::cell::OnceCell;
 
 /// A compiled jq expression. It sees the object its rule runs in as `.`
 /// and the whole document as `$doc`.
 pub struct Expression {
     source: String,
     filter: Filter<Native<Val>>,
+    /// Whether it names `$doc`: only then is the document handed to jaq.
+    uses_doc: bool,
+}
+
+/// The document expressions see as `$doc`, converted for jaq once, when
+/// the first expression naming it runs: converting it for every line of
+/// a large document would cost as much as the document, per line.
+pub struct JqDoc<'a> {
+    json: &'a Value,
+    converted: OnceCell<Val>,
+}
+
+impl<'a> JqDoc<'a> {
+    /// The document `json`, not yet converted.
+    pub fn new(json: &'a Value) -> Self {
+        JqDoc {
+            json,
+            converted: OnceCell::new(),
+        }
+    }
+
+    /// The document as JSON.
+    pub fn json(&self) -> &'a Value {
+        self.json
+    }
+
+    fn val(&self) -> Val {
+        self.converted
+            .get_or_init(|| Val::from(self.json.clone()))
+            .clone()
+    }
 }
 
 impl std::fmt::Debug for Expression {
@@ -88,14 +120,17 @@ impl Expression {
         Ok(Expression {
             source: source.to_string(),
             filter,
+            // A name the compiler accepted: `$doc` is the only global.
+            uses_doc: source.contains("$doc"),
         })
     }
 
     /// The first value the expression yields on `input` (with `$doc`), or
     /// `None` when it yields nothing or `null`.
-    pub fn first(&self, input: &Value, doc: &Value) -> Result<Option<Value>, String> {
+    pub fn first(&self, input: &Value, doc: &JqDoc<'_>) -> Result<Option<Value>, String> {
         let inputs = RcIter::new(core::iter::empty());
-        let ctx = Ctx::new([Val::from(doc.clone())], &inputs);
+        let doc = if self.uses_doc { doc.val() } else { Val::Null };
+        let ctx = Ctx::new([doc], &inputs);
         let mut out = self.filter.run((ctx, Val::from(input.clone())));
         match out.next() {
             None => Ok(None),
@@ -117,10 +152,12 @@ mod tests {
     #[test]
     fn expressions_compute_from_the_object_and_the_document() {
         let count = Expression::compile(".lines | length").unwrap();
-        let doc = json!({"lines": [{"q": "2"}, {"q": "3.5"}], "currency": "EUR"});
-        assert_eq!(count.first(&doc, &doc).unwrap(), Some(json!(2)));
+        let json = json!({"lines": [{"q": "2"}, {"q": "3.5"}], "currency": "EUR"});
+        let doc = JqDoc::new(&json);
+        assert_eq!(count.first(&json, &doc).unwrap(), Some(json!(2)));
         let sum = Expression::compile("[.lines[].q | tonumber] | add").unwrap();
-        assert_eq!(sum.first(&doc, &doc).unwrap(), Some(json!(5.5)));
+        assert_eq!(sum.first(&json, &doc).unwrap(), Some(json!(5.5)));
+        assert!(doc.converted.get().is_none(), "converted before `$doc` ran");
         let inherited = Expression::compile("$doc.currency").unwrap();
         assert_eq!(
             inherited.first(&json!({}), &doc).unwrap(),
@@ -129,7 +166,7 @@ mod tests {
         assert_eq!(
             Expression::compile(".missing")
                 .unwrap()
-                .first(&doc, &doc)
+                .first(&json, &doc)
                 .unwrap(),
             None
         );

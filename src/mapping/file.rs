@@ -102,6 +102,10 @@ pub struct RuleFile {
     /// Read, they are taken after `code`, in the order of their lengths.
     #[serde(default)]
     pub code_by_length: BTreeMap<String, usize>,
+    /// With `pairs`, inbound: read the qualifier of the pair found (which
+    /// of `code` and `code_by_length` it has), not its value.
+    #[serde(default)]
+    pub qualifier: bool,
     /// Code translation.
     #[serde(default)]
     pub codes: Option<CodesSpec>,

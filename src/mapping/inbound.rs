@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::compile::{EachRule, Hierarchy, Kind, ListRule, Rule, Scope, Source, ValueRule};
+use super::compute::JqDoc;
 use super::field::{FieldPath, Leaf};
 use super::locate::Condition;
 use super::segments::Seg;
@@ -51,7 +52,7 @@ pub fn read(
         copies(root, &doc, &mut copied);
         Value::Object(copied)
     };
-    fill(root, &mut doc, &snapshot, None)?;
+    fill(root, &mut doc, &JqDoc::new(&snapshot), None)?;
     Ok(doc)
 }
 
@@ -286,6 +287,7 @@ impl Reader<'_> {
                 last,
                 code,
                 by_length,
+                qualifier,
                 ..
             } => std::iter::once(code)
                 .chain(by_length.iter().map(|(_, c)| c))
@@ -295,7 +297,8 @@ impl Reader<'_> {
                         .find(|&e| seg.value(e, 1) == code)
                 })
                 .map_or(("", [None, None]), |e| {
-                    (seg.value(e + 1, 1), [Some((e, 1)), Some((e + 1, 1))])
+                    let read = if *qualifier { e } else { e + 1 };
+                    (seg.value(read, 1), [Some((e, 1)), Some((e + 1, 1))])
                 }),
         };
         let text = text.to_string();
@@ -603,7 +606,7 @@ fn copies(scope: &Scope, doc: &Map<String, Value>, out: &mut Map<String, Value>)
 fn fill(
     scope: &Scope,
     object: &mut Map<String, Value>,
-    doc: &Value,
+    doc: &JqDoc<'_>,
     position: Option<usize>,
 ) -> Result<(), MapError> {
     fill_fields(scope, object, Some(doc), position)?;
@@ -620,13 +623,14 @@ fn fill(
 fn fill_fields(
     scope: &Scope,
     object: &mut Map<String, Value>,
-    doc: Option<&Value>,
+    doc: Option<&JqDoc<'_>>,
     position: Option<usize>,
 ) -> Result<(), MapError> {
+    let nothing = JqDoc::new(&Value::Null);
     for rule in &scope.rules {
         match &rule.kind {
             Kind::Fill(f) if doc.is_some() || (f.copy.is_none() && f.compute.is_none()) => {
-                let doc = doc.unwrap_or(&Value::Null);
+                let doc = doc.unwrap_or(&nothing);
                 if f.field.get_in(object).is_some() {
                     continue;
                 }
@@ -638,7 +642,7 @@ fn fill_fields(
                     continue;
                 }
                 let value = if let Some(copy) = &f.copy {
-                    copy.get(doc).cloned()
+                    copy.get(doc.json()).cloned()
                 } else if let Some(expr) = &f.compute {
                     let here = Value::Object(object.clone());
                     expr.first(&here, doc).map_err(|m| MapError {
@@ -663,7 +667,11 @@ fn fill_fields(
     Ok(())
 }
 
-fn fill_each(e: &EachRule, object: &mut Map<String, Value>, doc: &Value) -> Result<(), MapError> {
+fn fill_each(
+    e: &EachRule,
+    object: &mut Map<String, Value>,
+    doc: &JqDoc<'_>,
+) -> Result<(), MapError> {
     let Some(field) = &e.field else {
         return fill(&e.scope, object, doc, None);
     };

@@ -8,6 +8,7 @@ use serde_json::Value;
 use rust_decimal::Decimal;
 
 use super::compile::{EachRule, Hierarchy, Kind, Rule, Scope, Source, Tally, ValueRule};
+use super::compute::JqDoc;
 use super::locate::{Condition, Locator, Position};
 use super::segments::Seg;
 use super::MapError;
@@ -31,7 +32,7 @@ pub fn write(
     doc: &Value,
 ) -> Result<Written, MapError> {
     let mut writer = Writer {
-        doc,
+        doc: JqDoc::new(doc),
         hierarchy,
         depth: 0,
         tallies: Vec::new(),
@@ -50,7 +51,7 @@ pub fn write(
 }
 
 struct Writer<'a> {
-    doc: &'a Value,
+    doc: JqDoc<'a>,
     hierarchy: Option<&'a Hierarchy>,
     /// How deep in the hierarchical loop the scope being written is.
     depth: usize,
@@ -534,7 +535,7 @@ impl Writer<'_> {
             return Ok(Some(format!("{TALLY_MARK}{}", self.tallies.len() - 1)));
         }
         if let Some(expr) = &v.compute {
-            return match expr.first(object, self.doc).map_err(fail)? {
+            return match expr.first(object, &self.doc).map_err(fail)? {
                 Some(Value::String(s)) => Ok(Some(s)),
                 Some(other) => Ok(Some(other.to_string())),
                 None => Ok(None),
