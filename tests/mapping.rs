@@ -293,6 +293,26 @@ fn a_list_spreads_over_the_repetitions_of_a_loop() {
     let read = read_edifact(&written, &shipped).unwrap_or_else(|e| panic!("{e}"));
     let back = serde_json::to_value(&read[0].document).unwrap();
     assert_eq!(back["tracking"], serde_json::json!(tracking));
+    // SG1 repeats at most 10 times, the order reference included: what
+    // does not fit is named, and the message still validates.
+    let mut json = serde_json::to_value(&read[0].document).unwrap();
+    let many: Vec<String> = (0..12).map(|i| format!("1Z999AA1012345{i:04}")).collect();
+    json["tracking"] = serde_json::json!(many);
+    let document: edigate::document::Document = serde_json::from_value(json).unwrap();
+    let (written, warnings) = write_edifact(&[document], target, &test_envelope()).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("SG1 holds 10")),
+        "{warnings:?}"
+    );
+    let issues = common::validate_edifact(&written);
+    assert!(
+        issues.all_issues().next().is_none(),
+        "{:#?}",
+        issues
+            .all_issues()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+    );
 }
 
 const ACME: &str = r#"

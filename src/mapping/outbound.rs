@@ -385,6 +385,7 @@ impl Writer<'_> {
                     .set(h.id.element, h.id.component, &mark);
             }
         }
+        self.keep_loops_within_max(&mut slots, node);
         let hierarchical = self.hierarchy.is_some_and(|h| h.loop_id == node.id);
         Ok(slots.emit(node, hierarchical))
     }
@@ -488,6 +489,29 @@ impl Writer<'_> {
                 conditions: l.conditions.clone(),
             });
             slots.write(&source, at.0, at.1, part);
+        }
+    }
+
+    /// Several rules may write repetitions of one loop (SG1 for the order
+    /// reference and for each tracking number): together they may not
+    /// exceed what the guide allows, or the message would not validate.
+    fn keep_loops_within_max(&mut self, slots: &mut Slots, node: &LoopNode) {
+        for (id, reps) in &mut slots.loops {
+            let max = node.children.iter().find_map(|c| match c {
+                Node::Loop(l) if l.id == *id => match l.max {
+                    MaxUse::Limited(n) => Some(n as usize),
+                    MaxUse::Unbounded => None,
+                },
+                _ => None,
+            });
+            if let Some(max) = max.filter(|&m| reps.len() > m) {
+                self.warnings.push(format!(
+                    "{id} holds {max} repetitions and the document fills {}: the last {} are not written",
+                    reps.len(),
+                    reps.len() - max
+                ));
+                reps.truncate(max);
+            }
         }
     }
 
