@@ -275,7 +275,8 @@ fn items<'v>(field: &Option<super::field::FieldPath>, object: &'v Value) -> Vec<
 
 /// For an `each` without a field whose list rules write into segments its
 /// loop holds once (`tracking[]` into SG1's one RFF): the object as each
-/// repetition sees it, one per entry, each list cut to its own entry.
+/// repetition sees it, each list cut to the entries one repetition takes
+/// (one, or as many as the segment has elements for the list).
 /// Empty when nothing needs spreading.
 fn spread_lists(scope: &Scope, inner: &LoopNode, object: &Value) -> Vec<Value> {
     let once = |tag: &str| {
@@ -284,14 +285,15 @@ fn spread_lists(scope: &Scope, inner: &LoopNode, object: &Value) -> Vec<Value> {
                 && Tag::from_bytes(tag.as_bytes()) == Some(s.tag))
         })
     };
-    let lists: Vec<(&super::field::FieldPath, &[Value])> = scope
+    // Each list with the number of entries one segment takes.
+    let lists: Vec<(&super::field::FieldPath, &[Value], usize)> = scope
         .rules
         .iter()
         .filter_map(|rule| match &rule.kind {
             Kind::List(l) if l.members.iter().all(|(_, m)| once(m.source.tag())) => {
                 match l.field.get(object) {
                     Some(Value::Array(values)) if values.len() > l.members.len() => {
-                        Some((&l.field, values.as_slice()))
+                        Some((&l.field, values.as_slice(), l.members.len().max(1)))
                     }
                     _ => None,
                 }
@@ -302,12 +304,16 @@ fn spread_lists(scope: &Scope, inner: &LoopNode, object: &Value) -> Vec<Value> {
     let Value::Object(fields) = object else {
         return Vec::new();
     };
-    let repetitions = lists.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let repetitions = lists
+        .iter()
+        .map(|(_, values, per)| values.len().div_ceil(*per))
+        .max()
+        .unwrap_or(0);
     (0..repetitions)
         .map(|k| {
             let mut view = fields.clone();
-            for (field, values) in &lists {
-                let own = values.get(k).map_or_else(Vec::new, |v| vec![v.clone()]);
+            for (field, values, per) in &lists {
+                let own = values.chunks(*per).nth(k).unwrap_or_default().to_vec();
                 if let Some(step) = field.steps.last() {
                     field
                         .parent_mut(&mut view)
