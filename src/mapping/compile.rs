@@ -553,6 +553,9 @@ fn element_at<'a>(
     }
 }
 
+const PAIRS_ONLY: &str =
+    "`code_by_length` and `qualifier` are about the qualifiers of `pairs`: add `pairs`";
+
 fn compile_value(
     cx: &Context<'_>,
     rule: &RuleFile,
@@ -561,23 +564,21 @@ fn compile_value(
 ) -> Result<ValueRule, String> {
     let at = rule.at.as_deref().unwrap_or_default();
     let mut spill = None;
-    let (source, data_type) =
-        match &rule.pairs {
-            Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
-            None if !rule.code_by_length.is_empty() || rule.qualifier => return Err(
-                "`code_by_length` and `qualifier` are about the qualifiers of `pairs`: add `pairs`"
-                    .into(),
-            ),
-            None => {
-                let locator = Locator::parse(at)?;
-                let data_type = check_position(cx, node, &locator.position)?;
-                spill = spill_of(cx, rule, node, &locator.position)?;
-                for c in &locator.conditions {
-                    check_position(cx, node, &c.at)?;
-                }
-                (Source::Element(locator), data_type)
+    if rule.pairs.is_none() && (!rule.code_by_length.is_empty() || rule.qualifier) {
+        return Err(PAIRS_ONLY.into());
+    }
+    let (source, data_type) = match &rule.pairs {
+        Some(pairs) => compile_pairs(cx, rule, at, pairs, node)?,
+        None => {
+            let locator = Locator::parse(at)?;
+            let data_type = check_position(cx, node, &locator.position)?;
+            spill = spill_of(cx, rule, node, &locator.position)?;
+            for c in &locator.conditions {
+                check_position(cx, node, &c.at)?;
             }
-        };
+            (Source::Element(locator), data_type)
+        }
+    };
     let (field, leaf) = match &rule.field {
         Some(f) => {
             let path = FieldPath::parse(f)?;
