@@ -72,36 +72,27 @@ pub(crate) struct Recipient {
 /// identity, the procurement system's punchout identity, the buyer's
 /// e-mail, or the company's webhook.
 pub(crate) async fn recipient_for(tx: &mut Tx, order_id: i64) -> Result<Recipient, CoreError> {
+    // The nearest procurement identity of the order's channel, in the
+    // same round trip as the order.
     let row = sqlx::query(
-        "SELECT o.channel, c.code, c.path, u.email FROM orders o JOIN companies c ON c.id = o.company_id \
+        "SELECT o.channel, c.code, u.email, \
+         (SELECT p.identity FROM procurement_identities p JOIN companies pc ON pc.id = p.company_id \
+          WHERE p.kind = CASE WHEN o.channel = 'edi' THEN 'edi' ELSE 'punchout' END \
+          AND c.path LIKE pc.path || '%' ORDER BY LENGTH(pc.path) DESC, p.identity LIMIT 1) AS identity \
+         FROM orders o JOIN companies c ON c.id = o.company_id \
          LEFT JOIN users u ON u.id = o.buyer_id WHERE o.id = $1",
     )
     .bind(order_id)
     .fetch_one(&mut **tx)
     .await?;
     let channel: String = row.try_get("channel")?;
-    let company: String = row.try_get("code")?;
-    let kind = match channel.as_str() {
-        "edi" => "edi",
-        _ => "punchout",
+    let identity = match channel.as_str() {
+        "edi" | "punchout" => row.try_get("identity")?,
+        _ => None,
     };
-    let path: String = row.try_get("path")?;
-    if !matches!(channel.as_str(), "edi" | "punchout") {
-        return Ok(recipient(&channel, company, None, row.try_get("email")?));
-    }
-    let identity = sqlx::query(
-        "SELECT p.identity FROM procurement_identities p JOIN companies c ON c.id = p.company_id \
-         WHERE p.kind = $1 AND $2 LIKE c.path || '%' ORDER BY LENGTH(c.path) DESC, p.identity LIMIT 1",
-    )
-    .bind(kind)
-    .bind(&path)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| r.try_get("identity"))
-    .transpose()?;
     Ok(recipient(
         &channel,
-        company,
+        row.try_get("code")?,
         identity,
         row.try_get("email")?,
     ))
@@ -166,24 +157,4 @@ pub(crate) fn notifications_into(
         "INSERT INTO notifications (order_id, at, event, channel, recipient, payload) VALUES {}",
         rows.join(", ")
     ));
-}
-
-/// Writes the notification of one order event.
-pub(crate) async fn notify(
-    tx: &mut Tx,
-    order_id: i64,
-    number: &str,
-    po_number: &str,
-    event: &str,
-    state: &str,
-) -> Result<(), CoreError> {
-    let to = recipient_for(tx, order_id).await?;
-    let mut batch = Batch::new();
-    notifications_into(
-        &mut batch,
-        (order_id, number, po_number),
-        &to,
-        &[(event, state)],
-    );
-    Ok(batch.run(tx).await?)
 }

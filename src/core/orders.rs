@@ -4,12 +4,12 @@
 //! `fulfilment`). Every change appends to the order's timeline and writes
 //! a notification.
 
-use super::notifications::notify;
+use super::notifications::{notifications_into, recipient_for};
 use super::placement::{commit, prepare, Agreed};
 use super::states::{OrderState, Step};
 use super::{once, Actor, ChannelKind, Core, CoreError, Money};
 use crate::document::{Order, ProcurementRefs};
-use crate::store::{now_micros, Micros, Tx};
+use crate::store::{now_micros, Batch, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -220,6 +220,17 @@ impl Core {
 
     /// An order with its lines and timeline, by number.
     pub async fn order(&self, number: &str) -> Result<OrderView, CoreError> {
+        self.read_order(number, true).await
+    }
+
+    /// An order with its lines only: its shipments, invoices and timeline
+    /// are left empty (what an order sent to a supplier needs, read in two
+    /// queries instead of five).
+    pub async fn order_without_history(&self, number: &str) -> Result<OrderView, CoreError> {
+        self.read_order(number, false).await
+    }
+
+    async fn read_order(&self, number: &str, with_history: bool) -> Result<OrderView, CoreError> {
         let mut conn = self.store.reader().acquire().await?;
         let row = sqlx::query(
             "SELECT o.id, o.po_number, o.state, c.code, o.channel, o.total, o.currency, o.cost_center, \
@@ -264,6 +275,15 @@ impl Core {
             })
             .collect::<Result<Vec<_>, CoreError>>()?;
         let state: String = row.try_get("state")?;
+        let (shipments, invoices, timeline) = if with_history {
+            (
+                shipments_of(&mut conn, id).await?,
+                invoices_of(&mut conn, id, &currency).await?,
+                timeline_of(&mut conn, id).await?,
+            )
+        } else {
+            Default::default()
+        };
         Ok(OrderView {
             number: number.to_string(),
             po_number: row.try_get("po_number")?,
@@ -281,9 +301,9 @@ impl Core {
                 ..ProcurementRefs::default()
             },
             lines,
-            shipments: shipments_of(&mut conn, id).await?,
-            invoices: invoices_of(&mut conn, id, &currency).await?,
-            timeline: timeline_of(&mut conn, id).await?,
+            shipments,
+            invoices,
+            timeline,
         })
     }
 }
@@ -448,26 +468,29 @@ pub(crate) async fn transition(
             state: order.state.to_string(),
             step: step.participle(),
         })?;
-    sqlx::query("UPDATE orders SET state = $1, updated_at = $2 WHERE id = $3")
-        .bind(next.as_str())
-        .bind(now_micros())
-        .bind(order.id)
-        .execute(&mut **tx)
-        .await?;
+    let to = recipient_for(tx, order.id).await?;
+    // The state, the timeline and the notification in one round trip.
+    let mut batch = Batch::new();
+    let (state, at, id) = (
+        batch.arg(next.as_str()),
+        batch.arg(now_micros()),
+        batch.arg(order.id),
+    );
+    batch.push(format!(
+        "UPDATE orders SET state = {state}, updated_at = {at} WHERE id = {id}"
+    ));
     let moved = OrderRow {
         state: next,
         ..order.clone()
     };
-    record_event(tx, &moved, step.participle(), by, source, detail).await?;
-    notify(
-        tx,
-        order.id,
-        &order.number,
-        &order.po_number,
-        step.participle(),
-        next.as_str(),
-    )
-    .await?;
+    event_into(&mut batch, &moved, step.participle(), by, source, detail);
+    notifications_into(
+        &mut batch,
+        (order.id, &order.number, &order.po_number),
+        &to,
+        &[(step.participle(), next.as_str())],
+    );
+    batch.run(tx).await?;
     Ok(next)
 }
 
@@ -480,15 +503,31 @@ pub(crate) async fn record_event(
     source: Option<&str>,
     detail: serde_json::Value,
 ) -> Result<(), CoreError> {
-    sqlx::query("INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(order.id)
-        .bind(now_micros())
-        .bind(event)
-        .bind(order.state.as_str())
-        .bind(by.as_str())
-        .bind(source)
-        .bind(detail.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let mut batch = Batch::new();
+    event_into(&mut batch, order, event, by, source, detail);
+    Ok(batch.run(tx).await?)
+}
+
+/// Adds an entry of an order's timeline to a batch.
+pub(crate) fn event_into(
+    batch: &mut Batch,
+    order: &OrderRow,
+    event: &str,
+    by: &Actor,
+    source: Option<&str>,
+    detail: serde_json::Value,
+) {
+    let values = [
+        batch.arg(order.id),
+        batch.arg(now_micros()),
+        batch.arg(event),
+        batch.arg(order.state.as_str()),
+        batch.arg(by.as_str()),
+        batch.arg(source.map(str::to_string)),
+        batch.arg(detail.to_string()),
+    ];
+    batch.push(format!(
+        "INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES ({})",
+        values.join(", ")
+    ));
 }

@@ -423,11 +423,19 @@ async fn credit_hold(
         .bind(holder)
         .execute(&mut **tx)
         .await?;
-    let open: i64 = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) AS open FROM orders o JOIN companies c ON c.id = o.company_id \
-         WHERE c.path LIKE $1 AND o.state NOT IN ('rejected', 'declined', 'cancelled', 'closed')",
-    )
-    .bind(format!("{path}%"))
+    // Each company's open total is kept by triggers (migration 0009); the
+    // subtree is the range of paths that start with the holder's.
+    let subtree = if tx.backend_name() == "PostgreSQL" {
+        "c.path COLLATE \"C\" >= $1 AND c.path COLLATE \"C\" < $2"
+    } else {
+        "c.path >= $1 AND c.path < $2"
+    };
+    let open: i64 = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(e.open_total), 0) AS BIGINT) AS open FROM companies c \
+         JOIN company_exposure e ON e.company_id = c.id WHERE {subtree}"
+    ))
+    .bind(path)
+    .bind(path_upper_bound(path))
     .fetch_one(&mut **tx)
     .await?
     .try_get("open")?;
@@ -438,6 +446,15 @@ async fn credit_hold(
             Micros(open)
         )
     }))
+}
+
+/// The least path above every path that starts with `path` (`/1/5/` →
+/// `/1/50`: paths end in `/`, and `0` is the byte after it).
+fn path_upper_bound(path: &str) -> String {
+    match path.strip_suffix('/') {
+        Some(stem) => format!("{stem}0"),
+        None => format!("{path}\u{10FFFF}"),
+    }
 }
 
 /// A ship-to's identity, to tell a new one from a known one.
@@ -730,4 +747,24 @@ pub(crate) fn events_into(
         "INSERT INTO order_events (order_id, at, event, state, actor, source, detail) VALUES {}",
         rows.join(", ")
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_upper_bound;
+
+    #[test]
+    fn a_subtree_is_the_range_below_the_upper_bound() {
+        let bound = path_upper_bound("/1/5/");
+        assert_eq!(bound, "/1/50");
+        for inside in ["/1/5/", "/1/5/23/", "/1/5/9/9/"] {
+            assert!(inside >= "/1/5/" && inside < bound.as_str(), "{inside}");
+        }
+        for outside in ["/1/50/", "/1/6/", "/1/", "/1/4/99/"] {
+            assert!(
+                !(outside >= "/1/5/" && outside < bound.as_str()),
+                "{outside}"
+            );
+        }
+    }
 }

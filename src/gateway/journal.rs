@@ -4,7 +4,7 @@
 //! searches, what a reprocess reads from, and how a repeated interchange
 //! is recognised.
 
-use crate::store::{now_micros, Store};
+use crate::store::{now_micros, Batch, Store};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -269,7 +269,7 @@ impl Journal {
         duplicate_of: Option<i64>,
     ) -> Result<Option<i64>, sqlx::Error> {
         let now = now_micros();
-        let mut tx = self.store.begin().await?;
+        // One statement commits on its own: no BEGIN and COMMIT round trips.
         let row = sqlx::query(
             "INSERT INTO messages (at, direction, connector, format, document, sender, receiver, \
              control_number, po_number, status, duplicate_of, answers, trace, updated_at, raw) \
@@ -291,9 +291,8 @@ impl Journal {
         .bind(m.answers)
         .bind(&m.trace)
         .bind(m.raw.to_vec())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(self.store.writer())
         .await?;
-        tx.commit().await?;
         row.map(|r| r.try_get("id")).transpose()
     }
 
@@ -326,37 +325,35 @@ impl Journal {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        let mut batch = Batch::new();
+        let message = batch.arg(id);
         for order in orders {
-            sqlx::query("INSERT INTO message_orders (message_id, order_number) VALUES ($1, $2)")
-                .bind(id)
-                .bind(order)
-                .execute(&mut *tx)
-                .await?;
+            let order = batch.arg(*order);
+            batch.push(format!(
+                "INSERT INTO message_orders (message_id, order_number) VALUES ({message}, {order})"
+            ));
         }
-        sqlx::query("UPDATE deliveries SET message_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(delivery)
-            .execute(&mut *tx)
-            .await?;
+        let delivery = batch.arg(delivery);
+        batch.push(format!(
+            "UPDATE deliveries SET message_id = {message} WHERE id = {delivery}"
+        ));
+        batch.run(&mut tx).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Marks a message and the delivery that sent it delivered, together.
     pub async fn delivered(&self, message: i64, delivery: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.store.begin().await?;
-        sqlx::query("UPDATE messages SET status = 'delivered', updated_at = $1 WHERE id = $2")
-            .bind(now_micros())
-            .bind(message)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = $1",
-        )
-        .bind(delivery)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+        let mut batch = Batch::new();
+        let (at, message) = (batch.arg(now_micros()), batch.arg(message));
+        batch.push(format!(
+            "UPDATE messages SET status = 'delivered', updated_at = {at} WHERE id = {message}"
+        ));
+        let delivery = batch.arg(delivery);
+        batch.push(format!(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = {delivery}"
+        ));
+        batch.commit(&self.store).await
     }
 
     /// Moves a message to `status`, adding `errors` to those it has.
@@ -366,22 +363,8 @@ impl Journal {
         status: Status,
         errors: &[String],
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.store.begin().await?;
-        let old: String = sqlx::query("SELECT errors FROM messages WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("errors")?;
-        let mut all: Vec<String> = serde_json::from_str(&old).unwrap_or_default();
-        all.extend(errors.iter().cloned());
-        sqlx::query("UPDATE messages SET status = $1, errors = $2, updated_at = $3 WHERE id = $4")
-            .bind(status.as_str())
-            .bind(serde_json::to_string(&all).unwrap_or_else(|_| "[]".into()))
-            .bind(now_micros())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+        self.conclude(id, &Outcome::status(status, errors.to_vec()))
+            .await
     }
 
     /// Our outbound message to a connector with this control number (an
@@ -408,6 +391,14 @@ impl Journal {
     /// Records where processing left a message (status, errors, document
     /// types, PO number, orders) in one transaction.
     pub async fn conclude(&self, id: i64, outcome: &Outcome) -> Result<(), sqlx::Error> {
+        if outcome.errors.is_empty() {
+            return self
+                .update_outcome(id, outcome, None)
+                .commit(&self.store)
+                .await;
+        }
+        // New errors are added to those the message has: read them in
+        // the transaction that writes them.
         let mut tx = self.store.begin().await?;
         let old: String = sqlx::query("SELECT errors FROM messages WHERE id = $1")
             .bind(id)
@@ -416,29 +407,41 @@ impl Journal {
             .try_get("errors")?;
         let mut all: Vec<String> = serde_json::from_str(&old).unwrap_or_default();
         all.extend(outcome.errors.iter().cloned());
-        sqlx::query(
-            "UPDATE messages SET status = $1, errors = $2, updated_at = $3, \
-             document = COALESCE($4, document), po_number = COALESCE(po_number, $5) WHERE id = $6",
-        )
-        .bind(outcome.status.as_str())
-        .bind(serde_json::to_string(&all).unwrap_or_else(|_| "[]".into()))
-        .bind(now_micros())
-        .bind(&outcome.document)
-        .bind(&outcome.po_number)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        for order in &outcome.orders {
-            sqlx::query(
-                "INSERT INTO message_orders (message_id, order_number) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(id)
-            .bind(order)
-            .execute(&mut *tx)
+        let errors = serde_json::to_string(&all).unwrap_or_else(|_| "[]".into());
+        self.update_outcome(id, outcome, Some(errors))
+            .run(&mut tx)
             .await?;
-        }
         tx.commit().await
+    }
+
+    /// The statements that record an outcome; `errors` (JSON) replaces the
+    /// message's when given.
+    fn update_outcome(&self, id: i64, outcome: &Outcome, errors: Option<String>) -> Batch {
+        let mut batch = Batch::new();
+        let (status, at, document, po, message) = (
+            batch.arg(outcome.status.as_str()),
+            batch.arg(now_micros()),
+            batch.arg(outcome.document.clone()),
+            batch.arg(outcome.po_number.clone()),
+            batch.arg(id),
+        );
+        let errors = match errors {
+            Some(json) => format!(", errors = {}", batch.arg(json)),
+            None => String::new(),
+        };
+        batch.push(format!(
+            "UPDATE messages SET status = {status}, updated_at = {at}{errors}, \
+             document = COALESCE({document}, document), po_number = COALESCE(po_number, {po}) \
+             WHERE id = {message}"
+        ));
+        for order in &outcome.orders {
+            let order = batch.arg(order.as_str());
+            batch.push(format!(
+                "INSERT INTO message_orders (message_id, order_number) VALUES ({message}, {order}) \
+                 ON CONFLICT DO NOTHING"
+            ));
+        }
+        batch
     }
 
     /// One entry.

@@ -294,7 +294,7 @@ impl Gateway {
         connector: &str,
         kind: &str,
     ) -> Result<u64, sqlx::Error> {
-        let mut tx = self.store().begin().await?;
+        // One statement commits on its own: no BEGIN and COMMIT round trips.
         let row = sqlx::query(
             "INSERT INTO control_numbers (connector, kind, value) VALUES ($1, $2, 1) \
              ON CONFLICT (connector, kind) DO UPDATE SET value = control_numbers.value + 1 \
@@ -302,9 +302,8 @@ impl Gateway {
         )
         .bind(connector)
         .bind(kind)
-        .fetch_one(&mut *tx)
+        .fetch_one(self.store().writer())
         .await?;
-        tx.commit().await?;
         let value: i64 = row.try_get("value")?;
         // ISA13 has nine digits; wrap before it overflows them.
         Ok((value as u64 - 1) % 999_999_999 + 1)

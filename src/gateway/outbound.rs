@@ -14,7 +14,7 @@ use crate::document::{
     Amount, Document, IdScheme, ItemIdentity, Order, OrderLine, Party, PartyId, Price, Quantity,
 };
 use crate::mapping::Syntax as MapSyntax;
-use crate::store::now_micros;
+use crate::store::{now_micros, Batch};
 use crate::translate::{write_edifact, write_x12, Envelope};
 use sqlx::Row;
 use std::time::Duration;
@@ -103,6 +103,12 @@ impl Gateway {
                 }
             }
         }
+        Ok(pass)
+    }
+
+    /// Counts the deliveries waiting into the queue-depth gauge; run when
+    /// the metrics are read rather than on every pass of the relay.
+    pub async fn count_queue_depth(&self) -> Result<(), sqlx::Error> {
         let waiting: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM deliveries WHERE state IN ('pending', 'queued')",
         )
@@ -110,7 +116,7 @@ impl Gateway {
         .await?
         .try_get("n")?;
         self.metrics().set_queue_depth(waiting);
-        Ok(pass)
+        Ok(())
     }
 
     /// Turns notifications into deliveries and marks them relayed, in one
@@ -123,32 +129,30 @@ impl Gateway {
                 targeted.push((n, target));
             }
         }
-        let now = now_micros();
-        let mut tx = self.store().begin().await?;
+        let mut batch = Batch::new();
+        let now = batch.arg(now_micros());
         for (n, (connector, kind)) in targeted {
-            sqlx::query(
+            let values = [
+                batch.arg(format!("notification:{}:{connector}", n.id)),
+                batch.arg(connector),
+                batch.arg(kind),
+                batch.arg(n.order.as_str()),
+                batch.arg(n.payload.to_string()),
+            ];
+            batch.push(format!(
                 "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (cause) DO NOTHING",
-            )
-            .bind(format!("notification:{}:{connector}", n.id))
-            .bind(&connector)
-            .bind(kind)
-            .bind(&n.order)
-            .bind(n.payload.to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+                 VALUES ({}, {now}, {now}) ON CONFLICT (cause) DO NOTHING",
+                values.join(", ")
+            ));
         }
         // The outbox's rows are the relay's to mark: ids are integers, so
         // they go into the statement as text safely.
         let ids: Vec<String> = notifications.iter().map(|n| n.id.to_string()).collect();
-        sqlx::query(&format!(
+        batch.push(format!(
             "UPDATE notifications SET state = 'relayed' WHERE id IN ({})",
             ids.join(", ")
-        ))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+        ));
+        batch.commit(self.store()).await
     }
 
     /// Who hears of a notification: an approved order goes to the brand's
@@ -261,7 +265,6 @@ impl Gateway {
             return Ok(());
         }
         let now = now_micros();
-        let mut tx = self.store().begin().await?;
         sqlx::query(
             "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at, message_id) \
              VALUES ($1, $2, $3, NULL, '{}', $4, $4, $5) ON CONFLICT (cause) DO NOTHING",
@@ -271,9 +274,8 @@ impl Gateway {
         .bind(kind)
         .bind(now)
         .bind(message)
-        .execute(&mut *tx)
+        .execute(self.store().writer())
         .await?;
-        tx.commit().await?;
         self.wake_outbound();
         Ok(())
     }
@@ -330,7 +332,7 @@ impl Gateway {
         }
         let document = for_buyer(readdressed, number, &view.po_number);
         let payload = serde_json::json!({ "document": document, "po_number": view.po_number });
-        let mut tx = self.store().begin().await?;
+        // One statement commits on its own: no BEGIN and COMMIT round trips.
         sqlx::query(
             "INSERT INTO deliveries (cause, connector, kind, order_number, payload, next_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (cause) DO NOTHING",
@@ -341,9 +343,9 @@ impl Gateway {
         .bind(number)
         .bind(payload.to_string())
         .bind(now_micros())
-        .execute(&mut *tx)
+        .execute(self.store().writer())
         .await?;
-        tx.commit().await
+        Ok(())
     }
 
     async fn due(&self) -> Result<Vec<Delivery>, sqlx::Error> {
@@ -396,16 +398,13 @@ impl Gateway {
             .ok_or_else(|| format!("connector {} is no longer configured", d.connector))?
             .clone();
         let number = d.order_number.clone().unwrap_or_default();
-        let message_id = match d.message_id {
-            Some(id) => id,
+        let (message_id, raw) = match d.message_id {
+            Some(id) => {
+                let raw = self.journal().raw(id).await.map_err(|e| e.to_string())?;
+                (id, raw.unwrap_or_default())
+            }
             None => self.write_message(&connector, d, &number).await?,
         };
-        let raw = self
-            .journal()
-            .raw(message_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .unwrap_or_default();
         for transport in &connector.outbound {
             self.send(&connector, transport, d, message_id, &raw)
                 .await?;
@@ -438,15 +437,20 @@ impl Gateway {
 
     /// Encodes the delivery in the connector's syntax and journals it; the
     /// delivery remembers the message, so a retry resends the same bytes
-    /// with the same control numbers.
+    /// with the same control numbers. Returns the journal entry and the
+    /// bytes.
     async fn write_message(
         &self,
         c: &Connector,
         d: &Delivery,
         number: &str,
-    ) -> Result<i64, String> {
+    ) -> Result<(i64, Vec<u8>), String> {
         let (document, po_number) = if d.kind == "order" {
-            let view = self.core().order(number).await.map_err(|e| e.to_string())?;
+            let view = self
+                .core()
+                .order_without_history(number)
+                .await
+                .map_err(|e| e.to_string())?;
             (Document::Order(supplier_order(&view)), Some(view.po_number))
         } else {
             let payload: serde_json::Value =
@@ -481,7 +485,7 @@ impl Gateway {
             )
             .await
             .map_err(|e| e.to_string())?;
-        Ok(id)
+        Ok((id, raw))
     }
 
     /// Bytes, control number, sender, receiver and document type.
@@ -632,7 +636,6 @@ impl Gateway {
         let next_at =
             now_micros() + i64::try_from(wait_ms.saturating_mul(1000)).unwrap_or(i64::MAX / 2);
         tracing::warn!(delivery = d.id, connector = %d.connector, attempts, dead, error = why, "delivery failed");
-        let mut tx = self.store().begin().await?;
         sqlx::query(
             "UPDATE deliveries SET attempts = $1, next_at = $2, last_error = $3, state = $4 WHERE id = $5",
         )
@@ -641,9 +644,8 @@ impl Gateway {
         .bind(why)
         .bind(if dead { "dead" } else { "pending" })
         .bind(d.id)
-        .execute(&mut *tx)
+        .execute(self.store().writer())
         .await?;
-        tx.commit().await?;
         if let Some(message) = d.message_id {
             let status = if dead {
                 Status::Failed
@@ -755,8 +757,14 @@ fn syntax_name(c: &Connector) -> &'static str {
 /// Writes a file under a temporary name and renames it, so a partner
 /// polling the directory never picks up half a message.
 async fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(dir).await?;
-    let temporary = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&temporary, bytes).await?;
-    tokio::fs::rename(&temporary, dir.join(name)).await
+    let (dir, name, bytes) = (dir.to_path_buf(), name.to_string(), bytes.to_vec());
+    // One trip to the blocking pool for the three calls.
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        let temporary = dir.join(format!(".{name}.part"));
+        std::fs::write(&temporary, bytes)?;
+        std::fs::rename(&temporary, dir.join(name))
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }

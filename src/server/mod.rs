@@ -228,6 +228,9 @@ async fn ready(State(gateway): State<Gateway>) -> Response {
 }
 
 async fn metrics(State(gateway): State<Gateway>) -> Response {
+    if let Err(e) = gateway.count_queue_depth().await {
+        tracing::warn!(error = %e, "counting the outbound queue for the metrics");
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -2,7 +2,7 @@
 //! in one call; PostgreSQL runs them as data-modifying `WITH` clauses of
 //! one statement. Parameters are numbered across the whole batch.
 
-use super::Tx;
+use super::{Backend, Store, Tx};
 
 /// A parameter of a batch.
 #[derive(Clone, Debug)]
@@ -105,6 +105,29 @@ impl Batch {
             return Ok(());
         }
         let postgres = tx.backend_name() == "PostgreSQL";
+        self.query_text(postgres, &mut **tx).await
+    }
+
+    /// Runs the batch as a transaction of its own. One statement (or a
+    /// PostgreSQL batch, which is one statement) commits by itself, in one
+    /// round trip; several SQLite statements go between BEGIN and COMMIT.
+    pub async fn commit(self, store: &Store) -> Result<(), sqlx::Error> {
+        match (store.backend(), self.statements.len()) {
+            (_, 0) => Ok(()),
+            (Backend::Postgres, _) => self.query_text(true, store.writer()).await,
+            (Backend::Sqlite, 1) => self.query_text(false, store.writer()).await,
+            (Backend::Sqlite, _) => {
+                let mut tx = store.begin().await?;
+                self.run(&mut tx).await?;
+                tx.commit().await
+            }
+        }
+    }
+
+    async fn query_text<'c, E>(self, postgres: bool, on: E) -> Result<(), sqlx::Error>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
+    {
         let sql = match (postgres, self.statements.as_slice()) {
             (_, [one]) => one.clone(),
             (false, all) => all.join(";\n"),
@@ -125,7 +148,7 @@ impl Batch {
                 Arg::Text(v) => query.bind(v),
             };
         }
-        query.execute(&mut **tx).await?;
+        query.execute(on).await?;
         Ok(())
     }
 }

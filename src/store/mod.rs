@@ -110,7 +110,10 @@ impl Store {
                 .connect(url)
         };
         let writer = connect(1).await?;
-        let reader = connect(4).await?;
+        // Each SQLite connection is a thread of its own: more readers than
+        // cores only adds switching between them.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let reader = connect(cores.clamp(2, 8) as u32).await?;
         Ok(Store {
             writer,
             reader,

@@ -5,6 +5,7 @@ use crate::backends::on_both_backends;
 use crate::fixtures::*;
 use edigate::core::*;
 use edigate::document::*;
+use sqlx::Row;
 
 on_both_backends!(
     placing_prices_reserves_and_approves_in_one_step,
@@ -296,6 +297,52 @@ async fn orders_over_the_credit_limit_wait_for_an_admin(core: Core) {
         OrderState::Approved,
         "the cancelled order no longer counts"
     );
+    assert_kept_totals_match_the_orders(&core).await;
+    // Without Berlin's own limit, the division's counts the orders of
+    // every unit under it: Berlin's 10,000 + 5,000 open, and this one.
+    sqlx::query("UPDATE companies SET credit_limit = NULL WHERE code = $1")
+        .bind(BERLIN)
+        .execute(core.store().writer())
+        .await
+        .unwrap();
+    let fourth = core
+        .place_order(
+            None,
+            &partner(),
+            &edi_order("PO-4", &[("1", "SAW-1", "800")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fourth.approvals,
+        ["credit limit of GLOBEX-DE-OPS: open orders 15000 + this 40000 EUR are over 50000"]
+    );
+    core.reject_order(None, &Actor::user("carol"), &fourth.number, "over")
+        .await
+        .unwrap();
+    assert_kept_totals_match_the_orders(&core).await;
+}
+
+/// The open total kept per company (by the store's triggers) is what
+/// summing its open orders gives.
+async fn assert_kept_totals_match_the_orders(core: &Core) {
+    let rows = sqlx::query(
+        "SELECT c.code, COALESCE(e.open_total, 0) AS kept, \
+         (SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) FROM orders o WHERE o.company_id = c.id \
+          AND o.state NOT IN ('rejected', 'declined', 'cancelled', 'closed')) AS summed \
+         FROM companies c LEFT JOIN company_exposure e ON e.company_id = c.id",
+    )
+    .fetch_all(core.store().reader())
+    .await
+    .unwrap();
+    for row in rows {
+        let (code, kept, summed): (String, i64, i64) = (
+            row.try_get("code").unwrap(),
+            row.try_get("kept").unwrap(),
+            row.try_get("summed").unwrap(),
+        );
+        assert_eq!(kept, summed, "open total of {code}");
+    }
 }
 
 fn partner() -> Actor {
