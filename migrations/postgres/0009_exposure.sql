@@ -7,6 +7,10 @@ CREATE TABLE company_exposure (
     open_total BIGINT NOT NULL DEFAULT 0
 );
 
+-- No order may change between the sum and the trigger's start (another
+-- node of a rolling upgrade): this migration's transaction holds them.
+LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE;
+
 INSERT INTO company_exposure (company_id, open_total)
     SELECT company_id, SUM(total) FROM orders
     WHERE state NOT IN ('rejected', 'declined', 'cancelled', 'closed')

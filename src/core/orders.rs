@@ -429,6 +429,7 @@ pub(crate) async fn lock_order(tx: &mut Tx, reference: &str) -> Result<OrderRow,
             sqlx::query(LOCK).bind(id).fetch_one(&mut **tx).await?
         }
     };
+    lock_exposure(tx, row.try_get("company_id")?).await?;
     let number = order_number(row.try_get("id")?);
     let state: String = row.try_get("state")?;
     Ok(OrderRow {
@@ -448,6 +449,26 @@ pub(crate) async fn lock_order(tx: &mut Tx, reference: &str) -> Result<OrderRow,
         placed_on: super::approvals::day_of(row.try_get("placed_at")?),
         budget_charges: row.try_get("budget_charges")?,
     })
+}
+
+/// Locks the company's open total (`company_exposure`, kept by triggers on
+/// `orders`) before anything else the command locks. On PostgreSQL a
+/// command that changes an order's state or total writes that row through
+/// the trigger; taken at the start, in the same place by every command, it
+/// cannot end up in a cycle with the budgets and stock locked after it.
+/// SQLite has one writer, so nothing to order there.
+pub(crate) async fn lock_exposure(tx: &mut Tx, company_id: i64) -> Result<(), CoreError> {
+    if tx.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO company_exposure (company_id, open_total) VALUES ($1, 0) \
+         ON CONFLICT (company_id) DO UPDATE SET open_total = company_exposure.open_total",
+    )
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Takes a step: refuses it when the state does not allow it, else stores

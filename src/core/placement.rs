@@ -11,7 +11,7 @@ use super::customers::{parse_path, CompanyRef};
 use super::inventory::{holds_into, reserve, reserve_goods, stock_view, Hold};
 use super::notifications::{notifications_into, recipient, Recipient};
 use super::offer::{applies_to_buyer, first_missing, flag, offer, offers, Offer};
-use super::orders::{order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
+use super::orders::{lock_exposure, order_number, LinePlaced, OrderPlaced, OrderRow, PlaceOrder};
 use super::pricing::resolve;
 use super::sellers::MarketRef;
 use super::states::OrderState;
@@ -511,6 +511,7 @@ pub(crate) async fn commit(
         placed_on: super::approvals::day_of(at),
         budget_charges: "[]".into(),
     };
+    lock_exposure(tx, context.company.id).await?;
     let mut needed = evaluate(tx, &context.company, &draft, &facts, rules).await?;
     if let Some(reason) = credit_hold(tx, context, total).await? {
         needed.insert(0, Needed::credit_hold(reason));

@@ -291,9 +291,12 @@ impl Journal {
         .bind(m.answers)
         .bind(&m.trace)
         .bind(m.raw.to_vec())
-        .fetch_optional(self.store.writer())
+        // Read to the end of the answer, not only its row: without a
+        // transaction, the commit (and any error in it) comes after the
+        // row, and the entry must be committed before it is reported.
+        .fetch_all(self.store.writer())
         .await?;
-        row.map(|r| r.try_get("id")).transpose()
+        row.first().map(|r| r.try_get("id")).transpose()
     }
 
     /// Journals the message outbound delivery `delivery` wrote, linked to

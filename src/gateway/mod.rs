@@ -302,8 +302,13 @@ impl Gateway {
         )
         .bind(connector)
         .bind(kind)
-        .fetch_one(self.store().writer())
-        .await?;
+        // To the end of the answer: the commit comes after the row (see
+        // `Journal::insert`).
+        .fetch_all(self.store().writer())
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(sqlx::Error::RowNotFound)?;
         let value: i64 = row.try_get("value")?;
         // ISA13 has nine digits; wrap before it overflows them.
         Ok((value as u64 - 1) % 999_999_999 + 1)
