@@ -205,12 +205,21 @@ impl Core {
         by: &Actor,
         place: &PlaceOrder,
     ) -> Result<OrderPlaced, CoreError> {
-        if let Some(first) = self.done_before::<OrderPlaced>(key, "place_order").await? {
-            return Ok(first);
-        }
+        // A repeat is recognised where its key is recorded, in the commit:
+        // asking first would cost every first run a round trip. Only a
+        // repeat whose reading fails (a product withdrawn since) asks here.
         let prepared = {
             let mut conn = self.store.reader().acquire().await?;
-            prepare(&mut conn, by, place, &Agreed::default()).await?
+            prepare(&mut conn, by, place, &Agreed::default()).await
+        };
+        let prepared = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                return match self.done_before::<OrderPlaced>(key, "place_order").await? {
+                    Some(first) => Ok(first),
+                    None => Err(error),
+                }
+            }
         };
         once!(self, key, "place_order", |tx| commit(
             &mut tx, by, place, &prepared

@@ -2,6 +2,7 @@
 //! code translation, dates, implied decimals, enums. Every conversion
 //! works both ways.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -124,13 +125,22 @@ impl Convert {
             Some(date) if self.date.is_none() && text.len() > 8 => date,
             _ => text,
         };
+        if format == "%Y%m%d" {
+            if let Some(date) = eight_digit_date(text) {
+                return Ok(Value::String(date));
+            }
+        }
         NaiveDate::parse_from_str(text, format)
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
             .map_err(|_| format!("{text:?} is not a date in the form {format}"))
     }
 
     fn read_decimal(&self, text: &str) -> Result<Value, String> {
-        let plain = text.replace(',', ".");
+        let plain = if text.contains(',') {
+            Cow::Owned(text.replace(',', "."))
+        } else {
+            Cow::Borrowed(text)
+        };
         let mut number =
             Decimal::from_str(&plain).map_err(|_| format!("{text:?} is not a number"))?;
         if self.implied > 0 {
@@ -144,6 +154,9 @@ impl Convert {
     /// Canonical JSON value → partner text.
     pub fn outbound(&self, value: &Value) -> Result<String, String> {
         let text = match (&self.leaf, value) {
+            (Leaf::Date, Value::String(s)) if self.date.is_none() && iso_date(s).is_some() => {
+                iso_date(s).unwrap_or_default()
+            }
             (Leaf::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))?
                 .format(self.date.as_deref().unwrap_or("%Y%m%d"))
@@ -195,6 +208,36 @@ impl Convert {
     }
 }
 
+/// `CCYYMMDD` as `CCYY-MM-DD`, without chrono's format parser (most dates
+/// take this path); `None` sends anything else to the parser, whose
+/// answer and error stay the authority.
+fn eight_digit_date(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let (year, month, day) = (number(0..4), number(4..6), number(6..8));
+    NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// `CCYY-MM-DD` as `CCYYMMDD`, the other way round.
+fn iso_date(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(digits(0..4) && digits(5..7) && digits(8..10))
+    {
+        return None;
+    }
+    let compact = [&text[0..4], &text[5..7], &text[8..10]].concat();
+    eight_digit_date(&compact).map(|_| compact)
+}
+
 /// Upper-case letters and digits, at most four: how code lists spell
 /// codes (canonical words are lower case).
 fn looks_like_code(text: &str) -> bool {
@@ -237,6 +280,41 @@ mod tests {
         assert_eq!(n2.inbound("78300").unwrap(), "783");
         assert_eq!(n2.outbound(&"783.5".into()).unwrap(), "78350");
         assert!(n2.outbound(&"1.234".into()).is_err());
+    }
+
+    #[test]
+    fn the_eight_digit_shortcut_reads_dates_as_chrono_does() {
+        for year in [0, 1, 999, 1999, 2000, 2024, 2026, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}{month:02}{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&text, "%Y%m%d")
+                        .ok()
+                        .map(|d| d.format("%Y-%m-%d").to_string());
+                    assert_eq!(eight_digit_date(&text), chrono, "{text}");
+                }
+            }
+        }
+        for text in [
+            "2026-01-15",
+            "0000-02-29",
+            "2026-02-29",
+            "2026-1-15",
+            "2026-01-155",
+            "20260115",
+        ] {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.format("%Y%m%d").to_string());
+            assert_eq!(
+                iso_date(text),
+                chrono.filter(|_| text.len() == 10),
+                "{text}"
+            );
+        }
+        assert_eq!(eight_digit_date("2026011"), None);
+        assert_eq!(eight_digit_date("2026-1-15"), None);
+        assert_eq!(eight_digit_date("+2026011"), None);
     }
 
     #[test]

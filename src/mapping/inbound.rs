@@ -3,6 +3,9 @@
 //! and loop repetitions; every non-empty element no rule read goes into
 //! the nearest `extensions` list, so nothing received is dropped.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::compile::{EachRule, Hierarchy, Kind, ListRule, Rule, Scope, Source, ValueRule};
@@ -223,7 +226,7 @@ fn push_extensions(object: &mut Map<String, Value>, entries: Vec<Value>) {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// Runs `scope` over `rep` into `object`; returns the extensions it
     /// could not keep itself (the scope's object has no list for them).
     fn scope(
@@ -275,7 +278,7 @@ impl Reader<'_> {
 
     /// The source's text in segment `index`, marking what it read; and the
     /// positions marked, to take back when the value finds no place.
-    fn take(&mut self, index: usize, source: &Source) -> (String, Taken) {
+    fn take(&mut self, index: usize, source: &Source) -> (&'a str, Taken) {
         let seg = &self.segs[index];
         let (text, marks) = match source {
             Source::Element(l) => {
@@ -301,7 +304,6 @@ impl Reader<'_> {
                     (seg.value(read, 1), [Some((e, 1)), Some((e + 1, 1))])
                 }),
         };
-        let text = text.to_string();
         for (e, c) in marks.iter().flatten() {
             self.used.mark(index, *e, *c);
         }
@@ -338,21 +340,24 @@ impl Reader<'_> {
             }
             return Ok(());
         };
-        let (mut text, marks) = match found {
+        let (taken, marks) = match found {
             Some(i) => self.take(i, &v.source),
-            None => (String::new(), [None, None]),
+            None => ("", [None, None]),
         };
+        let mut text = Cow::Borrowed(taken);
         if let (Some(i), Some(spill), Source::Element(l)) = (found, &v.spill, &v.source) {
             // The run-on components belong to the same value.
+            let mut whole = taken.to_string();
             for k in 1..spill.widths.len() {
                 let component = l.position.component + k;
-                text.push_str(self.segs[i].value(l.position.element, component));
+                whole.push_str(self.segs[i].value(l.position.element, component));
                 self.used.mark(i, l.position.element, component);
             }
+            text = Cow::Owned(whole);
         }
         let text = match (text.is_empty(), &v.default) {
             (false, _) => text,
-            (true, Some(d)) if applies(&v.when, object) => d.clone(),
+            (true, Some(d)) if applies(&v.when, object) => Cow::Borrowed(d.as_str()),
             (true, _) => return Ok(()),
         };
         let value = v
@@ -501,16 +506,18 @@ impl Reader<'_> {
             let mut text = seg.tag.clone();
             for e in 1..=seg.elements.len() {
                 text.push(self.separator);
-                text.push_str(&seg.render(e));
+                seg.render_into(e, &mut text);
             }
-            out.push(extension(format!("{path}{}", seg.tag), text));
+            out.push(extension(place(path, &seg.tag, None, None), text));
             return;
         }
         for e in 1..=seg.elements.len() {
             let read = self.used.read(index, e);
             if read == 0 {
                 if seg.has(e) {
-                    out.push(extension(format!("{path}{}{e:02}", seg.tag), seg.render(e)));
+                    let mut text = String::new();
+                    seg.render_into(e, &mut text);
+                    out.push(extension(place(path, &seg.tag, Some(e), None), text));
                 }
                 continue;
             }
@@ -520,14 +527,14 @@ impl Reader<'_> {
             let first = repetitions.first().map_or(&[][..], Vec::as_slice);
             for (c, value) in first.iter().enumerate() {
                 if read & (1 << c.min(31)) == 0 && !value.is_empty() {
-                    let source = format!("{path}{}{e:02}-{}", seg.tag, c + 1);
+                    let source = place(path, &seg.tag, Some(e), Some(c + 1));
                     out.push(extension(source, value.clone()));
                 }
             }
             for repetition in repetitions.iter().skip(1) {
                 let text = repetition.join(":");
                 if !text.trim_matches(':').is_empty() {
-                    out.push(extension(format!("{path}{}{e:02}", seg.tag), text));
+                    out.push(extension(place(path, &seg.tag, Some(e), None), text));
                 }
             }
         }
@@ -558,6 +565,24 @@ impl Reader<'_> {
             message,
         }
     }
+}
+
+/// Where an extension came from: `PO1/PO106`, `PO1/PO106-2` (what
+/// `format!("{path}{tag}{e:02}-{c}")` writes, without its parsing).
+fn place(path: &str, tag: &str, element: Option<usize>, component: Option<usize>) -> String {
+    let mut out = String::with_capacity(path.len() + tag.len() + 6);
+    out.push_str(path);
+    out.push_str(tag);
+    if let Some(e) = element {
+        if e < 10 {
+            out.push('0');
+        }
+        let _ = write!(out, "{e}");
+    }
+    if let Some(c) = component {
+        let _ = write!(out, "-{c}");
+    }
+    out
 }
 
 fn extension(source: String, value: String) -> Value {

@@ -183,7 +183,7 @@ impl Slots {
         seg
     }
 
-    fn write(&mut self, source: &Source, index: usize, extra: &[Condition], text: &str) {
+    fn write(&mut self, source: &Source, index: usize, extra: &[Condition], text: String) {
         let seg = self.instance(source.tag(), source.conditions(), index);
         for c in extra {
             qualify(seg, c);
@@ -348,7 +348,7 @@ impl Writer<'_> {
             match &rule.kind {
                 Kind::Value(v) => {
                     if let Some(text) = self.text(rule, v, object)? {
-                        self.put(&mut slots, rule, v, (0, &[]), &text);
+                        self.put(&mut slots, rule, v, (0, &[]), text);
                     }
                 }
                 Kind::List(l) => {
@@ -373,7 +373,7 @@ impl Writer<'_> {
                             at: format!("{}[{j}]", l.field.display()),
                             message: m,
                         })?;
-                        slots.write(&member.source, j / n, &[], &text);
+                        slots.write(&member.source, j / n, &[], text);
                     }
                 }
                 Kind::Each(e) if !e.direction.outbound() => {}
@@ -457,7 +457,7 @@ impl Writer<'_> {
             for inner in &e.scope.rules {
                 if let Kind::Value(v) = &inner.kind {
                     if let Some(text) = self.text(inner, v, item)? {
-                        self.put(slots, inner, v, (k, &e.select.conditions), &text);
+                        self.put(slots, inner, v, (k, &e.select.conditions), text);
                     }
                 }
             }
@@ -473,13 +473,13 @@ impl Writer<'_> {
         rule: &Rule,
         v: &ValueRule,
         at: (usize, &[Condition]),
-        text: &str,
+        text: String,
     ) {
         let (Some(spill), Source::Element(l)) = (&v.spill, &v.source) else {
             slots.write(&v.source, at.0, at.1, text);
             return;
         };
-        let (parts, rest) = spill.cut(text);
+        let (parts, rest) = spill.cut(&text);
         if !rest.is_empty() {
             self.warnings.push(format!(
                 "{}: {:?} is longer than {} holds; {:?} is not written",
@@ -494,7 +494,7 @@ impl Writer<'_> {
                 },
                 conditions: l.conditions.clone(),
             });
-            slots.write(&source, at.0, at.1, part);
+            slots.write(&source, at.0, at.1, part.to_string());
         }
     }
 

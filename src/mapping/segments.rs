@@ -37,7 +37,7 @@ impl Seg {
     }
 
     /// Sets component `component` of element `element` (from 1).
-    pub fn set(&mut self, element: usize, component: usize, value: &str) {
+    pub fn set(&mut self, element: usize, component: usize, value: impl Into<String>) {
         if self.elements.len() < element {
             self.elements.resize(element, Vec::new());
         }
@@ -49,7 +49,7 @@ impl Seg {
         if r.len() < component {
             r.resize(component, String::new());
         }
-        r[component - 1] = value.to_string();
+        r[component - 1] = value.into();
     }
 
     /// Whether element `element` holds anything.
@@ -62,20 +62,29 @@ impl Seg {
     /// Element `element` as text: components joined by `:`, repetitions
     /// by `^` (how extensions record what no rule placed).
     pub fn render(&self, element: usize) -> String {
+        let mut text = String::new();
+        self.render_into(element, &mut text);
+        text
+    }
+
+    /// [`Seg::render`], appended to `out`.
+    pub fn render_into(&self, element: usize, out: &mut String) {
         let Some(e) = self.elements.get(element.wrapping_sub(1)) else {
-            return String::new();
+            return;
         };
-        let reps: Vec<String> = e
-            .iter()
-            .map(|r| {
-                let mut parts: Vec<&str> = r.iter().map(String::as_str).collect();
-                while parts.last() == Some(&"") {
-                    parts.pop();
+        for (n, repetition) in e.iter().enumerate() {
+            if n > 0 {
+                out.push('^');
+            }
+            let kept =
+                repetition.len() - repetition.iter().rev().take_while(|c| c.is_empty()).count();
+            for (k, component) in repetition[..kept].iter().enumerate() {
+                if k > 0 {
+                    out.push(':');
                 }
-                parts.join(":")
-            })
-            .collect();
-        reps.join("^")
+                out.push_str(component);
+            }
+        }
     }
 
     /// Drops empty trailing components and elements (writers omit them).

@@ -453,6 +453,14 @@ async fn repeating_a_placement_under_its_key_changes_nothing(core: Core) {
         .await
         .unwrap();
     assert_eq!(first, again);
+    // A repeat that could no longer be read (its product gone) still
+    // gets the first answer.
+    let unreadable = edi_order("PO-1", &[("1", "NOPE", "2")]);
+    let late = core
+        .place_order(Some("ZZ:GLOBEXBERLIN/000000001"), &partner(), &unreadable)
+        .await
+        .unwrap();
+    assert_eq!(first, late);
     assert_eq!(
         core.availability("DRILL-1", today())
             .await
