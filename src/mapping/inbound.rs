@@ -394,7 +394,7 @@ impl<'a> Reader<'a> {
                 if text.is_empty() {
                     continue;
                 }
-                let value = member.convert.inbound(&text).map_err(|m| MapError {
+                let value = member.convert.inbound(text).map_err(|m| MapError {
                     rule: Some(origin.to_string()),
                     at: self.describe(Some(i), &member.source),
                     message: m,

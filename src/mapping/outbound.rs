@@ -117,7 +117,7 @@ fn number_levels(segments: &mut [Seg], h: &Hierarchy) {
         };
         open.truncate(depth);
         let parent = open.last().map(usize::to_string).unwrap_or_default();
-        seg.set(h.id.element, h.id.component, &next.to_string());
+        seg.set(h.id.element, h.id.component, next.to_string());
         seg.set(h.parent.element, h.parent.component, &parent);
         open.push(next);
         next += 1;
