@@ -23,14 +23,18 @@ pub struct Notification {
     pub recipient: String,
     /// The message, as JSON (order, PO number, state, event, time).
     pub payload: serde_json::Value,
+    /// The code of the brand the order was placed with (whose suppliers
+    /// an approved order goes to), read with the notification.
+    pub brand: Option<String>,
 }
 
 impl Core {
     /// Pending notifications, oldest first.
     pub async fn pending_notifications(&self, limit: u32) -> Result<Vec<Notification>, CoreError> {
         let rows = sqlx::query(
-            "SELECT n.id, n.order_id, n.event, n.channel, n.recipient, n.payload FROM notifications n \
-             WHERE n.state = 'pending' ORDER BY n.id LIMIT $1",
+            "SELECT n.id, n.order_id, n.event, n.channel, n.recipient, n.payload, \
+             (SELECT b.code FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = n.order_id) AS brand \
+             FROM notifications n WHERE n.state = 'pending' ORDER BY n.id LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(self.store.reader())
@@ -44,6 +48,7 @@ impl Core {
                     channel: r.try_get("channel")?,
                     recipient: r.try_get("recipient")?,
                     payload: serde_json::from_str(&r.try_get::<String, _>("payload")?)?,
+                    brand: r.try_get("brand")?,
                 })
             })
             .collect()

@@ -5,7 +5,7 @@
 //! fits.
 
 use super::apply::Via;
-use super::inbound::Answer;
+use super::inbound::{Answer, Run};
 use super::journal::{Direction, Entered, NewMessage, Outcome, Status};
 use super::Gateway;
 use crate::connector::Connector;
@@ -118,7 +118,7 @@ impl Gateway {
         let gateway = self.clone();
         let c = connector.clone();
         let work = tokio::spawn(
-            async move { gateway.process_cxml(&c, id, &envelope).await }
+            async move { gateway.process_cxml(&c, id, &envelope, Run::First).await }
                 .instrument(tracing::Span::current()),
         );
         let answer = match work.await {
@@ -140,12 +140,15 @@ impl Gateway {
         connector: &Connector,
         id: i64,
         envelope: &Envelope,
+        run: Run,
     ) -> Result<Answer, sqlx::Error> {
-        if let Some(done) = self.journal().answer_to(id).await? {
-            let body = self.journal().raw(done.id).await?.unwrap_or_default();
-            let mut answer = self.cxml_status(Some(id), 200, "OK", &envelope.payload_id);
-            answer.body = body;
-            return Ok(answer);
+        if run == Run::Again {
+            if let Some(done) = self.journal().answer_to(id).await? {
+                let body = self.journal().raw(done.id).await?.unwrap_or_default();
+                let mut answer = self.cxml_status(Some(id), 200, "OK", &envelope.payload_id);
+                answer.body = body;
+                return Ok(answer);
+            }
         }
         let source = format!("cXML {} (message {id})", envelope.payload_id);
         let key = format!("cxml:{}:{}", connector.id, envelope.payload_id);

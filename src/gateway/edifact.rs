@@ -1,7 +1,7 @@
 //! EDIFACT interchanges: the UNB peeked for the journal; validation, the
 //! CONTRL the connector asks for, and the messages mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed, Reply, Triage};
+use super::inbound::{EdiSyntax, Peek, Processed, Reply, Run, Triage};
 use super::journal::Status;
 use super::Gateway;
 use crate::connector::Connector;
@@ -43,11 +43,12 @@ impl Gateway {
         id: i64,
         raw: &[u8],
         reply: Reply,
+        run: Run,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::edifact().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         let report = Validator::new(catalog).validate_bytes(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        let ack = self.contrl(connector, id, &report, reply).await?;
+        let ack = self.contrl(connector, id, &report, reply, run).await?;
         let types: Vec<String> = report
             .interchanges
             .iter()
@@ -106,6 +107,7 @@ impl Gateway {
         id: i64,
         report: &ValidationReport,
         reply: Reply,
+        run: Run,
     ) -> Result<Option<Vec<u8>>, sqlx::Error> {
         let only_contrls = {
             let mut messages = report
@@ -122,8 +124,10 @@ impl Gateway {
         {
             return Ok(None);
         }
-        if let Some(done) = self.journal().answer_to(id).await? {
-            return self.journal().raw(done.id).await;
+        if run == Run::Again {
+            if let Some(done) = self.journal().answer_to(id).await? {
+                return self.journal().raw(done.id).await;
+            }
         }
         let first = self.next_control_number(&connector.id, "unb").await?;
         let bytes = write_contrls(report, &Stamp::now(), first, Vec::new())

@@ -61,6 +61,17 @@ pub enum Reply {
     Queued,
 }
 
+/// Whether a journalled message is processed for the first time, or again
+/// (after a restart, or on request): only a message processed again can
+/// have an answer journalled already, so only then is one looked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run {
+    /// Straight after it was journalled.
+    First,
+    /// From the journal.
+    Again,
+}
+
 /// What the sender is answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
@@ -210,8 +221,12 @@ impl Gateway {
         let gateway = self.clone();
         let c = connector.clone();
         let work = tokio::spawn(
-            async move { gateway.process_edi(&c, syntax, id, &raw, reply).await }
-                .instrument(tracing::Span::current()),
+            async move {
+                gateway
+                    .process_edi(&c, syntax, id, &raw, reply, Run::First)
+                    .await
+            }
+            .instrument(tracing::Span::current()),
         );
         match work.await {
             Ok(Ok(p)) => Answer {
@@ -243,10 +258,11 @@ impl Gateway {
         id: i64,
         raw: &[u8],
         reply: Reply,
+        run: Run,
     ) -> Result<Processed, sqlx::Error> {
         match syntax {
-            EdiSyntax::X12 => self.process_x12(connector, id, raw, reply).await,
-            EdiSyntax::Edifact => self.process_edifact(connector, id, raw, reply).await,
+            EdiSyntax::X12 => self.process_x12(connector, id, raw, reply, run).await,
+            EdiSyntax::Edifact => self.process_edifact(connector, id, raw, reply, run).await,
         }
     }
 

@@ -375,6 +375,7 @@ impl Gateway {
                     entry.id,
                     &raw,
                     inbound::Reply::Queued,
+                    inbound::Run::Again,
                 )
                 .await?;
             }
@@ -385,6 +386,7 @@ impl Gateway {
                     entry.id,
                     &raw,
                     inbound::Reply::Queued,
+                    inbound::Run::Again,
                 )
                 .await?;
             }
@@ -393,7 +395,7 @@ impl Gateway {
             }
             "cxml" => match crate::cxml::read(&raw) {
                 Ok(read) => {
-                    self.process_cxml(&connector, entry.id, &read.envelope)
+                    self.process_cxml(&connector, entry.id, &read.envelope, inbound::Run::Again)
                         .await?;
                 }
                 Err(e) => {

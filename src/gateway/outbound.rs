@@ -125,7 +125,7 @@ impl Gateway {
     async fn relay(&self, notifications: &[Notification]) -> Result<(), sqlx::Error> {
         let mut targeted = Vec::new();
         for n in notifications {
-            for target in self.targets(n).await? {
+            for target in self.targets(n) {
                 targeted.push((n, target));
             }
         }
@@ -157,27 +157,15 @@ impl Gateway {
 
     /// Who hears of a notification: an approved order goes to the brand's
     /// suppliers.
-    async fn targets(&self, n: &Notification) -> Result<Vec<(String, &'static str)>, sqlx::Error> {
-        if n.event != "approved" {
-            return Ok(Vec::new());
-        }
-        let brand: Option<String> = sqlx::query(
-            "SELECT b.code FROM orders o JOIN brands b ON b.id = o.brand_id WHERE o.id = $1",
-        )
-        .bind(order_id(&n.order))
-        .fetch_optional(self.store().reader())
-        .await?
-        .map(|r| r.try_get("code"))
-        .transpose()?;
-        let Some(brand) = brand else {
-            return Ok(Vec::new());
+    fn targets(&self, n: &Notification) -> Vec<(String, &'static str)> {
+        let Some(brand) = n.brand.as_deref().filter(|_| n.event == "approved") else {
+            return Vec::new();
         };
-        Ok(self
-            .connectors()
-            .suppliers_of(&brand)
+        self.connectors()
+            .suppliers_of(brand)
             .filter(|c| !c.outbound.is_empty())
             .map(|c| (c.id.clone(), "order"))
-            .collect())
+            .collect()
     }
 
     /// Queues a price change for every connector subscribed to price
@@ -727,11 +715,6 @@ fn for_buyer(document: Document, number: &str, po_number: &str) -> Document {
         }
         other => other,
     }
-}
-
-/// The order id inside an order number (`SO00000042` → 42).
-fn order_id(number: &str) -> i64 {
-    number.trim_start_matches("SO").parse().unwrap_or(-1)
 }
 
 /// A delivered message's file name (file drop, SFTP): a retry of a

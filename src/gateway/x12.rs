@@ -1,7 +1,7 @@
 //! X12 interchanges: the ISA peeked for the journal; validation, the
 //! 997/999/TA1 the connector asks for, and the sets mapped for the core.
 
-use super::inbound::{EdiSyntax, Peek, Processed, Reply, Triage};
+use super::inbound::{EdiSyntax, Peek, Processed, Reply, Run, Triage};
 use super::journal::Status;
 use super::Gateway;
 use crate::connector::{Connector, FunctionalAck, Ta1Policy};
@@ -40,11 +40,12 @@ impl Gateway {
         id: i64,
         raw: &[u8],
         reply: Reply,
+        run: Run,
     ) -> Result<Processed, sqlx::Error> {
         let catalog = Catalog::x12().map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         let report = Validator::new(catalog).validate_bytes(raw);
         let issues: Vec<String> = report.all_issues().map(|i| i.to_string()).collect();
-        let ack = self.x12_ack(connector, id, &report, reply).await?;
+        let ack = self.x12_ack(connector, id, &report, reply, run).await?;
         let types: Vec<String> = report
             .interchanges
             .iter()
@@ -112,9 +113,12 @@ impl Gateway {
         id: i64,
         report: &ValidationReport,
         reply: Reply,
+        run: Run,
     ) -> Result<Option<Vec<u8>>, sqlx::Error> {
-        if let Some(done) = self.journal().answer_to(id).await? {
-            return self.journal().raw(done.id).await;
+        if run == Run::Again {
+            if let Some(done) = self.journal().answer_to(id).await? {
+                return self.journal().raw(done.id).await;
+            }
         }
         let policy = connector.x12.as_ref();
         let kind = match policy.map(|p| p.ack).unwrap_or_default() {

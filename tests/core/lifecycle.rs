@@ -400,6 +400,7 @@ async fn placing_prices_reserves_and_approves_in_one_step(core: Core) {
         ("edi", "ZZ:GLOBEXBERLIN")
     );
     assert_eq!(notes[1].payload["state"], "approved");
+    assert_eq!(notes[1].brand.as_deref(), Some("ACME-TOOLS"));
     core.mark_notification(notes[0].id, "delivered")
         .await
         .unwrap();
