@@ -7,7 +7,7 @@ use super::approvals::{charge_budgets, release_budgets};
 use super::catalog::{product_by_sku, ProductRef};
 use super::customers::{company_by_id, require_role, Role};
 use super::inventory::{consume, in_base_units, record_holds, release, reserve, Hold};
-use super::orders::{lock_order, transition, OrderRow};
+use super::orders::{lock_order, transition, transition_into, OrderRow};
 use super::placement::{insert_lines, price_line, PricedLine};
 use super::states::{OrderState, Step};
 use super::{once, Actor, Core, CoreError};
@@ -15,7 +15,7 @@ use crate::document::{
     DespatchAdvice, Invoice, ItemIdentity, LineChange, LineStatus, OrderChange, OrderResponse,
     Pack, Quantity, ResponseStatus, ShippedItem,
 };
-use crate::store::{Micros, Tx};
+use crate::store::{record_into, Micros, Tx};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -37,23 +37,35 @@ impl Core {
         number: &str,
         source: Option<&str>,
     ) -> Result<Moved, CoreError> {
-        once!(self, key, "mark_sent", |tx| async {
-            let order = lock_order(&mut tx, number).await?;
-            let state = transition(
-                &mut tx,
-                &order,
-                Step::Send,
-                by,
-                source,
-                serde_json::json!({}),
-            )
-            .await?;
-            Ok::<_, CoreError>(Moved {
-                order: order.number,
-                state,
-            })
-        }
-        .await)
+        once!(
+            self,
+            key,
+            "mark_sent",
+            keyed
+                | tx
+                | async {
+                    let order = lock_order(&mut tx, number).await?;
+                    let (state, mut batch) = transition_into(
+                        &mut tx,
+                        &order,
+                        Step::Send,
+                        by,
+                        source,
+                        serde_json::json!({}),
+                    )
+                    .await?;
+                    let moved = Moved {
+                        order: order.number,
+                        state,
+                    };
+                    if let Some(key) = key {
+                        record_into(&mut batch, key, "mark_sent", &moved)?;
+                    }
+                    batch.run(&mut tx).await?;
+                    Ok::<_, CoreError>(moved)
+                }
+                .await
+        )
     }
 
     /// Applies the supplier's acknowledgment: per line accepted, changed,

@@ -128,6 +128,7 @@ impl Core {
         key: Option<&str>,
         command: &str,
         result: Result<T, CoreError>,
+        recorded: Recorded,
     ) -> Result<T, CoreError> {
         let Some(key) = key else {
             let value = result?;
@@ -144,6 +145,10 @@ impl Core {
                 };
             }
         };
+        if recorded == Recorded::ByBody {
+            tx.commit().await?;
+            return Ok(value);
+        }
         match store::record(&mut tx, key, command, &value).await? {
             Claim::Fresh => {
                 tx.commit().await?;
@@ -161,16 +166,33 @@ impl Core {
     }
 }
 
+/// Who writes a command's idempotency key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Recorded {
+    /// `finish_once`, after the body.
+    ByFinish,
+    /// The body, in its last batch (`store::record_into`): one round trip
+    /// fewer.
+    ByBody,
+}
+
 /// Runs a command body once under an optional idempotency key.
 /// A command the database chose as a deadlock victim runs again, up to
-/// [`ATTEMPTS`] times in all.
+/// [`ATTEMPTS`] times in all. `keyed |tx| body` is a body that records
+/// the key itself.
 macro_rules! once {
-    ($core:expr, $key:expr, $command:expr, |$tx:ident| $body:expr) => {{
+    ($core:expr, $key:expr, $command:expr, |$tx:ident| $body:expr) => {
+        $crate::core::once!(@run $core, $key, $command, $crate::core::Recorded::ByFinish, |$tx| $body)
+    };
+    ($core:expr, $key:expr, $command:expr, keyed |$tx:ident| $body:expr) => {
+        $crate::core::once!(@run $core, $key, $command, $crate::core::Recorded::ByBody, |$tx| $body)
+    };
+    (@run $core:expr, $key:expr, $command:expr, $recorded:expr, |$tx:ident| $body:expr) => {{
         let mut attempt = 1;
         loop {
             let mut $tx = $core.store.begin().await?;
             let result = $body;
-            match $core.finish_once($tx, $key, $command, result).await {
+            match $core.finish_once($tx, $key, $command, result, $recorded).await {
                 Err(error) if error.is_retryable() && attempt < $crate::core::ATTEMPTS => {
                     attempt += 1
                 }

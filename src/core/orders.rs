@@ -221,10 +221,13 @@ impl Core {
                 }
             }
         };
-        once!(self, key, "place_order", |tx| commit(
-            &mut tx, by, place, &prepared
+        let record = key.map(|k| (k, "place_order"));
+        once!(
+            self,
+            key,
+            "place_order",
+            keyed | tx | commit(&mut tx, by, place, &prepared, record).await
         )
-        .await)
     }
 
     /// An order with its lines and timeline, by number.
@@ -490,6 +493,21 @@ pub(crate) async fn transition(
     source: Option<&str>,
     detail: serde_json::Value,
 ) -> Result<OrderState, CoreError> {
+    let (next, batch) = transition_into(tx, order, step, by, source, detail).await?;
+    batch.run(tx).await?;
+    Ok(next)
+}
+
+/// [`transition`] with its writes returned as a batch, not yet run, for a
+/// command to add its own to (its idempotency key).
+pub(crate) async fn transition_into(
+    tx: &mut Tx,
+    order: &OrderRow,
+    step: Step,
+    by: &Actor,
+    source: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<(OrderState, Batch), CoreError> {
     let next = order
         .state
         .after(step)
@@ -520,8 +538,7 @@ pub(crate) async fn transition(
         &to,
         &[(step.participle(), next.as_str())],
     );
-    batch.run(tx).await?;
-    Ok(next)
+    Ok((next, batch))
 }
 
 /// Appends to an order's timeline.

@@ -17,7 +17,7 @@ use super::sellers::MarketRef;
 use super::states::OrderState;
 use super::{Actor, CoreError, Money};
 use crate::document::{OrderLine, Party, ProcurementRefs};
-use crate::store::{now_micros, Arg, Batch, Micros, Tx};
+use crate::store::{now_micros, record_into, Arg, Batch, Micros, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
@@ -472,12 +472,14 @@ fn ship_to_key(party: &Party) -> Option<String> {
     (!key.is_empty()).then(|| key.join("|").to_lowercase())
 }
 
-/// Writes a prepared order.
+/// Writes a prepared order; with `record` (key, command), records the
+/// result under the key in the same round trip as the order's lines.
 pub(crate) async fn commit(
     tx: &mut Tx,
     by: &Actor,
     place: &PlaceOrder,
     prepared: &Prepared,
+    record: Option<(&str, &str)>,
 ) -> Result<OrderPlaced, CoreError> {
     let Prepared {
         context,
@@ -567,8 +569,7 @@ pub(crate) async fn commit(
         &context.recipient,
         &notices,
     );
-    batch.run(tx).await?;
-    Ok(OrderPlaced {
+    let placed = OrderPlaced {
         number: row.number.clone(),
         state: row.state,
         total: Money::from_micros(total.0, &context.market.currency),
@@ -587,7 +588,12 @@ pub(crate) async fn commit(
             .collect(),
         approvals: reasons,
         remarks: remarks.clone(),
-    })
+    };
+    if let Some((key, command)) = record {
+        record_into(&mut batch, key, command, &placed)?;
+    }
+    batch.run(tx).await?;
+    Ok(placed)
 }
 
 /// Reserves every line, in product order so that two orders never wait on

@@ -426,7 +426,7 @@ async fn accept(
         source: Some(format!("quote {number}")),
     };
     let prepared = prepare(tx, by, &place, &agreed).await?;
-    let placed = commit(tx, by, &place, &prepared).await?;
+    let placed = commit(tx, by, &place, &prepared, None).await?;
     sqlx::query("UPDATE quotes SET state = 'accepted', order_id = $1 WHERE id = $2")
         .bind(super::orders::order_id(&placed.number))
         .bind(quote.id)

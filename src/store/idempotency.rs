@@ -6,7 +6,7 @@
 //! on PostgreSQL the second insert waits for the first transaction and then
 //! sees its row; SQLite has a single writer anyway.
 
-use super::{now_micros, Tx};
+use super::{now_micros, Batch, Tx};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::Row;
@@ -84,6 +84,30 @@ pub async fn lookup<T: DeserializeOwned>(
     serde_json::from_str(&result)
         .map(|done| Some(Claim::Done(done)))
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Adds the recording of a command's result under `key` to the command's
+/// last batch, saving the round trip of [`record`]. The insert has no
+/// `ON CONFLICT`: a repeat that got there first makes the batch fail, and
+/// the caller, after rolling back, finds the first result with [`lookup`].
+pub fn record_into<T: Serialize>(
+    batch: &mut Batch,
+    key: &str,
+    command: &str,
+    result: &T,
+) -> Result<(), serde_json::Error> {
+    let json = serde_json::to_string(result)?;
+    let values = [
+        batch.arg(key),
+        batch.arg(command),
+        batch.arg(json),
+        batch.arg(now_micros()),
+    ];
+    batch.push(format!(
+        "INSERT INTO idempotency (key, command, result, at) VALUES ({})",
+        values.join(", ")
+    ));
+    Ok(())
 }
 
 /// Records a command's result under `key`, inside the command's

@@ -11,7 +11,7 @@ mod idempotency;
 mod micros;
 
 pub use batch::{Arg, Batch, Params};
-pub use idempotency::{claim, lookup, record, Claim};
+pub use idempotency::{claim, lookup, record, record_into, Claim};
 pub use micros::{Micros, MicrosError};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -892,18 +892,30 @@ async fn the_whole_edi_life(core: Core) {
         )
         .await;
     assert!(early.is_ok(), "an advice naming no order moves nothing");
-    assert_eq!(
-        core.mark_sent(
+    let sent = core
+        .mark_sent(
             Some("out/1"),
             &Actor::system("outbox"),
             &placed.number,
-            Some("ISA 000000101")
+            Some("ISA 000000101"),
         )
         .await
-        .unwrap()
-        .state,
-        OrderState::Sent
-    );
+        .unwrap();
+    assert_eq!(sent.state, OrderState::Sent);
+    // The relay repeating itself after a crash: the first answer, and no
+    // second "sent" on the timeline.
+    let again = core
+        .mark_sent(
+            Some("out/1"),
+            &Actor::system("outbox"),
+            &placed.number,
+            Some("ISA 000000101"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, sent);
+    let timeline = core.order(&placed.number).await.unwrap().timeline;
+    assert_eq!(timeline.iter().filter(|e| e.event == "sent").count(), 1);
 
     let line = |id: &str, status: LineStatus, confirmed: Option<&str>| ResponseLine {
         line_id: id.into(),
