@@ -153,10 +153,12 @@ impl Convert {
 
     /// Canonical JSON value → partner text.
     pub fn outbound(&self, value: &Value) -> Result<String, String> {
+        let shortcut = match (&self.leaf, value, &self.date) {
+            (Leaf::Date, Value::String(s), None) => iso_date(s),
+            _ => None,
+        };
         let text = match (&self.leaf, value) {
-            (Leaf::Date, Value::String(s)) if self.date.is_none() && iso_date(s).is_some() => {
-                iso_date(s).unwrap_or_default()
-            }
+            _ if shortcut.is_some() => shortcut.unwrap_or_default(),
             (Leaf::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))?
                 .format(self.date.as_deref().unwrap_or("%Y%m%d"))

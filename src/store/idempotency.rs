@@ -3,8 +3,11 @@
 //! and returns it, its own work rolled back, so nothing changes twice.
 //!
 //! Under parallel submission the key's primary key serialises the repeats:
-//! on PostgreSQL the second insert waits for the first transaction and then
-//! sees its row; SQLite has a single writer anyway.
+//! on PostgreSQL the second insert waits for the first transaction, then
+//! sees its row ([`record`], `ON CONFLICT DO NOTHING`) or fails with a
+//! unique violation ([`record_into`]), after which the command rolls back
+//! and [`lookup`] finds the first result. SQLite has a single writer
+//! anyway.
 
 use super::{now_micros, Batch, Tx};
 use serde::de::DeserializeOwned;
@@ -58,9 +61,10 @@ pub async fn claim<T: DeserializeOwned>(
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// What a key holds, read outside any transaction: a cheap early answer
-/// for a repeat, before a command does its reading. `None` when the key is
-/// unknown or its first run has not committed; `claim` stays the
+/// What a key holds, read outside any transaction: the first result for
+/// a command that found its key taken (or could not run), or a cheap early
+/// answer for a repeat. `None` when the key is unknown or its first run has
+/// not committed; the key's insert in the command's transaction stays the
 /// authority.
 pub async fn lookup<T: DeserializeOwned>(
     pool: &sqlx::AnyPool,

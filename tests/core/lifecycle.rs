@@ -490,6 +490,38 @@ async fn repeating_a_placement_under_its_key_changes_nothing(core: Core) {
         reused.to_string(),
         "idempotency key \"ZZ:GLOBEXBERLIN/000000001\" was used for place_order before"
     );
+    // The other way round: a placement whose key a cancellation took
+    // first is turned away, and none of its work stays.
+    core.cancel_order(Some("cancel/PO-1"), &partner(), &first.number, "x")
+        .await
+        .unwrap();
+    let taken = core
+        .place_order(
+            Some("cancel/PO-1"),
+            &partner(),
+            &edi_order("PO-2", &[("1", "DRILL-1", "1")]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        taken.to_string(),
+        "idempotency key \"cancel/PO-1\" was used for cancel_order before"
+    );
+    let history = core
+        .order_history(&HistoryQuery {
+            company: BERLIN.into(),
+            ..HistoryQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(history.rows.len(), 1);
+    assert_eq!(
+        core.availability("DRILL-1", today())
+            .await
+            .unwrap()
+            .reserved,
+        dec("0")
+    );
 }
 
 async fn a_bad_line_refuses_the_order_and_stores_nothing(core: Core) {
