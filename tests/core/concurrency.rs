@@ -160,12 +160,5 @@ async fn duplicate_keys_in_parallel_place_one_order(core: Core) {
         core.availability("SAW-1", today()).await.unwrap().reserved,
         dec("2")
     );
-    let history = core
-        .order_history(&HistoryQuery {
-            company: BERLIN.into(),
-            ..HistoryQuery::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(history.rows.len(), 1);
+    assert_eq!(orders_of(&core, BERLIN).await, 1);
 }

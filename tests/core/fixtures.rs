@@ -299,3 +299,15 @@ pub fn edi_order(po: &str, lines: &[(&str, &str, &str)]) -> PlaceOrder {
         source: Some(format!("ISA 000000001 ST 0001 ({po})")),
     }
 }
+
+/// How many orders a company's history holds (its first page).
+pub async fn orders_of(core: &Core, company: &str) -> usize {
+    core.order_history(&HistoryQuery {
+        company: company.into(),
+        ..HistoryQuery::default()
+    })
+    .await
+    .unwrap()
+    .rows
+    .len()
+}

@@ -469,14 +469,7 @@ async fn repeating_a_placement_under_its_key_changes_nothing(core: Core) {
             .reserved,
         dec("2")
     );
-    let history = core
-        .order_history(&HistoryQuery {
-            company: BERLIN.into(),
-            ..HistoryQuery::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(history.rows.len(), 1);
+    assert_eq!(orders_of(&core, BERLIN).await, 1);
     let reused = core
         .cancel_order(
             Some("ZZ:GLOBEXBERLIN/000000001"),
@@ -507,14 +500,7 @@ async fn repeating_a_placement_under_its_key_changes_nothing(core: Core) {
         taken.to_string(),
         "idempotency key \"cancel/PO-1\" was used for cancel_order before"
     );
-    let history = core
-        .order_history(&HistoryQuery {
-            company: BERLIN.into(),
-            ..HistoryQuery::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(history.rows.len(), 1);
+    assert_eq!(orders_of(&core, BERLIN).await, 1);
     assert_eq!(
         core.availability("DRILL-1", today())
             .await
